@@ -1,0 +1,18 @@
+#!/usr/bin/env node
+// Entry point for the `seccompctl` and `kubectl-seccomp` bins: the only place that sets the exit code.
+import { basename } from 'node:path';
+import { run } from './main.js';
+
+const argv = process.argv.slice(2);
+// As a kubectl plugin (`kubectl seccomp patch …`) the k8s subcommands are the top level.
+const asPlugin = basename(process.argv[1] ?? '').startsWith('kubectl-seccomp');
+const k8sSubs = new Set(['patch', 'lint', 'install', 'spo']);
+const args = asPlugin && argv[0] !== undefined && k8sSubs.has(argv[0]) ? ['k8s', ...argv] : argv;
+process.exitCode = await run(args, {
+  stdin: process.stdin,
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  isTTY: Boolean(process.stderr.isTTY),
+  cwd: process.cwd(),
+});

@@ -1,0 +1,60 @@
+// The CLI: argv → one library call per command → exit code. The only code that prints; bin.ts is the only exit.
+import { Command, CommanderError } from 'commander';
+import { UserError, InternalError, formatDiagnostic } from '../common/index.js';
+import { ExitError, type CliIO, type ExitCode } from './io.js';
+import * as commands from './commands/index.js';
+
+/** Builds the command tree. Each command module adds its own subcommand with its flags and action. */
+export function buildProgram(io: CliIO, setExit: (c: ExitCode) => void): Command {
+  const program = new Command('seccompctl')
+    .description('From "which syscalls does it make?" to a verified least-privilege seccomp profile on Kubernetes.')
+    .version(VERSION)
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    })
+    .addHelpText('after', `
+Exit codes: 0 success / check passed, 1 check failed (denials, findings, differences), 2 usage or input error.
+Every command takes --help; most take --json for machine output and - for standard input.`)
+    .exitOverride();
+  for (const register of Object.values(commands)) register(program, io, setExit);
+  return program;
+}
+
+/** The package version, kept in step with package.json by a test. */
+export const VERSION = '0.1.0';
+
+/** Runs the CLI in-process and returns the exit code. Never throws for user errors. */
+export async function run(argv: readonly string[], io: CliIO): Promise<ExitCode> {
+  let code: ExitCode = 0;
+  const program = buildProgram(io, (c) => { code = c; });
+  // kubectl plugins are invoked as kubectl-seccomp; `kubectl seccomp lint` must mean `seccompctl k8s lint`.
+  const args = [...argv];
+  try {
+    await program.parseAsync(args, { from: 'user' });
+    return code;
+  } catch (e) {
+    return handleError(e, io);
+  }
+}
+
+function handleError(e: unknown, io: CliIO): ExitCode {
+  if (e instanceof ExitError) return e.code;
+  if (e instanceof CommanderError) {
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+    return 2;
+  }
+  if (e instanceof UserError) {
+    for (const d of e.diagnostics) io.stderr.write(formatDiagnostic(d) + '\n');
+    io.stderr.write(`seccompctl: ${e.message}\n`);
+    return e.exitCode;
+  }
+  if (e instanceof InternalError) {
+    io.stderr.write(`seccompctl: internal error: ${e.message}\nThis is a bug in seccompctl; please report it with the input that caused it.\n`);
+    return 2;
+  }
+  const err = e as Error;
+  io.stderr.write(`seccompctl: unexpected error: ${err?.stack ?? String(e)}\n`);
+  return 2;
+}

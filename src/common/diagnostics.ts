@@ -1,0 +1,65 @@
+// Diagnostics are data: a code, a severity, where (JSON path and/or source range) and a message.
+
+/** How bad a finding is. `error` fails a check; `warning` and `info` only inform. */
+export type Severity = 'error' | 'warning' | 'info';
+
+/** One finding about an input. Offsets are UTF-16 indexes into the source text; line/col are 1-based. */
+export interface Diagnostic {
+  /** A stable SCREAMING_SNAKE code, e.g. `UNKNOWN_ACTION`. */
+  readonly code: string;
+  readonly severity: Severity;
+  readonly message: string;
+  /** JSON path, e.g. `syscalls[3].names[1]`. */
+  readonly path?: string;
+  /** Source file name, when the input came from a file (`-` for stdin). */
+  readonly file?: string;
+  /** [start, end) character offsets in the source. */
+  readonly range?: readonly [number, number];
+  readonly line?: number;
+  readonly col?: number;
+  /** A one-line hint on how to fix it. */
+  readonly fix?: string;
+  /** Which runtime this applies to, when the finding is runtime-specific. */
+  readonly runtime?: string;
+}
+
+/** Maps offsets to 1-based line/column with a binary search over line starts. */
+export class LineCounter {
+  private readonly starts: number[] = [0];
+  constructor(text: string) {
+    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.starts.push(i + 1);
+  }
+  /** 1-based line and column of an offset. */
+  linePos(offset: number): { line: number; col: number } {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, col: offset - this.starts[lo]! + 1 };
+  }
+}
+
+/** Renders `file:line:col: severity CODE: message` plus the source line and a caret, when the source is known. */
+export function formatDiagnostic(d: Diagnostic, source?: string): string {
+  const where = [d.file, d.line, d.col].filter((x) => x !== undefined).join(':');
+  const head = `${where ? where + ': ' : ''}${d.severity} ${d.code}${d.runtime ? ` [${d.runtime}]` : ''}: ${d.message}` +
+    (d.path ? ` (at ${d.path})` : '');
+  const out = [head];
+  if (source !== undefined && d.line !== undefined && d.col !== undefined) {
+    const text = source.split('\n')[d.line - 1] ?? '';
+    const start = Math.max(0, d.col - 40);
+    out.push('  ' + text.slice(start, start + 80), '  ' + ' '.repeat(d.col - 1 - start) + '^');
+  }
+  if (d.fix) out.push(`  fix: ${d.fix}`);
+  return out.join('\n');
+}
+
+/** Fills line/col from range using the source text. */
+export function withPosition(d: Diagnostic, lc: LineCounter): Diagnostic {
+  if (!d.range || d.line !== undefined) return d;
+  const { line, col } = lc.linePos(d.range[0]);
+  return { ...d, line, col };
+}

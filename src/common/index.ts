@@ -1,0 +1,5 @@
+// Shared base for every stage: diagnostics, error classes, atomic file I/O.
+export type { Diagnostic, Severity } from './diagnostics.js';
+export { LineCounter, formatDiagnostic, withPosition } from './diagnostics.js';
+export { UserError, EnvironmentError, InternalError } from './errors.js';
+export { writeFileAtomic, readInput } from './fs.js';

@@ -1,0 +1,4 @@
+// seccompctl's library API: everything the CLI does, a program can do.
+export * as syscalls from './syscalls/index.js';
+export * as profile from './profile/index.js';
+export * as common from './common/index.js';

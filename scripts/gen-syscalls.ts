@@ -33,8 +33,9 @@ const sources: Record<string, Source> = {
   s390: { file: 'arch/s390/kernel/syscalls/syscall.tbl', abis: ['common', '32'], offset: 0, entryColumn: 4 },
   mips: { file: 'arch/mips/kernel/syscalls/syscall_o32.tbl', abis: ['o32'], offset: 4000 },
   mipsel: { file: 'arch/mips/kernel/syscalls/syscall_o32.tbl', abis: ['o32'], offset: 4000 },
-  mips64: { file: 'arch/mips/kernel/syscalls/syscall_n64.tbl', abis: ['n64'], offset: 5000 },
-  mipsel64: { file: 'arch/mips/kernel/syscalls/syscall_n64.tbl', abis: ['n64'], offset: 5000 },
+  // The n64 table marks one entry (450, set_mempolicy_home_node) "common" instead of "n64".
+  mips64: { file: 'arch/mips/kernel/syscalls/syscall_n64.tbl', abis: ['n64', 'common'], offset: 5000 },
+  mipsel64: { file: 'arch/mips/kernel/syscalls/syscall_n64.tbl', abis: ['n64', 'common'], offset: 5000 },
   mips64n32: { file: 'arch/mips/kernel/syscalls/syscall_n32.tbl', abis: ['n32'], offset: 6000 },
   mipsel64n32: { file: 'arch/mips/kernel/syscalls/syscall_n32.tbl', abis: ['n32'], offset: 6000 },
 };
@@ -62,6 +63,8 @@ try {
       const [num, abi, name] = cols;
       if (num === undefined || abi === undefined || name === undefined) throw new Error(`bad line in ${src.file}: ${line}`);
       if (!src.abis.includes(abi)) continue;
+      // mips keeps numbered placeholders (unused18, reserved82, …) that are not syscalls anyone can name.
+      if (/^(unused|reserved)\d+$/.test(name)) continue;
       // s390: "-" in this ABI's entry column means the number is reserved but has no entry point on it.
       if (src.entryColumn !== undefined && cols[src.entryColumn] === '-') continue;
       const nr = Number(num) + src.offset;

@@ -2,7 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { UserError, InternalError, formatDiagnostic } from '../common/index.js';
 import { ExitError, type CliIO, type ExitCode } from './io.js';
-import * as commands from './commands/index.js';
+import { COMMANDS } from './commands/index.js';
 
 /** Builds the command tree. Each command module adds its own subcommand with its flags and action. */
 export function buildProgram(io: CliIO, setExit: (c: ExitCode) => void): Command {
@@ -18,7 +18,7 @@ export function buildProgram(io: CliIO, setExit: (c: ExitCode) => void): Command
 Exit codes: 0 success / check passed, 1 check failed (denials, findings, differences), 2 usage or input error.
 Every command takes --help; most take --json for machine output and - for standard input.`)
     .exitOverride();
-  for (const register of Object.values(commands)) register(program, io, setExit);
+  for (const register of COMMANDS) register(program, io, setExit);
   return program;
 }
 

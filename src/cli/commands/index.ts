@@ -1,14 +1,21 @@
-// Every subcommand module; main.ts registers them in this order.
-export { registerresolve } from './resolve.js';
-export { registervalidate } from './validate.js';
-export { registerconvert } from './convert.js';
-export { registerschema } from './schema.js';
-export { registergenerate } from './generate.js';
-export { registermerge } from './merge.js';
-export { registerdiff } from './diff.js';
-export { registerrecord } from './record.js';
-export { registerverify } from './verify.js';
-export { registercompile } from './compile.js';
-export { registercheck } from './check.js';
-export { registerk8s } from './k8s.js';
-export { registernode } from './node.js';
+// Every subcommand module, in pipeline order (the order `--help` lists them).
+import type { Register } from './types.js';
+import { registerresolve } from './resolve.js';
+import { registervalidate } from './validate.js';
+import { registerconvert } from './convert.js';
+import { registerschema } from './schema.js';
+import { registergenerate } from './generate.js';
+import { registermerge } from './merge.js';
+import { registerdiff } from './diff.js';
+import { registerrecord } from './record.js';
+import { registerverify } from './verify.js';
+import { registercompile } from './compile.js';
+import { registercheck } from './check.js';
+import { registerk8s } from './k8s.js';
+import { registernode } from './node.js';
+
+/** Registration functions in the order commands appear in `seccompctl --help`. */
+export const COMMANDS: readonly Register[] = [
+  registerresolve, registervalidate, registerconvert, registerschema, registergenerate, registermerge, registerdiff,
+  registerrecord, registerverify, registercompile, registercheck, registerk8s, registernode,
+];

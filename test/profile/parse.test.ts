@@ -1,0 +1,149 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { UserError } from '../../src/common/index.js';
+import { normalizeProfile, parseProfile, printProfile, safeParseProfile, type Profile } from '../../src/profile/index.js';
+
+const MAX_U64 = 18446744073709551615n;
+
+describe('parse: JSON', () => {
+  it('keeps uint64 values exact (a JS number would round 2^64-1 to 2^64)', () => {
+    const text = `{"defaultAction":"SCMP_ACT_ERRNO","flags":[],"syscalls":[{"names":["personality"],"action":"SCMP_ACT_ALLOW",
+      "args":[{"index":0,"value":18446744073709551615,"valueTwo":9007199254740993,"op":"SCMP_CMP_MASKED_EQ"}]}]}`;
+    const r = parseProfile(text);
+    expect(r.dialect).toBe('oci');
+    expect(r.profile.syscalls![0]!.args![0]!.value).toBe(MAX_U64);
+    expect(r.profile.syscalls![0]!.args![0]!.valueTwo).toBe(9007199254740993n);
+    expect(printProfile(r.profile)).toContain('"value": 18446744073709551615');
+    expect(printProfile(r.profile)).toContain('"valueTwo": 9007199254740993');
+  });
+
+  it('reports invalid JSON with file, line, column and the offending text', () => {
+    const r = safeParseProfile('{\n  "defaultAction": "SCMP_ACT_ERRNO",\n  "syscalls": [ , ]\n}', { file: 'bad.json' });
+    expect(r.ok).toBe(false);
+    expect(r.diagnostics[0]).toMatchObject({ code: 'INVALID_JSON', file: 'bad.json', line: 3, col: 17 });
+    expect(r.diagnostics[0]!.message).toContain('","');
+  });
+
+  it('rejects values that are not uint64 with a JSON path', () => {
+    for (const v of ['-1', '18446744073709551616', '1.5', '"7"']) {
+      const r = safeParseProfile(`{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["read"],"action":"SCMP_ACT_ALLOW","args":[{"index":0,"value":${v},"op":"SCMP_CMP_EQ"}]}]}`);
+      expect(r.ok).toBe(false);
+      expect(r.diagnostics[0]).toMatchObject({ code: 'INVALID_VALUE', path: 'syscalls[0].args[0].value', line: 1 });
+    }
+  });
+
+  it('reports a missing defaultAction and wrong types as errors (exit 2 from parseProfile)', () => {
+    const r = safeParseProfile('{"syscalls": {}}');
+    expect(r.ok).toBe(false);
+    expect(r.diagnostics.map((d) => d.code).sort()).toEqual(['INVALID_TYPE', 'MISSING_FIELD']);
+    expect(() => parseProfile('{"syscalls": {}}', { file: 'p.json' })).toThrow(UserError);
+  });
+
+  it('warns about unknown and duplicate keys (Go silently drops / takes the last)', () => {
+    const r = parseProfile('{"defaultAction":"SCMP_ACT_ERRNO","defaultAction":"SCMP_ACT_KILL","flagz":[]}');
+    expect(r.profile.defaultAction).toBe('SCMP_ACT_KILL');
+    expect(r.diagnostics.map((d) => [d.code, d.path])).toEqual([['DUPLICATE_KEY', 'defaultAction'], ['UNKNOWN_KEY', 'flagz']]);
+  });
+
+  it('locates JSON paths in the source', () => {
+    const text = '{\n  "defaultAction": "SCMP_ACT_ERRNO",\n  "syscalls": [\n    {"names": ["read", "write"], "action": "SCMP_ACT_ALLOW"}\n  ]\n}\n';
+    const r = parseProfile(text);
+    expect(r.source.locate('syscalls[0].names[1]')).toEqual({ line: 4, col: 24 });
+    expect(r.source.locate('defaultAction')).toEqual({ line: 2, col: 20 });
+    expect(r.source.locate('syscalls[7]')).toBeUndefined();
+  });
+
+  it('rejects absurd nesting with a diagnostic instead of overflowing the stack', () => {
+    const r = safeParseProfile('['.repeat(100_000));
+    expect(r.ok).toBe(false);
+    expect(r.diagnostics[0]!.code).toBe('TOO_DEEP');
+  });
+});
+
+describe('parse: YAML and dialects', () => {
+  it('parses a YAML OCI profile with exact integers and positions', () => {
+    const text = 'defaultAction: SCMP_ACT_ERRNO\nflags: []\nsyscalls:\n  - names: [read]\n    action: SCMP_ACT_ALLOW\n    args:\n      - {index: 1, value: 18446744073709551615, op: SCMP_CMP_EQ}\n';
+    const r = parseProfile(text, { file: 'p.yaml' });
+    expect(r.format).toBe('yaml');
+    expect(r.profile.syscalls![0]!.args![0]!.value).toBe(MAX_U64);
+    expect(r.source.locate('syscalls[0].args[0].value')).toEqual({ line: 7, col: 27 });
+  });
+
+  it('reports invalid YAML with line and column', () => {
+    const r = safeParseProfile('defaultAction: SCMP_ACT_ERRNO\nsyscalls: [a, b\nflags: []\n', { file: 'b.yaml' });
+    expect(r.ok).toBe(false);
+    expect(r.diagnostics[0]).toMatchObject({ code: 'INVALID_YAML', file: 'b.yaml', line: 3 });
+  });
+
+  it('detects Docker (archMap, name, includes...) and SPO CRs', () => {
+    expect(parseProfile('{"defaultAction":"SCMP_ACT_ERRNO","archMap":[]}').dialect).toBe('docker');
+    expect(parseProfile('{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"name":"read","action":"SCMP_ACT_ALLOW"}]}').dialect).toBe('docker');
+    expect(parseProfile('{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["read"],"action":"SCMP_ACT_ALLOW","comment":"x"}]}').dialect).toBe('docker');
+    const spo = parseProfile('apiVersion: security-profiles-operator.x-k8s.io/v1beta1\nkind: SeccompProfile\nmetadata: {name: web}\nspec:\n  defaultAction: SCMP_ACT_LOG\n');
+    expect(spo.dialect).toBe('spo');
+    expect(spo.spo?.metadata.name).toBe('web');
+    expect(spo.profile).toEqual({ defaultAction: 'SCMP_ACT_LOG' });
+    expect(spo.source.locate('defaultAction')).toEqual({ line: 5, col: 18 });
+  });
+
+  it('expands a Docker profile into OCI (singular name → names)', () => {
+    const r = parseProfile('{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"name":"read","action":"SCMP_ACT_ALLOW"}]}', { docker: { arch: 'x86_64' } });
+    expect(r.profile.syscalls).toEqual([{ names: ['read'], action: 'SCMP_ACT_ALLOW' }]);
+    expect(r.raw.syscalls![0]!.name).toBe('read');
+  });
+});
+
+describe('parse: hostile input never throws', () => {
+  it('random strings', () => {
+    fc.assert(fc.property(fc.string({ maxLength: 300 }), (s) => {
+      const r = safeParseProfile(s);
+      expect(typeof r.ok).toBe('boolean');
+    }), { numRuns: 400 });
+  });
+  it('random bytes decoded as UTF-8, and JSON-ish fragments', () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (b) => {
+      expect(typeof safeParseProfile(Buffer.from(b).toString('utf8')).ok).toBe('boolean');
+    }), { numRuns: 300 });
+    const frag = fc.constantFrom('{', '}', '[', ']', ':', ',', '"defaultAction"', '"SCMP_ACT_ALLOW"', '"syscalls"', '"names"', '"args"', '-1', '1e400', '18446744073709551616', 'null', 'true', ' ', '\n', '- ', '  ', '&a', '*a', '!!binary', '---');
+    fc.assert(fc.property(fc.array(frag, { maxLength: 60 }), (xs) => {
+      expect(typeof safeParseProfile(xs.join('')).ok).toBe('boolean');
+    }), { numRuns: 500 });
+  });
+  it('random JSON values', () => {
+    fc.assert(fc.property(fc.json(), (s) => {
+      expect(typeof safeParseProfile(s).ok).toBe('boolean');
+    }), { numRuns: 300 });
+  });
+});
+
+describe('print and normalize', () => {
+  const p: Profile = {
+    defaultAction: 'SCMP_ACT_ERRNO',
+    architectures: ['SCMP_ARCH_X86_64', 'SCMP_ARCH_X86', 'SCMP_ARCH_X86_64'],
+    syscalls: [
+      { names: ['write', 'read'], action: 'SCMP_ACT_ALLOW' },
+      { names: ['clone3'], action: 'SCMP_ACT_ERRNO', errnoRet: 38 },
+      { names: ['read', 'close'], action: 'SCMP_ACT_ALLOW', args: [] },
+      { names: ['socket'], action: 'SCMP_ACT_ALLOW', args: [{ index: 1, value: 2n, op: 'SCMP_CMP_EQ' }, { index: 0, value: 1n, op: 'SCMP_CMP_EQ' }] },
+      { names: ['bind'], action: 'SCMP_ACT_ALLOW', args: [{ index: 0, value: 1n, op: 'SCMP_CMP_EQ' }, { index: 1, value: 2n, op: 'SCMP_CMP_EQ' }] },
+    ],
+  };
+  it('normalizes: names sorted/deduplicated, same-action rules merged, flags [] present, arches sorted', () => {
+    expect(normalizeProfile(p)).toEqual({
+      defaultAction: 'SCMP_ACT_ERRNO',
+      architectures: ['SCMP_ARCH_X86', 'SCMP_ARCH_X86_64'],
+      flags: [],
+      syscalls: [
+        { names: ['close', 'read', 'write'], action: 'SCMP_ACT_ALLOW' },
+        { names: ['clone3'], action: 'SCMP_ACT_ERRNO', errnoRet: 38 },
+        { names: ['bind', 'socket'], action: 'SCMP_ACT_ALLOW', args: [{ index: 0, value: 1n, op: 'SCMP_CMP_EQ' }, { index: 1, value: 2n, op: 'SCMP_CMP_EQ' }] },
+      ],
+    });
+    expect(normalizeProfile(normalizeProfile(p))).toEqual(normalizeProfile(p));
+  });
+  it('prints canonical JSON: fixed key order, 2-space indent, trailing newline', () => {
+    const text = printProfile({ syscalls: [{ args: [{ op: 'SCMP_CMP_EQ', value: 5n, index: 0 }], action: 'SCMP_ACT_ALLOW', names: ['a'] }], defaultAction: 'SCMP_ACT_KILL' } as Profile);
+    expect(text).toBe('{\n  "defaultAction": "SCMP_ACT_KILL",\n  "syscalls": [\n    {\n      "names": [\n        "a"\n      ],\n      "action": "SCMP_ACT_ALLOW",\n      "args": [\n        {\n          "index": 0,\n          "value": 5,\n          "op": "SCMP_CMP_EQ"\n        }\n      ]\n    }\n  ]\n}\n');
+    expect(JSON.parse(text)).toBeTypeOf('object');
+  });
+});

@@ -3,3 +3,4 @@ export * as syscalls from './syscalls/index.js';
 export * as profile from './profile/index.js';
 export * as common from './common/index.js';
 export * as runtime from './runtime/index.js';
+export * as record from './record/index.js';

@@ -25,6 +25,11 @@ export interface ContainerOptions {
    * container carries `ses=<auditSession>` and can be told apart from other processes' records. Needs root.
    */
   auditSession?: boolean;
+  /**
+   * With auditSession: runc is exec'd only once this resolves (the session id is known before, via `session`), so a
+   * tracer scoped to the session can attach first. Rejecting it stops the start (the container never runs).
+   */
+  startGate?: Promise<unknown>;
   /** Called with each chunk the container writes to stdout / stderr (they are captured as well). */
   onStdout?: (chunk: Buffer) => void;
   onStderr?: (chunk: Buffer) => void;
@@ -61,6 +66,8 @@ export interface RunningContainer {
   kill(signal: NodeJS.Signals): void;
   /** Stops the container: stopSignal, then SIGKILL after the grace period. */
   stop(signal?: NodeJS.Signals): void;
+  /** The host pid of the container's init process (`runc state`), once it runs. */
+  initPid(): number | undefined;
 }
 
 const DEFAULT_STATE_ROOT = '/run/seccompctl/runc';
@@ -104,8 +111,8 @@ export function startContainer(bundleDir: string, opts: ContainerOptions = {}): 
   const runcArgs = ['--root', root, 'run', '--bundle', bundleDir, id];
   const stdinMode = opts.stdin !== undefined ? 'pipe' : 'ignore';
   const child = opts.auditSession
-    ? spawn('sh', ['-c', 'echo 0 >/proc/self/loginuid 2>/dev/null && cat /proc/self/sessionid >&3; exec 3>&-; exec "$@"', 'sh', runc, ...runcArgs],
-      { stdio: [stdinMode, 'pipe', 'pipe', 'pipe'] })
+    ? spawn('sh', ['-c', 'echo 0 >/proc/self/loginuid 2>/dev/null && cat /proc/self/sessionid >&3; exec 3>&-; read go <&4 || exit 125; exec 4<&-; exec "$@"', 'sh', runc, ...runcArgs],
+      { stdio: [stdinMode, 'pipe', 'pipe', 'pipe', 'pipe'] })
     : spawn(runc, runcArgs, { stdio: [stdinMode, 'pipe', 'pipe'] });
 
   const session = new Promise<number | undefined>((resolve) => {
@@ -121,6 +128,11 @@ export function startContainer(bundleDir: string, opts: ContainerOptions = {}): 
     fd3.on('error', () => resolve(undefined));
   });
 
+  if (opts.auditSession) {
+    const fd4 = child.stdio[4] as NodeJS.WritableStream & { destroy(): void; on(ev: 'error', f: () => void): void };
+    fd4.on('error', () => undefined);
+    (opts.startGate ?? Promise.resolve()).then(() => fd4.end('go\n'), () => fd4.destroy());
+  }
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   child.stdout!.on('data', (c: Buffer) => { out.push(c); opts.onStdout?.(c); });
@@ -182,7 +194,17 @@ export function startContainer(bundleDir: string, opts: ContainerOptions = {}): 
       });
     });
   });
-  return { id, done, session, kill, stop };
+  const initPid = (): number | undefined => {
+    const r = spawnSync(runc, ['--root', root, 'state', id], { encoding: 'utf8' });
+    if (r.status !== 0) return undefined;
+    try {
+      const pid = (JSON.parse(r.stdout) as { pid?: number }).pid;
+      return pid && pid > 0 ? pid : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  return { id, done, session, kill, stop, initPid };
 }
 
 /** Runs a bundle to completion (see startContainer). */

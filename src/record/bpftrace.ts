@@ -1,0 +1,172 @@
+// The eBPF probe: one bpftrace program on raw_syscalls tracepoints, aggregated in the kernel and scoped to one audit
+// session (a fresh session is created for the workload, see session.ts) and, inside it, to the workload's own
+// threads: the first exec that matches `marker`, then every task it forks.
+//
+// It counts syscall entries (recording) and syscall exits that had no entry (verification): on x86_64 the kernel
+// runs seccomp before the sys_enter tracepoint and skips it when the filter denies the call, but sys_exit still fires,
+// so an exit without an entry is a call the seccomp filter refused.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { EnvironmentError } from '../common/index.js';
+
+/** Which exec starts the workload inside the session. */
+export type ExecMarker = { kind: 'pid'; pid: number } | { kind: 'filename'; path: string };
+
+/** One aggregated key of the probe's maps. */
+export interface ProbeCount {
+  pid: number;
+  comm: string;
+  /** Syscall number as the kernel saw it (x32 calls carry the x32 bit). */
+  nr: number;
+  /** True for a 32-bit (ia32) task. */
+  compat: boolean;
+  count: number;
+  /** For denials: the return value the caller saw (e.g. -1 for EPERM, -38 for ENOSYS). */
+  ret?: number;
+}
+
+/** What the probe saw. */
+export interface ProbeResult {
+  entries: ProbeCount[];
+  denials: ProbeCount[];
+  /** Lines bpftrace printed on stderr (warnings). */
+  warnings: string[];
+}
+
+const TS_COMPAT = 0x0002; // arch/x86/include/asm/thread_info.h
+
+/** The bpftrace program for one session. */
+export function probeProgram(session: number, marker: ExecMarker): string {
+  const markerCond = marker.kind === 'pid' ? `pid == ${marker.pid}` : `str(args->filename) == ${JSON.stringify(marker.path)}`;
+  const compat = process.arch === 'x64' ? `(curtask->thread_info.status & ${TS_COMPAT} ? 1 : 0)` : '0';
+  const ses = `curtask->sessionid == ${session}`;
+  return `
+BEGIN { printf("SECCOMPCTL_READY\\n"); }
+tracepoint:sched:sched_process_exec /${ses} && ${markerCond}/ { @live[tid] = 1; @inflight[tid] = 1; @execs[pid, comm, ${compat}] = count(); }
+tracepoint:sched:sched_process_fork /${ses} && @live[args->parent_pid]/ { @live[args->child_pid] = 1; @inflight[args->child_pid] = 1; }
+tracepoint:sched:sched_process_exit /${ses} && @live[tid]/ { delete(@live[tid]); delete(@inflight[tid]); }
+tracepoint:raw_syscalls:sys_enter /${ses} && @live[tid]/ { @sys[pid, comm, args->id, ${compat}] = count(); @inflight[tid] = 1; }
+tracepoint:raw_syscalls:sys_exit /${ses} && @live[tid]/ {
+  if (@inflight[tid] == 0) { @denied[pid, comm, args->id, ${compat}, args->ret] = count(); }
+  @inflight[tid] = 0;
+}
+END { clear(@live); clear(@inflight); }
+`;
+}
+
+/** Parses bpftrace's map dump. comm may hold any character, so the numeric fields are matched from the right. */
+export function parseProbeOutput(text: string): { entries: ProbeCount[]; denials: ProbeCount[] } {
+  const entries: ProbeCount[] = [];
+  const denials: ProbeCount[] = [];
+  for (const line of text.split('\n')) {
+    let m = /^@sys\[(\d+), (.*), (-?\d+), (\d)\]: (\d+)$/.exec(line);
+    if (m) {
+      entries.push({ pid: Number(m[1]), comm: m[2]!, nr: Number(m[3]), compat: m[4] === '1', count: Number(m[5]) });
+      continue;
+    }
+    m = /^@execs\[(\d+), (.*), (\d)\]: (\d+)$/.exec(line);
+    if (m) {
+      // The exec that started the workload: its entry happened before the probe marked the task (execve on x86_64/i386).
+      const compat = m[3] === '1';
+      entries.push({ pid: Number(m[1]), comm: m[2]!, nr: compat ? 11 : 59, compat, count: Number(m[4]) });
+      continue;
+    }
+    m = /^@denied\[(\d+), (.*), (-?\d+), (\d), (-?\d+)\]: (\d+)$/.exec(line);
+    if (m) denials.push({ pid: Number(m[1]), comm: m[2]!, nr: Number(m[3]), compat: m[4] === '1', ret: Number(m[5]), count: Number(m[6]) });
+  }
+  return { entries, denials };
+}
+
+/** Whether the eBPF backend can run here; otherwise what is missing and how to get it. */
+export function ebpfAvailability(): { ok: true } | { ok: false; reason: string; hint: string } {
+  if (process.getuid?.() !== 0) {
+    return { ok: false, reason: 'the eBPF backend needs root (CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN)', hint: 'run as root, or use --backend strace (works without root)' };
+  }
+  const v = spawnSync('bpftrace', ['--version'], { encoding: 'utf8' });
+  if (v.error || v.status !== 0) {
+    return { ok: false, reason: 'bpftrace is not installed', hint: 'apt-get install bpftrace, or use --backend strace' };
+  }
+  if (!existsSync('/sys/kernel/btf/vmlinux')) {
+    return { ok: false, reason: 'the kernel has no BTF (/sys/kernel/btf/vmlinux), which the probe needs to read the task\'s session', hint: 'use a kernel built with CONFIG_DEBUG_INFO_BTF=y, or --backend strace' };
+  }
+  const tracefs = ensureTracefs();
+  if (!tracefs.ok) return tracefs;
+  return { ok: true };
+}
+
+/** Mounts tracefs at /sys/kernel/tracing when it is not there (bpftrace needs it for tracepoints). */
+export function ensureTracefs(): { ok: true; mounted: boolean } | { ok: false; reason: string; hint: string } {
+  const probe = '/sys/kernel/tracing/events/raw_syscalls/sys_enter';
+  if (existsSync(probe)) return { ok: true, mounted: false };
+  if (existsSync('/sys/kernel/debug/tracing/events/raw_syscalls/sys_enter')) return { ok: true, mounted: false };
+  try {
+    mkdirSync('/sys/kernel/tracing', { recursive: true });
+  } catch {
+    // sysfs creates the directory itself; nothing to do
+  }
+  const r = spawnSync('mount', ['-t', 'tracefs', 'nodev', '/sys/kernel/tracing'], { encoding: 'utf8' });
+  if (existsSync(probe)) return { ok: true, mounted: true };
+  return {
+    ok: false,
+    reason: `tracefs is not mounted and mounting it failed (${(r.stderr || r.error?.message || '').trim() || 'unknown error'})`,
+    hint: 'mount -t tracefs nodev /sys/kernel/tracing as root, or use --backend strace',
+  };
+}
+
+/** A running probe. */
+export interface RunningProbe {
+  /** Resolves once every probe is attached. */
+  ready: Promise<void>;
+  /** Detaches, lets bpftrace print its maps, and parses them. */
+  stop(): Promise<ProbeResult>;
+}
+
+/** Starts bpftrace with the probe program. Rejects `ready` with an EnvironmentError when bpftrace fails. */
+export function startProbe(session: number, marker: ExecMarker): RunningProbe {
+  const child = spawn('bpftrace', ['-e', probeProgram(session, marker)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, BPFTRACE_MAP_KEYS_MAX: '65536', BPFTRACE_STRLEN: '64' },
+  });
+  let out = '';
+  let err = '';
+  let exited = false;
+  let onReady: () => void = () => undefined;
+  let onFail: (e: Error) => void = () => undefined;
+  const ready = new Promise<void>((res, rej) => { onReady = res; onFail = rej; });
+  child.stdout.on('data', (c: Buffer) => {
+    out += c.toString();
+    if (out.includes('SECCOMPCTL_READY')) onReady();
+  });
+  child.stderr.on('data', (c: Buffer) => { err += c.toString(); });
+  const closed = new Promise<void>((res) => {
+    child.on('close', () => {
+      exited = true;
+      onFail(new EnvironmentError(`bpftrace failed: ${err.trim().split('\n').slice(-3).join(' | ') || 'exited early'}`, 'run as root with BTF and tracefs, or use --backend strace'));
+      res();
+    });
+    child.on('error', (e) => {
+      exited = true;
+      onFail(new EnvironmentError(`cannot run bpftrace: ${e.message}`, 'apt-get install bpftrace, or use --backend strace'));
+      res();
+    });
+  });
+  return {
+    ready,
+    async stop() {
+      if (!exited) child.kill('SIGINT');
+      await closed;
+      const parsed = parseProbeOutput(out);
+      const warnings = err.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !/RLIMIT_MEMLOCK/.test(l));
+      return { ...parsed, warnings };
+    },
+  };
+}
+
+/** Whether the running kernel keeps per-task audit session ids (CONFIG_AUDIT), which the scoping relies on. */
+export function haveAuditSessions(): boolean {
+  try {
+    return readFileSync('/proc/self/sessionid', 'utf8').trim() !== '';
+  } catch {
+    return false;
+  }
+}

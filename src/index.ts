@@ -4,3 +4,5 @@ export * as profile from './profile/index.js';
 export * as common from './common/index.js';
 export * as runtime from './runtime/index.js';
 export * as record from './record/index.js';
+export * as ingest from './ingest/index.js';
+export * as generate from './generate/index.js';

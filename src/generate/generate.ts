@@ -1,0 +1,142 @@
+// Aggregated observations + policy → a deny-by-default OCI profile.
+import type { Diagnostic } from '../common/index.js';
+import { matchesFilter, type IngestResult, type ProcessFilter } from '../ingest/index.js';
+import type { Profile } from '../profile/index.js';
+import { ARCHES, archInfo, hostArch, syscallNumber, type ArchId } from '../syscalls/index.js';
+import { RUNC_BASE_SETS } from './runc-base-sets.generated.js';
+
+/** The runtime whose own post-filter syscalls are added. */
+export type GenerateRuntime = 'runc' | 'none';
+
+/** What the default action returns to denied syscalls. */
+export type DefaultErrno = 'EPERM' | 'ENOSYS';
+
+/** errno numbers per arch family: ENOSYS is 38 except on MIPS (89); EPERM is 1 everywhere. */
+const ENOSYS = 38;
+const EPERM = 1;
+
+/** Policy for generate. */
+export interface GenerateOptions {
+  /** Add the runtime's own syscalls (default `runc`). */
+  runtime?: GenerateRuntime;
+  /** The container runs with no-new-privileges (default false, Kubernetes' default). Picks the runc base set. */
+  noNewPrivileges?: boolean;
+  /** Errno for denied syscalls (default EPERM). */
+  defaultErrno?: DefaultErrno;
+  /** Architectures to add to the observed ones. */
+  arches?: readonly ArchId[];
+  /** Only syscalls of matching processes (needs per-process data; exact when applied at ingest instead). */
+  filter?: ProcessFilter;
+  /** The architecture when nothing was observed (default: this machine's). */
+  nativeArch?: ArchId;
+}
+
+/** Where each allowed name came from. */
+export interface GenerateResult {
+  readonly profile: Profile;
+  /** Names seen in the recording. */
+  readonly observed: readonly string[];
+  /** Names added for the runtime that the recording did not contain. */
+  readonly runtimeAdded: readonly string[];
+  /** Syscall numbers without a name (cannot be allowed by name), as `arch:nr`. */
+  readonly unnamed: readonly string[];
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** Observed names per arch, optionally restricted to filtered processes. */
+function namesByArch(r: IngestResult, filter: ProcessFilter | undefined, diags: Diagnostic[]): Map<ArchId, Set<string>> {
+  const out = new Map<ArchId, Set<string>>();
+  const active = filter && ((filter.comm?.length ?? 0) + (filter.exe?.length ?? 0) + (filter.pid?.length ?? 0) > 0);
+  if (!active) {
+    for (const [arch, m] of r.syscalls) out.set(arch, new Set([...m.keys()]));
+    return out;
+  }
+  if (r.processesOverflow > 0) {
+    diags.push({
+      code: 'FILTER_INEXACT', severity: 'warning',
+      message: `${r.processesOverflow} process(es) were not tracked individually (table full); filter at ingest time for an exact result`,
+    });
+  }
+  for (const p of r.processes) {
+    if (!matchesFilter(p, filter)) continue;
+    for (const [arch, m] of p.syscalls) {
+      let s = out.get(arch);
+      if (!s) out.set(arch, (s = new Set()));
+      for (const k of m.keys()) s.add(k);
+    }
+  }
+  return out;
+}
+
+/** The profile's architectures: observed ones, their native parents when a compat process was seen, requested ones. */
+export function profileArches(r: IngestResult, extra: readonly ArchId[], observed: Iterable<ArchId>, fallback: ArchId): ArchId[] {
+  const set = new Set<ArchId>();
+  for (const a of observed) {
+    set.add(a);
+    const c = r.archCompat.get(a);
+    const parent = ARCHES.find((p) => p.compat.includes(a));
+    // A compat record (compat=1, or a strace personality change) ran on a 64-bit kernel: allow both ABIs.
+    // Only records that all say compat=0 (a genuinely 32-bit kernel) keep the 32-bit ABI alone.
+    if (parent && c && (c.compat > 0 || c.native === 0)) set.add(parent.id);
+  }
+  for (const a of extra) set.add(a);
+  if (set.size === 0) set.add(fallback);
+  return ARCHES.map((a) => a.id).filter((id) => set.has(id));
+}
+
+/** Builds the profile and explains where its names came from. */
+export function generate(r: IngestResult, opts: GenerateOptions = {}): GenerateResult {
+  const diags: Diagnostic[] = [];
+  const byArch = namesByArch(r, opts.filter, diags);
+  const observed = new Set<string>();
+  const unnamed: string[] = [];
+  for (const [arch, keys] of byArch) {
+    for (const k of keys) {
+      if (k.startsWith('#')) unnamed.push(`${arch}:${k.slice(1)}`);
+      else observed.add(k);
+    }
+  }
+  if (unnamed.length > 0) {
+    diags.push({
+      code: 'UNNAMED_SYSCALLS', severity: 'warning',
+      message: `syscall number(s) with no name in the tables cannot be allowed by name: ${unnamed.join(', ')}`,
+      fix: 'check the arch of the records; a newer kernel may have added these syscalls',
+    });
+  }
+  const arches = profileArches(r, opts.arches ?? [], byArch.keys(), opts.nativeArch ?? hostArch().id);
+  const names = new Set(observed);
+  const runtimeAdded: string[] = [];
+  if ((opts.runtime ?? 'runc') === 'runc') {
+    const base = opts.noNewPrivileges ? RUNC_BASE_SETS.nnp : RUNC_BASE_SETS.noNnp;
+    for (const n of base) {
+      if (names.has(n)) continue;
+      if (!arches.some((a) => syscallNumber(a, n) !== undefined)) continue; // absent on every profile arch
+      names.add(n);
+      runtimeAdded.push(n);
+    }
+    if (!RUNC_BASE_SETS.measured) {
+      diags.push({
+        code: 'RUNTIME_BASE_PROVISIONAL', severity: 'info',
+        message: `runc's own syscalls come from a provisional list (${RUNC_BASE_SETS.source})`,
+      });
+    }
+  }
+  const errno = opts.defaultErrno === 'ENOSYS' ? ENOSYS : EPERM;
+  if (errno === ENOSYS && arches.some((a) => archInfo(a).id.startsWith('mips'))) {
+    diags.push({ code: 'ENOSYS_MIPS', severity: 'warning', message: 'ENOSYS is 89 on MIPS, not 38; defaultErrnoRet 38 means another errno there' });
+  }
+  const sorted = [...names].sort();
+  const profile: Profile = {
+    defaultAction: 'SCMP_ACT_ERRNO',
+    defaultErrnoRet: errno,
+    architectures: arches.map((a) => archInfo(a).scmp),
+    flags: [],
+    syscalls: sorted.length > 0 ? [{ names: sorted, action: 'SCMP_ACT_ALLOW' }] : [],
+  };
+  return { profile, observed: [...observed].sort(), runtimeAdded: runtimeAdded.sort(), unnamed, diagnostics: diags };
+}
+
+/** The profile for an ingest result (see `generate` for the explanation of each name). */
+export function generateProfile(r: IngestResult, opts: GenerateOptions = {}): Profile {
+  return generate(r, opts).profile;
+}

@@ -1,0 +1,139 @@
+// Folds observations into bounded per-arch syscall sets, per-process sets, loss signals and counters.
+import type { Diagnostic } from '../common/index.js';
+import type { ArchId } from '../syscalls/index.js';
+import type {
+  IngestCounters, IngestOptions, IngestResult, LossSignal, Observation, ProcessFilter, ProcessStat, Rendering,
+  SyscallStat,
+} from './types.js';
+
+/** Bounds that keep memory constant on any input size. */
+export const MAX_PROCESSES = 4096;
+export const MAX_ARG_SAMPLES = 16;
+export const MAX_LOSS_SIGNALS = 200;
+export const MAX_MALFORMED_LINES = 100;
+const MAX_ARG_TEXT = 512;
+
+/** The key of a syscall in the maps: its name, or `#NR` when the tables have no name for the number. */
+export function syscallKey(name: string | undefined, nr: number | undefined): string {
+  return name ?? `#${nr ?? '?'}`;
+}
+
+/** Does an observation pass the filter? Comm and exe compare exactly; exe also matches by basename. */
+export function matchesFilter(o: { pid?: number | undefined; comm?: string | undefined; exe?: string | undefined }, f: ProcessFilter | undefined): boolean {
+  if (!f) return true;
+  if (f.pid && f.pid.length > 0 && (o.pid === undefined || !f.pid.includes(o.pid))) return false;
+  if (f.comm && f.comm.length > 0 && (o.comm === undefined || !f.comm.includes(o.comm))) return false;
+  if (f.exe && f.exe.length > 0) {
+    if (o.exe === undefined) return false;
+    const base = o.exe.slice(o.exe.lastIndexOf('/') + 1);
+    if (!f.exe.some((e) => e === o.exe || (!e.includes('/') && e === base))) return false;
+  }
+  return true;
+}
+
+/** Mutable accumulator behind every ingest run. */
+export class Aggregator {
+  readonly counters: IngestCounters = {
+    files: 0, bytes: 0, lines: 0, matched: 0, filtered: 0, skipped: 0, malformed: 0, malformedAt: [], lostAtLeast: 0,
+  };
+  private readonly syscalls = new Map<ArchId, Map<string, SyscallStat>>();
+  private readonly processes = new Map<string, ProcessStat>();
+  private readonly archCompat = new Map<ArchId, { compat: number; native: number; unknown: number }>();
+  private processesOverflow = 0;
+  private readonly loss: LossSignal[] = [];
+  private readonly lossTotals: IngestResult['lossTotals'] = {};
+  private readonly diagnostics = new Map<string, Diagnostic>();
+  private readonly observations: Observation[] = [];
+  private readonly formats = new Set<Rendering>();
+  private readonly opts: IngestOptions;
+
+  constructor(opts: IngestOptions = {}) {
+    this.opts = opts;
+  }
+
+  /** Adds one observation (applies the filter). */
+  add(o: Observation): void {
+    this.counters.matched++;
+    this.formats.add(o.rendering);
+    if (!matchesFilter(o, this.opts.filter)) {
+      this.counters.filtered++;
+      return;
+    }
+    const key = syscallKey(o.name, o.nr);
+    let perArch = this.syscalls.get(o.arch);
+    if (!perArch) this.syscalls.set(o.arch, (perArch = new Map()));
+    let st = perArch.get(key);
+    if (!st) perArch.set(key, (st = { arch: o.arch, name: o.name, nr: o.nr, count: 0, actions: {}, argSamples: [] }));
+    st.count += o.count;
+    let ac = this.archCompat.get(o.arch);
+    if (!ac) this.archCompat.set(o.arch, (ac = { compat: 0, native: 0, unknown: 0 }));
+    if (o.compat === true) ac.compat++;
+    else if (o.compat === false) ac.native++;
+    else ac.unknown++;
+    st.actions[o.action] = (st.actions[o.action] ?? 0) + o.count;
+    if (o.args && st.argSamples.length < MAX_ARG_SAMPLES) {
+      const args = o.args.map((a) => (a.length > MAX_ARG_TEXT ? a.slice(0, MAX_ARG_TEXT) + '...' : a));
+      const j = JSON.stringify(args);
+      if (!st.argSamples.some((s) => JSON.stringify(s) === j)) st.argSamples.push(args);
+    }
+    if (o.pid !== undefined || o.comm !== undefined || o.exe !== undefined) {
+      const pkey = `${o.pid ?? ''}\0${o.comm ?? ''}\0${o.exe ?? ''}`;
+      let p = this.processes.get(pkey);
+      if (!p) {
+        if (this.processes.size >= MAX_PROCESSES) {
+          this.processesOverflow++;
+        } else {
+          this.processes.set(pkey, (p = { pid: o.pid, comm: o.comm, exe: o.exe, records: 0, syscalls: new Map() }));
+        }
+      }
+      if (p) {
+        p.records += o.count;
+        let m = p.syscalls.get(o.arch);
+        if (!m) p.syscalls.set(o.arch, (m = new Map()));
+        m.set(key, (m.get(key) ?? 0) + o.count);
+      }
+    }
+    const keep = this.opts.keepObservations ?? 0;
+    if (this.observations.length < keep) this.observations.push(o);
+    this.opts.onObservation?.(o);
+  }
+
+  /** Records a loss signal. */
+  addLoss(s: LossSignal): void {
+    this.lossTotals[s.kind] = (this.lossTotals[s.kind] ?? 0) + 1;
+    if (s.count !== undefined && s.certain) this.counters.lostAtLeast += s.count;
+    if (this.loss.length < MAX_LOSS_SIGNALS) this.loss.push(s);
+  }
+
+  /** Counts a malformed line (kept: the first MAX_MALFORMED_LINES positions). */
+  malformed(file: string, line: number): void {
+    this.counters.malformed++;
+    if (this.counters.malformedAt.length < MAX_MALFORMED_LINES) this.counters.malformedAt.push(`${file}:${line}`);
+  }
+
+  /** Adds a warning once per code (later ones only bump a count in the message). */
+  warn(d: Diagnostic): void {
+    if (!this.diagnostics.has(d.code)) this.diagnostics.set(d.code, d);
+  }
+
+  /** Notes that a rendering was seen even without records (for the summary). */
+  sawRendering(r: Rendering): void {
+    this.formats.add(r);
+  }
+
+  /** The result so far (the maps are shared, not copied). */
+  result(): IngestResult {
+    return {
+      formats: [...this.formats],
+      counters: this.counters,
+      syscalls: this.syscalls,
+      archCompat: this.archCompat,
+      processes: [...this.processes.values()],
+      processesOverflow: this.processesOverflow,
+      loss: this.loss,
+      lossTotals: this.lossTotals,
+      diagnostics: [...this.diagnostics.values()],
+      observations: this.observations,
+    };
+  }
+}

@@ -1,0 +1,384 @@
+// Kernel seccomp audit records (type 1326 / SECCOMP) in every rendering, plus the kernel's loss messages.
+// Renderings: dmesg, /dev/kmsg, syslog (RFC 3164/5424), journald text, `journalctl -o json`, auditd raw, `ausearch -i`.
+import { archFromAudit, resolveArch, syscallName, syscallNumber, type ArchId } from '../syscalls/index.js';
+import type { Aggregator } from './aggregate.js';
+import type { Rendering, SeenAction } from './types.js';
+
+/** `code=` values (ret & SECCOMP_RET_ACTION_FULL) → action (include/uapi/linux/seccomp.h). */
+const CODE_ACTIONS = new Map<number, SeenAction>([
+  [0x80000000, 'kill_process'], [0x00000000, 'kill_thread'], [0x00030000, 'trap'], [0x00050000, 'errno'],
+  [0x7fc00000, 'notify'], [0x7ff00000, 'trace'], [0x7ffc0000, 'log'], [0x7fff0000, 'allow'],
+]);
+
+/** `ausearch -i` spellings of code= (auparse's seccomp code table) → action. */
+const CODE_NAMES = new Map<string, SeenAction>([
+  ['kill', 'kill_thread'], ['kill-thread', 'kill_thread'], ['kill_thread', 'kill_thread'],
+  ['kill-process', 'kill_process'], ['kill_process', 'kill_process'], ['trap', 'trap'], ['errno', 'errno'],
+  ['trace', 'trace'], ['log', 'log'], ['allow', 'allow'], ['notify', 'notify'], ['user-notif', 'notify'],
+  ['user_notif', 'notify'],
+]);
+
+/** The audit userspace's syscall tables spell a few names differently from the kernel's. */
+const AUDIT_NAME_ALIASES: Readonly<Record<string, string>> = { pread: 'pread64', pwrite: 'pwrite64' };
+
+/** The action a raw `code=0x…` value means; undefined for garbage. */
+export function actionOfCode(code: number): SeenAction {
+  return CODE_ACTIONS.get((code & 0xffff0000) >>> 0) ?? 'unknown';
+}
+
+/** Decoded fields of one record payload. `quoted` marks values the kernel wrote in double quotes. */
+interface Fields {
+  readonly values: Map<string, string>;
+  readonly quoted: Set<string>;
+}
+
+/**
+ * Splits `key=value key="quoted value" …`. A token without `=` continues the previous value (journald's
+ * `subj==cri-containerd.apparmor.d (enforce)`). Stops at auditd's 0x1d enrichment separator.
+ */
+export function parseFields(s: string, start = 0): Fields {
+  const values = new Map<string, string>();
+  const quoted = new Set<string>();
+  let end = s.indexOf('\x1d', start);
+  if (end < 0) end = s.length;
+  let i = start;
+  let lastKey: string | undefined;
+  while (i < end) {
+    while (i < end && s.charCodeAt(i) === 32) i++;
+    if (i >= end) break;
+    let j = i;
+    while (j < end && s.charCodeAt(j) !== 61 && s.charCodeAt(j) !== 32) j++;
+    if (j >= end || s.charCodeAt(j) === 32) {
+      // A bare token: continues the previous value.
+      if (lastKey !== undefined) values.set(lastKey, `${values.get(lastKey) ?? ''} ${s.slice(i, j)}`);
+      i = j;
+      continue;
+    }
+    const key = s.slice(i, j);
+    i = j + 1;
+    if (s.charCodeAt(i) === 34) {
+      const close = s.indexOf('"', i + 1);
+      const stop = close < 0 || close > end ? end : close;
+      values.set(key, s.slice(i + 1, stop));
+      quoted.add(key);
+      i = stop + 1;
+    } else {
+      let k = i;
+      while (k < end && s.charCodeAt(k) !== 32) k++;
+      values.set(key, s.slice(i, k));
+      i = k;
+    }
+    lastKey = key;
+  }
+  return { values, quoted };
+}
+
+/** Decodes the kernel's untrusted-string encoding: quoted as is, unquoted uppercase hex, `(null)`. */
+function untrusted(f: Fields, key: string, interpreted: boolean): string | undefined {
+  const v = f.values.get(key);
+  if (v === undefined || v === '(null)' || v === '?') return undefined;
+  if (f.quoted.has(key) || interpreted) return v;
+  if (v.length > 0 && v.length % 2 === 0 && /^[0-9A-Fa-f]+$/.test(v)) return Buffer.from(v, 'hex').toString('utf8');
+  return v;
+}
+
+const KMSG = /^(\d+),(\d+),(\d+),[^;]*;/;
+const AUDIT_STAMP = /audit\(([^)]*)\)\s*:\s?/;
+const JOURNALD_TEXT = /\baudit\[(\d+)\]: SECCOMP /;
+const SUPPRESSED = /\b(?:kauditd_printk_skb|audit_printk_skb): (\d+) callbacks suppressed/;
+const AUDIT_LOST = /\baudit_lost=(\d+)/;
+
+/** Stateful parser for one input file of audit renderings. Feed lines in order with `line()`. */
+export class AuditParser {
+  private readonly agg: Aggregator;
+  private readonly file: string;
+  private readonly native: ArchId;
+  private prevSerial = -1;
+  private prevSerialRendering: Rendering | undefined;
+  private prevKmsgSeq = -1;
+  private prevAuditLost = -1;
+  private sawKmsg = false;
+  /** Whether any execve/execveat was seen (a recording that has none probably starts mid-workload). */
+  sawExec = false;
+  records = 0;
+
+  constructor(agg: Aggregator, file: string, nativeArch: ArchId) {
+    this.agg = agg;
+    this.file = file;
+    this.native = nativeArch;
+  }
+
+  /** True while every line can be prefiltered on the substring "audit" (false once /dev/kmsg lines appear). */
+  get prefilterSafe(): boolean {
+    return !this.sawKmsg;
+  }
+
+  /** Handles one line (without its newline). */
+  line(raw: string, lineNo: number): void {
+    const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    let rendering: Rendering | undefined;
+    let body = text;
+    const km = KMSG.exec(text);
+    if (km) {
+      this.sawKmsg = true;
+      rendering = 'kmsg';
+      const seq = Number(km[2]);
+      if (this.prevKmsgSeq >= 0 && seq > this.prevKmsgSeq + 1) {
+        const n = seq - this.prevKmsgSeq - 1;
+        this.agg.addLoss({
+          kind: 'kmsg-seq-gap', certain: true, count: n, file: this.file, line: lineNo,
+          message: `/dev/kmsg sequence jumped from ${this.prevKmsgSeq} to ${seq}: ${n} kernel message(s) were overwritten before they were read`,
+        });
+      }
+      this.prevKmsgSeq = seq;
+      body = text.slice(km[0].length);
+    }
+    if (!body.includes('audit')) {
+      this.agg.counters.skipped++;
+      return;
+    }
+    if (this.lossLine(body, lineNo)) return;
+
+    if (rendering === undefined) {
+      const c = body.charCodeAt(0);
+      if (c === 123 /* { */) {
+        this.jsonLine(body, lineNo);
+        return;
+      }
+      if (c === 91 /* [ */) rendering = 'dmesg';
+      else if (body.startsWith('type=')) rendering = body.includes(') : ') ? 'ausearch' : 'auditd';
+      else if (body.startsWith('node=')) rendering = body.includes(') : ') ? 'ausearch' : 'auditd';
+      else if (JOURNALD_TEXT.test(body)) rendering = 'journald';
+      else rendering = 'syslog';
+    }
+
+    const isKernelForm = body.includes('type=1326 ') || body.includes('type=SECCOMP ');
+    if (isKernelForm) {
+      const st = AUDIT_STAMP.exec(body);
+      if (!st) {
+        this.agg.malformed(this.file, lineNo);
+        return;
+      }
+      const serial = serialOf(st[1]!);
+      this.record(body, st.index + st[0].length, rendering, lineNo, serial);
+      return;
+    }
+    const jm = JOURNALD_TEXT.exec(body);
+    if (jm) {
+      this.record(body, jm.index + jm[0].length, rendering === 'syslog' ? 'journald' : rendering, lineNo, undefined);
+      return;
+    }
+    if (body.includes('SECCOMP') || body.includes('type=1326')) {
+      this.agg.malformed(this.file, lineNo);
+      return;
+    }
+    this.trackOtherSerial(body);
+    this.agg.counters.skipped++;
+  }
+
+  /** Non-seccomp audit records still advance the global serial; track them so they do not look like gaps. */
+  private trackOtherSerial(body: string): void {
+    const st = AUDIT_STAMP.exec(body);
+    // auditd's own DAEMON_* records carry the daemon's serials, not the kernel's.
+    if (st && !body.includes('type=DAEMON_')) {
+      const s = serialOf(st[1]!);
+      if (s !== undefined) this.prevSerial = Math.max(this.prevSerial, s);
+    }
+  }
+
+  /** The kernel's own loss messages. Returns true when the line was one. */
+  private lossLine(body: string, lineNo: number): boolean {
+    const sup = SUPPRESSED.exec(body);
+    if (sup) {
+      const n = Number(sup[1]);
+      this.agg.addLoss({
+        kind: 'printk-suppressed', certain: true, count: n, file: this.file, line: lineNo,
+        message: `the kernel's printk rate limit dropped ${n} audit message(s) ("${sup[0]}")`,
+      });
+      return true;
+    }
+    if (body.includes('backlog limit exceeded') || /audit_backlog=\d+ > audit_backlog_limit=/.test(body)) {
+      this.agg.addLoss({
+        kind: 'backlog-exceeded', certain: true, file: this.file, line: lineNo,
+        message: 'the audit backlog overflowed ("backlog limit exceeded"): records were dropped',
+      });
+      return true;
+    }
+    if (body.includes('audit: rate limit exceeded')) {
+      this.agg.addLoss({ kind: 'rate-limit-exceeded', certain: true, file: this.file, line: lineNo, message: 'the audit rate limit (audit_rate_limit) dropped records' });
+      return true;
+    }
+    if (body.includes('hold queue overflow')) {
+      this.agg.addLoss({ kind: 'hold-queue-overflow', certain: true, file: this.file, line: lineNo, message: 'the kauditd hold queue overflowed: records were dropped' });
+      return true;
+    }
+    const lost = AUDIT_LOST.exec(body);
+    if (lost && !body.includes('type=1326')) {
+      const n = Number(lost[1]);
+      const delta = this.prevAuditLost >= 0 ? n - this.prevAuditLost : undefined;
+      this.prevAuditLost = n;
+      if (delta === 0) return true;
+      this.agg.addLoss({
+        kind: 'audit-lost', certain: true, ...(delta !== undefined ? { count: delta } : {}), file: this.file, line: lineNo,
+        message: `the kernel reports audit_lost=${n}${delta !== undefined ? ` (${delta} more since the previous report)` : ''}: audit records were dropped`,
+      });
+      return true;
+    }
+    return false;
+  }
+
+  /** One `journalctl -o json` entry. */
+  private jsonLine(body: string, lineNo: number): void {
+    let o: unknown;
+    try {
+      o = JSON.parse(body);
+    } catch {
+      if (body.includes('SECCOMP') || body.includes('1326')) this.agg.malformed(this.file, lineNo);
+      else this.agg.counters.skipped++;
+      return;
+    }
+    if (typeof o !== 'object' || o === null) {
+      this.agg.counters.skipped++;
+      return;
+    }
+    const e = o as Record<string, unknown>;
+    let msg = e.MESSAGE;
+    if (Array.isArray(msg)) msg = Buffer.from(msg.filter((x): x is number => typeof x === 'number')).toString('utf8');
+    if (typeof msg !== 'string') {
+      this.agg.counters.skipped++;
+      return;
+    }
+    const auditId = typeof e._AUDIT_ID === 'string' ? Number(e._AUDIT_ID) : undefined;
+    if (this.lossLine(msg, lineNo)) return;
+    const typeName = e._AUDIT_TYPE_NAME ?? e._AUDIT_TYPE;
+    if (msg.startsWith('SECCOMP ') || typeName === 'SECCOMP' || typeName === '1326') {
+      const start = msg.startsWith('SECCOMP ') ? 8 : 0;
+      this.record(msg, start, 'journald-json', lineNo, Number.isFinite(auditId) ? auditId : undefined);
+      return;
+    }
+    const st = AUDIT_STAMP.exec(msg);
+    if (st && msg.includes('type=1326')) {
+      this.record(msg, st.index + st[0].length, 'journald-json', lineNo, serialOf(st[1]!));
+      return;
+    }
+    if (auditId !== undefined && Number.isFinite(auditId)) this.prevSerial = Math.max(this.prevSerial, auditId);
+    this.agg.counters.skipped++;
+  }
+
+  /** Decodes one record's payload (from `start`) into an observation. */
+  private record(s: string, start: number, rendering: Rendering, lineNo: number, serial: number | undefined): void {
+    const f = parseFields(s, start);
+    const interpreted = rendering === 'ausearch';
+    const sys = f.values.get('syscall');
+    if (sys === undefined || sys === '') {
+      this.agg.malformed(this.file, lineNo);
+      return;
+    }
+    this.checkSerial(serial, rendering, lineNo);
+    // Architecture.
+    let nr: number | undefined;
+    if (/^\d+$/.test(sys)) nr = Number(sys);
+    const archText = f.values.get('arch');
+    let arch: ArchId;
+    if (archText === undefined) {
+      arch = this.native;
+      this.agg.warn({
+        code: 'NO_ARCH_FIELD', severity: 'warning', file: this.file, line: lineNo,
+        message: `records without arch= (older kernels) are taken as the native architecture (${arch})`,
+        fix: 'pass --arch if the records came from a machine of another architecture',
+      });
+    } else {
+      const a = /^[0-9a-f]{8}$/i.test(archText) ? archFromAudit(parseInt(archText, 16), nr) : resolveArch(archText);
+      if (!a) {
+        this.agg.malformed(this.file, lineNo);
+        this.agg.warn({ code: 'UNKNOWN_ARCH', severity: 'warning', file: this.file, line: lineNo, message: `unknown arch=${archText}; record skipped` });
+        return;
+      }
+      arch = a.id;
+      // x32: the interpreted form gives a name, not the number with the x32 bit.
+    }
+    let name: string | undefined;
+    if (nr !== undefined) {
+      name = syscallName(arch, nr);
+      if (name === undefined) {
+        this.agg.warn({
+          code: 'UNKNOWN_SYSCALL_NUMBER', severity: 'warning', file: this.file, line: lineNo,
+          message: `syscall ${nr} has no name on ${arch} in the Linux 6.12 tables; it cannot be allowed by name`,
+        });
+      }
+    } else {
+      const um = /^unknown-syscall\((-?\d+)\)$/.exec(sys);
+      if (um) {
+        nr = Number(um[1]);
+        name = syscallName(arch, nr);
+      } else {
+        const n = syscallNumber(arch, sys) !== undefined ? sys : AUDIT_NAME_ALIASES[sys] ?? sys;
+        name = n;
+        nr = syscallNumber(arch, n);
+        if (nr === undefined) {
+          this.agg.warn({ code: 'UNKNOWN_SYSCALL_NAME', severity: 'warning', file: this.file, line: lineNo, message: `syscall=${sys} is not a syscall on ${arch}` });
+        }
+      }
+    }
+    // Action.
+    const codeText = f.values.get('code');
+    let action: SeenAction = 'unknown';
+    if (codeText !== undefined) {
+      if (/^0x[0-9a-f]+$/i.test(codeText)) action = actionOfCode(parseInt(codeText, 16));
+      else action = CODE_NAMES.get(codeText.toLowerCase()) ?? 'unknown';
+    }
+    const pidText = f.values.get('pid');
+    const pid = pidText !== undefined && /^\d+$/.test(pidText) ? Number(pidText) : undefined;
+    const comm = untrusted(f, 'comm', interpreted);
+    const exe = untrusted(f, 'exe', interpreted);
+    const compatText = f.values.get('compat');
+    if (name === 'execve' || name === 'execveat') this.sawExec = true;
+    this.records++;
+    this.agg.add({
+      arch, nr, name, action, count: 1, rendering, file: this.file, line: lineNo,
+      ...(pid !== undefined ? { pid } : {}),
+      ...(comm !== undefined ? { comm } : {}),
+      ...(exe !== undefined ? { exe } : {}),
+      ...(compatText !== undefined ? { compat: compatText === '1' } : {}),
+    });
+  }
+
+  /** Audit serials are global and consecutive: a jump means records went missing in between. */
+  private checkSerial(serial: number | undefined, rendering: Rendering, lineNo: number): void {
+    if (serial === undefined) return;
+    if (this.prevSerial >= 0 && serial > this.prevSerial + 1 && this.prevSerialRendering === rendering) {
+      const n = serial - this.prevSerial - 1;
+      // In renderings that hold every audit record the gap is loss; in commonly filtered ones (ausearch -m,
+      // journal greps) other record types explain gaps, so it is only a hint.
+      const certain = rendering === 'dmesg' || rendering === 'kmsg' || rendering === 'auditd';
+      this.agg.addLoss({
+        kind: 'serial-gap', certain, count: n, file: this.file, line: lineNo,
+        message: `audit serial jumped from ${this.prevSerial} to ${serial}: ${n} audit record(s) missing` +
+          (certain ? '' : ' (or filtered out of this log by record type)'),
+      });
+    }
+    if (serial >= this.prevSerial || this.prevSerialRendering !== rendering) {
+      this.prevSerial = serial;
+    } else if (this.prevSerial - serial > 1000) {
+      this.prevSerial = serial; // a new boot or another log file: start over
+    }
+    this.prevSerialRendering = rendering;
+  }
+
+  /** Called at end of input: reports a recording that shows no process start. */
+  end(lineNo: number): void {
+    if (this.records > 0 && !this.sawExec) {
+      this.agg.addLoss({
+        kind: 'mid-workload', certain: false, file: this.file, line: lineNo,
+        message: 'no execve was recorded: the log probably starts after the workload started, so syscalls made before it (startup, runtime) are missing',
+      });
+    }
+  }
+}
+
+/** The serial of an `audit(…)` stamp: the number after the last colon (`1795818969.767:462`, `11/27/26 22:59:00.123:1656`). */
+function serialOf(stamp: string): number | undefined {
+  const i = stamp.lastIndexOf(':');
+  const n = Number(stamp.slice(i + 1));
+  return Number.isInteger(n) && n >= 0 ? n : undefined;
+}

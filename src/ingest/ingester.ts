@@ -1,0 +1,283 @@
+// The streaming driver: bytes or lines in, per-file format detection, a fast prefilter, aggregated result out.
+import { createReadStream } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { UserError } from '../common/index.js';
+import { hostArch } from '../syscalls/index.js';
+import { Aggregator } from './aggregate.js';
+import { AuditParser } from './audit.js';
+import { StraceParser } from './strace.js';
+import type { IngestOptions, IngestResult, InputFormat } from './types.js';
+
+/** Lines longer than this are skipped (counted) instead of buffered: constant memory on hostile input. */
+export const MAX_LINE_BYTES = 1 << 20;
+/** How much of a file auto-detection looks at. */
+const DETECT_BYTES = 64 * 1024;
+const DETECT_LINES = 400;
+
+const AUDIT_MARK = /type=1326|type=SECCOMP|audit\[\d+\]: SECCOMP|kauditd_printk_skb|audit_printk_skb|audit_lost=|"SECCOMP|_AUDIT_TYPE/;
+const STRACE_CALL = /^(?:\[pid\s+\d+\]\s+|\d+\s+)?(?:\s*(?:\d\d:\d\d:\d\d(?:\.\d+)?|\d+\.\d+)\s+)?(?:[A-Za-z_][A-Za-z0-9_]*\(.*(?:\) += |<unfinished \.\.\.>)|<\.\.\. [A-Za-z_][A-Za-z0-9_]* resumed>|\+\+\+ (?:exited|killed)|% time +seconds)/;
+
+/** Guesses a text's format from its first lines: strace when it has strace lines and no audit markers. */
+export function detectFormat(sample: string): InputFormat | undefined {
+  let audit = 0;
+  let strace = 0;
+  let n = 0;
+  for (const line of sample.split('\n')) {
+    if (++n > DETECT_LINES) break;
+    if (AUDIT_MARK.test(line)) audit++;
+    else if (STRACE_CALL.test(line)) strace++;
+  }
+  if (audit > 0) return 'audit';
+  if (strace > 0) return 'strace';
+  return undefined;
+}
+
+const AUDIT_NEEDLE = Buffer.from('audit');
+
+/**
+ * Incremental ingest: `beginFile`, then `pushChunk` (bytes) or `pushLine` (text lines) any number of times, then
+ * `endFile`; repeat per file of one recording; `result()` at any time. Memory stays bounded whatever the input.
+ */
+export class Ingester {
+  private readonly agg: Aggregator;
+  private readonly opts: IngestOptions;
+  private file = '-';
+  private format: InputFormat | undefined;
+  private filePid: number | undefined;
+  private parser: AuditParser | StraceParser | undefined;
+  private lineNo = 0;
+  private carry: Buffer | undefined;
+  private discarding = false;
+  private pending: string[] = [];
+  private pendingBytes = 0;
+  private open = false;
+  private progressAt = 0;
+
+  constructor(opts: IngestOptions = {}) {
+    this.opts = opts;
+    this.agg = new Aggregator(opts);
+  }
+
+  /** Starts a file. `format` overrides the options' format; `filePid` is the pid of a strace -ff file. */
+  beginFile(name: string, filePid?: number): void {
+    if (this.open) this.endFile();
+    this.open = true;
+    this.file = name;
+    this.filePid = filePid;
+    this.lineNo = 0;
+    this.carry = undefined;
+    this.discarding = false;
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.parser = undefined;
+    const f = this.opts.format ?? 'auto';
+    this.format = f === 'auto' ? undefined : f;
+    if (this.format) this.startParser(this.format);
+    this.agg.counters.files++;
+  }
+
+  private startParser(format: InputFormat): void {
+    const native = this.opts.nativeArch ?? hostArch().id;
+    this.format = format;
+    this.parser = format === 'audit'
+      ? new AuditParser(this.agg, this.file, native)
+      : new StraceParser(this.agg, this.file, native, this.filePid);
+  }
+
+  /** Feeds one text line (no trailing newline). */
+  pushLine(line: string): void {
+    if (!this.open) this.beginFile('-');
+    this.agg.counters.lines++;
+    this.lineNo++;
+    if (!this.parser) {
+      this.pending.push(line);
+      this.pendingBytes += line.length + 1;
+      if (this.pending.length >= DETECT_LINES || this.pendingBytes >= DETECT_BYTES) this.flushDetection();
+      return;
+    }
+    this.parser.line(line, this.lineNo);
+  }
+
+  private flushDetection(): void {
+    if (this.parser) return;
+    this.startParser(detectFormat(this.pending.join('\n')) ?? 'audit');
+    const lines = this.pending;
+    this.pending = [];
+    const first = this.lineNo - lines.length;
+    lines.forEach((l, i) => this.parser!.line(l, first + i + 1));
+  }
+
+  /** Feeds raw bytes (any chunking; lines may span chunks). */
+  pushChunk(chunk: Buffer | string): void {
+    if (!this.open) this.beginFile('-');
+    const c = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    this.agg.counters.bytes += c.length;
+    if (this.opts.onProgress && this.agg.counters.bytes - this.progressAt >= 16 << 20) {
+      this.progressAt = this.agg.counters.bytes;
+      this.opts.onProgress(this.agg.counters.bytes);
+    }
+    let buf = c;
+    if (this.carry) {
+      buf = Buffer.concat([this.carry, c]);
+      this.carry = undefined;
+    }
+    let pos = 0;
+    const len = buf.length;
+    if (this.discarding) {
+      const nl = buf.indexOf(10);
+      if (nl < 0) return;
+      this.discarding = false;
+      pos = nl + 1;
+    }
+    while (pos < len) {
+      const p = this.parser;
+      if (p instanceof AuditParser && p.prefilterSafe) {
+        // Fast path: jump to the next line that mentions "audit", counting the lines in between.
+        const hit = buf.indexOf(AUDIT_NEEDLE, pos);
+        const stop = hit < 0 ? len : hit;
+        let nl = buf.indexOf(10, pos);
+        let skippedLines = 0;
+        let lineStart = pos;
+        while (nl >= 0 && nl < stop) {
+          skippedLines++;
+          lineStart = nl + 1;
+          nl = buf.indexOf(10, lineStart);
+        }
+        this.agg.counters.lines += skippedLines;
+        this.agg.counters.skipped += skippedLines;
+        this.lineNo += skippedLines;
+        pos = lineStart;
+        if (hit < 0) break;
+        if (nl < 0) break; // the line with the hit is incomplete: carry it
+        this.agg.counters.lines++;
+        this.lineNo++;
+        p.line(buf.toString('utf8', pos, nl), this.lineNo);
+        pos = nl + 1;
+        continue;
+      }
+      const nl = buf.indexOf(10, pos);
+      if (nl < 0) break;
+      this.pushLine(buf.toString('utf8', pos, nl));
+      pos = nl + 1;
+    }
+    if (pos < len) {
+      if (len - pos > MAX_LINE_BYTES) {
+        this.overlong();
+        this.discarding = true;
+      } else {
+        this.carry = Buffer.from(buf.subarray(pos));
+      }
+    }
+  }
+
+  private overlong(): void {
+    this.agg.counters.lines++;
+    this.agg.counters.skipped++;
+    this.lineNo++;
+    this.agg.warn({
+      code: 'LINE_TOO_LONG', severity: 'warning', file: this.file, line: this.lineNo,
+      message: `a line longer than ${MAX_LINE_BYTES} bytes was skipped (not a log line)`,
+    });
+  }
+
+  /** Ends the current file: flushes a last line without newline and runs end-of-input checks. */
+  endFile(): void {
+    if (!this.open) return;
+    if (this.carry && this.carry.length > 0) {
+      const last = this.carry.toString('utf8');
+      this.carry = undefined;
+      this.pushLine(last);
+    }
+    this.flushDetection();
+    if (this.parser instanceof AuditParser) this.parser.end(this.lineNo);
+    else this.parser?.end();
+    this.open = false;
+  }
+
+  /** The aggregated result (call after the last endFile). */
+  result(): IngestResult {
+    if (this.open) this.endFile();
+    return this.agg.result();
+  }
+}
+
+/** Ingests a whole text (one file). */
+export function ingestText(text: string, opts: IngestOptions & { file?: string } = {}): IngestResult {
+  const ing = new Ingester(opts);
+  ing.beginFile(opts.file ?? '-');
+  ing.pushChunk(Buffer.from(text));
+  ing.endFile();
+  return ing.result();
+}
+
+/** Ingests a readable stream into an existing Ingester as one file. */
+export async function pushStream(ing: Ingester, stream: Readable | NodeJS.ReadableStream, file: string, filePid?: number): Promise<void> {
+  ing.beginFile(file, filePid);
+  for await (const chunk of stream) ing.pushChunk(chunk as Buffer | string);
+  ing.endFile();
+}
+
+/** Ingests one stream (e.g. stdin) as one recording. */
+export async function ingestStream(stream: Readable | NodeJS.ReadableStream, opts: IngestOptions & { file?: string } = {}): Promise<IngestResult> {
+  const ing = new Ingester(opts);
+  await pushStream(ing, stream, opts.file ?? '-');
+  return ing.result();
+}
+
+/**
+ * Ingests files as ONE recording: `-` is standard input, a directory means every regular file in it (strace -ff
+ * output). Files named `NAME.PID` from a directory or a multi-file list get that pid when their lines have none.
+ */
+export async function ingestFiles(paths: readonly string[], opts: IngestOptions & { stdin?: NodeJS.ReadableStream } = {}): Promise<IngestResult> {
+  const ing = new Ingester(opts);
+  const files: { path: string; pid: number | undefined }[] = [];
+  for (const p of paths) {
+    if (p === '-') {
+      files.push({ path: p, pid: undefined });
+      continue;
+    }
+    let st;
+    try {
+      st = await stat(p);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new UserError(`${p}: ${code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : String(code)}`);
+    }
+    if (st.isDirectory()) {
+      const names = (await readdir(p)).sort(naturalCompare);
+      for (const n of names) {
+        const full = join(p, n);
+        if ((await stat(full)).isFile()) files.push({ path: full, pid: pidSuffix(n) });
+      }
+    } else {
+      files.push({ path: p, pid: undefined });
+    }
+  }
+  const multi = files.length > 1;
+  for (const f of files) {
+    const pid = f.pid ?? (multi ? pidSuffix(f.path) : undefined);
+    if (f.path === '-') {
+      await pushStream(ing, opts.stdin ?? process.stdin, '-');
+    } else {
+      try {
+        await pushStream(ing, createReadStream(f.path, { highWaterMark: 1 << 20 }), f.path, pid);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'EISDIR' || code === 'EACCES' || code === 'ENOENT') throw new UserError(`${f.path}: cannot read (${code})`);
+        throw e;
+      }
+    }
+  }
+  return ing.result();
+}
+
+function pidSuffix(name: string): number | undefined {
+  const m = /\.(\d+)$/.exec(name);
+  return m ? Number(m[1]) : undefined;
+}
+
+function naturalCompare(a: string, b: string): number {
+  return a.localeCompare(b, 'en', { numeric: true });
+}

@@ -11,3 +11,5 @@ export { KmsgReader, lossIn, parseSeccompRecord } from './kmsg.js';
 export { disablePrintkRatelimit } from './printk.js';
 export type { SessionChild } from './session.js';
 export { spawnInSession } from './session.js';
+export type { MeasuredBaseSets } from './basesets.js';
+export { GO_RUNTIME_ASYNC, measureRuncBaseSets, renderBaseSetsModule, RUNC_INIT_COMM, withGoRuntime } from './basesets.js';

@@ -6,3 +6,4 @@ export * as runtime from './runtime/index.js';
 export * as record from './record/index.js';
 export * as ingest from './ingest/index.js';
 export * as generate from './generate/index.js';
+export * as k8s from './k8s/index.js';

@@ -1,0 +1,156 @@
+// `k8s install`: the manifests that keep profiles on every node without touching application pods — a ConfigMap
+// with the profiles and a hardened DaemonSet running `seccompctl node sync` into <kubelet-root>/seccomp/<subdir>.
+import { stringify } from 'yaml';
+import { UserError } from '../common/index.js';
+import { CONFIGMAP_KEY, nameProblem } from './names.js';
+
+/** The image the DaemonSet runs by default (build it from the repository's Dockerfile and push it). */
+export const DEFAULT_IMAGE = 'seccompctl:0.1.0';
+/** Where the kubelet keeps its state; profiles live under `<root>/seccomp/`. */
+export const DEFAULT_KUBELET_ROOT = '/var/lib/kubelet';
+export const DEFAULT_SUBDIR = 'seccompctl';
+export const DEFAULT_NAMESPACE = 'seccompctl-system';
+/** A ConfigMap holds at most 1 MiB. */
+export const CONFIGMAP_MAX_BYTES = 1024 * 1024;
+
+/** One profile to install: its file name on the node and its (canonical JSON) text. */
+export interface InstallProfile {
+  readonly name: string;
+  readonly text: string;
+}
+
+/** Options for buildInstall. */
+export interface InstallOptions {
+  /** Default `seccompctl-system`. */
+  readonly namespace?: string;
+  /** Default `/var/lib/kubelet`. */
+  readonly kubeletRoot?: string;
+  /** Directory under `<kubelet-root>/seccomp/` (one path element). Default `seccompctl`. */
+  readonly subdir?: string;
+  /** Extra node labels the DaemonSet must match (`kubernetes.io/os: linux` is always required). */
+  readonly nodeSelector?: Readonly<Record<string, string>>;
+  /** Default DEFAULT_IMAGE. */
+  readonly image?: string;
+}
+
+/** The objects to apply, and the localhostProfile value of each profile. */
+export interface InstallResult {
+  readonly objects: readonly Record<string, unknown>[];
+  /** profile file name → value for `securityContext.seccompProfile.localhostProfile`. */
+  readonly localhostProfiles: Readonly<Record<string, string>>;
+  /** Absolute directory on every node. */
+  readonly nodeDir: string;
+}
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** Builds the Namespace (when not kube-system), ConfigMap and DaemonSet. Throws a UserError on bad options. */
+export function buildInstall(profiles: readonly InstallProfile[], opts: InstallOptions = {}): InstallResult {
+  const namespace = opts.namespace ?? DEFAULT_NAMESPACE;
+  const root = (opts.kubeletRoot ?? DEFAULT_KUBELET_ROOT).replace(/\/+$/, '') || '/';
+  const subdir = opts.subdir ?? DEFAULT_SUBDIR;
+  const image = opts.image ?? DEFAULT_IMAGE;
+  if (!DNS1123_LABEL.test(namespace) || namespace.length > 63) throw new UserError(`--namespace "${namespace}" is not a valid namespace name (lower-case letters, digits, "-")`);
+  if (!root.startsWith('/') || root.split('/').includes('..')) throw new UserError(`--kubelet-root "${root}" must be an absolute path without ".."`);
+  const sp = nameProblem(subdir);
+  if (sp) throw new UserError(`--subdir "${subdir}": ${sp}; it is one directory name under <kubelet-root>/seccomp/`);
+  if (image.trim() === '' || /\s/.test(image)) throw new UserError(`--image "${image}" is not an image reference`);
+  if (profiles.length === 0) throw new UserError('no profiles given');
+  const seen = new Set<string>();
+  let bytes = 0;
+  for (const p of profiles) {
+    const np = nameProblem(p.name);
+    if (np || !CONFIGMAP_KEY.test(p.name)) {
+      throw new UserError(`profile file name "${p.name}" cannot be a ConfigMap key${np ? `: ${np}` : ' (use letters, digits, "-", "_" and ".")'}; rename the file`);
+    }
+    if (seen.has(p.name)) throw new UserError(`two profiles would both be installed as "${p.name}"; rename one`);
+    seen.add(p.name);
+    bytes += Buffer.byteLength(p.name) + Buffer.byteLength(p.text);
+  }
+  if (bytes > CONFIGMAP_MAX_BYTES) {
+    throw new UserError(`the profiles add up to ${bytes} bytes, over the ConfigMap limit of 1 MiB; install them in several runs with different --subdir values`);
+  }
+  const nodeDir = `${root === '/' ? '' : root}/seccomp/${subdir}`;
+  const name = subdir === DEFAULT_SUBDIR ? 'seccompctl-profiles' : `seccompctl-profiles-${subdir.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/^-+|-+$/g, '')}`.slice(0, 63).replace(/-+$/, '');
+  const labels = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/managed-by': 'seccompctl' };
+  const objects: Record<string, unknown>[] = [];
+  if (namespace !== 'kube-system') {
+    objects.push({
+      apiVersion: 'v1', kind: 'Namespace',
+      metadata: {
+        name: namespace,
+        // The DaemonSet mounts a hostPath, which Pod Security baseline forbids: this namespace must be privileged.
+        labels: { 'pod-security.kubernetes.io/enforce': 'privileged', 'app.kubernetes.io/managed-by': 'seccompctl' },
+      },
+    });
+  }
+  objects.push({
+    apiVersion: 'v1', kind: 'ConfigMap',
+    metadata: { name, namespace, labels },
+    data: Object.fromEntries(profiles.map((p) => [p.name, p.text])),
+  });
+  objects.push({
+    apiVersion: 'apps/v1', kind: 'DaemonSet',
+    metadata: { name, namespace, labels },
+    spec: {
+      selector: { matchLabels: { 'app.kubernetes.io/name': name } },
+      updateStrategy: { type: 'RollingUpdate' },
+      template: {
+        metadata: { labels },
+        spec: {
+          automountServiceAccountToken: false,
+          enableServiceLinks: false,
+          priorityClassName: 'system-node-critical',
+          terminationGracePeriodSeconds: 10,
+          nodeSelector: { 'kubernetes.io/os': 'linux', ...(opts.nodeSelector ?? {}) },
+          // Reach every node, tainted or not: a node without the profiles fails pods with CreateContainerError.
+          tolerations: [{ operator: 'Exists' }],
+          securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
+          containers: [{
+            name: 'sync',
+            image,
+            imagePullPolicy: 'IfNotPresent',
+            command: ['seccompctl', 'node', 'sync', '--from', '/profiles', '--to', nodeDir],
+            securityContext: {
+              // uid 0 owns <kubelet-root>/seccomp, so writing there needs no capability at all.
+              runAsUser: 0,
+              runAsGroup: 0,
+              runAsNonRoot: false,
+              privileged: false,
+              allowPrivilegeEscalation: false,
+              readOnlyRootFilesystem: true,
+              capabilities: { drop: ['ALL'] },
+              seccompProfile: { type: 'RuntimeDefault' },
+            },
+            resources: {
+              requests: { cpu: '5m', memory: '32Mi' },
+              limits: { cpu: '100m', memory: '128Mi' },
+            },
+            volumeMounts: [
+              { name: 'profiles', mountPath: '/profiles', readOnly: true },
+              { name: 'node-seccomp', mountPath: nodeDir },
+            ],
+          }],
+          volumes: [
+            { name: 'profiles', configMap: { name } },
+            // Only the subdirectory is mounted: the pod cannot touch other profiles on the node.
+            { name: 'node-seccomp', hostPath: { path: nodeDir, type: 'DirectoryOrCreate' } },
+          ],
+        },
+      },
+    },
+  });
+  return { objects, localhostProfiles: Object.fromEntries(profiles.map((p) => [p.name, `${subdir}/${p.name}`])), nodeDir };
+}
+
+/** Multi-document YAML for `kubectl apply -f -`, with the localhostProfile values in a header comment. */
+export function renderInstallYaml(r: InstallResult): string {
+  const head = [
+    '# Generated by seccompctl k8s install. Apply with: kubectl apply -f <this file>',
+    `# The DaemonSet keeps ${r.nodeDir}/ on every node in sync with the ConfigMap.`,
+    '# Wait until it is ready on every node (kubectl rollout status) before rolling out pods that use the profiles.',
+    '# Pods reference them as securityContext.seccompProfile {type: Localhost, localhostProfile: <value>}:',
+    ...Object.entries(r.localhostProfiles).map(([k, v]) => `#   ${k}: localhostProfile: ${v}`),
+  ];
+  return head.join('\n') + '\n' + r.objects.map((o) => '---\n' + stringify(o, { lineWidth: 0 })).join('');
+}

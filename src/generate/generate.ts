@@ -1,7 +1,7 @@
 // Aggregated observations + policy → a deny-by-default OCI profile.
 import type { Diagnostic } from '../common/index.js';
 import { matchesFilter, type IngestResult, type ProcessFilter } from '../ingest/index.js';
-import type { Profile } from '../profile/index.js';
+import { normalizeProfile, type Profile } from '../profile/index.js';
 import { ARCHES, archInfo, hostArch, syscallNumber, type ArchId } from '../syscalls/index.js';
 import { RUNC_BASE_SETS } from './runc-base-sets.generated.js';
 
@@ -126,13 +126,13 @@ export function generate(r: IngestResult, opts: GenerateOptions = {}): GenerateR
     diags.push({ code: 'ENOSYS_MIPS', severity: 'warning', message: 'ENOSYS is 89 on MIPS, not 38; defaultErrnoRet 38 means another errno there' });
   }
   const sorted = [...names].sort();
-  const profile: Profile = {
+  const profile: Profile = normalizeProfile({
     defaultAction: 'SCMP_ACT_ERRNO',
     defaultErrnoRet: errno,
     architectures: arches.map((a) => archInfo(a).scmp),
     flags: [],
     syscalls: sorted.length > 0 ? [{ names: sorted, action: 'SCMP_ACT_ALLOW' }] : [],
-  };
+  });
   return { profile, observed: [...observed].sort(), runtimeAdded: runtimeAdded.sort(), unnamed, diagnostics: diags };
 }
 

@@ -52,13 +52,13 @@ describe('compat architectures in the profile', () => {
     const r = ingestText([line(1, 'c000003e', 1, 0), line(2, '40000003', 4, 1)].join('\n'));
     expect(syscallNames(r, 'x86')).toEqual(['write']);
     const p = generate(r, { runtime: 'none' }).profile;
-    expect(p.architectures).toEqual(['SCMP_ARCH_X86_64', 'SCMP_ARCH_X86']);
+    expect(p.architectures).toEqual(['SCMP_ARCH_X86', 'SCMP_ARCH_X86_64']);
     expect(p.syscalls).toEqual([{ names: ['write'], action: 'SCMP_ACT_ALLOW' }]);
   });
 
   it('a compat record alone still brings its 64-bit native arch (the kernel is 64-bit)', () => {
     const r = ingestText(line(1, '40000003', 4, 1));
-    expect(generate(r, { runtime: 'none' }).profile.architectures).toEqual(['SCMP_ARCH_X86_64', 'SCMP_ARCH_X86']);
+    expect(generate(r, { runtime: 'none' }).profile.architectures).toEqual(['SCMP_ARCH_X86', 'SCMP_ARCH_X86_64']);
   });
 
   it('records of a 32-bit kernel (compat=0) stay 32-bit only', () => {
@@ -70,7 +70,7 @@ describe('compat architectures in the profile', () => {
     const nr = 0x40000000 + 1; // x32 write
     const r = ingestText(line(1, 'c000003e', nr, 1));
     expect(syscallNames(r, 'x32')).toEqual(['write']);
-    expect(generate(r, { runtime: 'none' }).profile.architectures).toEqual(['SCMP_ARCH_X86_64', 'SCMP_ARCH_X32']);
+    expect(generate(r, { runtime: 'none' }).profile.architectures).toEqual(['SCMP_ARCH_X32', 'SCMP_ARCH_X86_64']);
   });
 
   it('records without arch= are taken as the native arch, with a warning', () => {

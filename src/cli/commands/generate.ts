@@ -1,8 +1,248 @@
-// `seccompctl generate` (not implemented yet).
+// `seccompctl generate FILE...|-`: audit logs or strace output → a least-privilege OCI profile.
+import { statSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
+import { Option } from 'commander';
+import { UserError, writeFileAtomic, formatDiagnostic } from '../../common/index.js';
+import { generate, RUNC_BASE_SETS } from '../../generate/index.js';
+import {
+  certainLoss, describeLoss, ingestFiles, LOSS_ADVICE, type IngestResult, type InputFormat,
+} from '../../ingest/index.js';
+import { printProfile } from '../../profile/index.js';
+import { archInfo, ARCHES, resolveArch, type ArchId } from '../../syscalls/index.js';
+import { ExitError, println } from '../io.js';
 import type { Register } from './types.js';
-import { UserError } from '../../common/index.js';
 
-export const registergenerate: Register = (program) => {
-  program.command('generate').description('(not implemented yet)').allowUnknownOption().allowExcessArguments()
-    .action(() => { throw new UserError('generate is not implemented yet'); });
+const collect = (v: string, prev: string[] | undefined): string[] => [...(prev ?? []), v];
+const VERBOSE_OBSERVATIONS = 10_000;
+const PROGRESS_MIN_BYTES = 64 << 20;
+
+interface GenerateFlags {
+  output?: string;
+  format: 'auto' | InputFormat;
+  runtime: 'runc' | 'none';
+  /** commander turns --no-new-privileges into newPrivileges: false. */
+  newPrivileges?: boolean;
+  defaultErrno: 'EPERM' | 'ENOSYS';
+  arch?: string[];
+  comm?: string[];
+  exe?: string[];
+  pid?: string[];
+  allowLoss?: boolean;
+  verbose?: boolean;
+  json?: boolean;
+}
+
+function parseArches(tokens: readonly string[]): ArchId[] {
+  return tokens.flatMap((t) => t.split(',')).filter((t) => t !== '').map((t) => {
+    const a = resolveArch(t);
+    if (!a) throw new UserError(`--arch: unknown architecture "${t}"; try one of: ${ARCHES.map((x) => x.id).join(', ')}`);
+    return a.id;
+  });
+}
+
+function parsePids(tokens: readonly string[]): number[] {
+  return tokens.flatMap((t) => t.split(',')).filter((t) => t !== '').map((t) => {
+    if (!/^\d+$/.test(t)) throw new UserError(`--pid: "${t}" is not a process id (a positive integer)`);
+    return Number(t);
+  });
+}
+
+/** The machine-readable summary (`--json`). */
+export function summarize(r: IngestResult, inputs: readonly string[]): Record<string, unknown> {
+  return {
+    inputs,
+    formats: r.formats,
+    files: r.counters.files,
+    bytes: r.counters.bytes,
+    lines: r.counters.lines,
+    records: r.counters.matched,
+    filtered: r.counters.filtered,
+    skipped: r.counters.skipped,
+    malformed: r.counters.malformed,
+    malformedAt: r.counters.malformedAt,
+    lost: {
+      certain: certainLoss(r).length > 0,
+      atLeast: r.counters.lostAtLeast,
+      totals: r.lossTotals,
+      signals: r.loss,
+    },
+    syscalls: Object.fromEntries([...r.syscalls].map(([arch, m]) => [archInfo(arch).scmp, {
+      names: [...m.values()].map((s) => s.name).filter((n) => n !== undefined).sort(),
+      unnamed: [...m.values()].filter((s) => s.name === undefined).map((s) => s.nr),
+      calls: Object.fromEntries([...m.values()].map((s) => [s.name ?? `#${s.nr}`, s.count])),
+    }])),
+    processes: r.processes.map((p) => ({ pid: p.pid ?? null, comm: p.comm ?? null, exe: p.exe ?? null, records: p.records })),
+    processesNotListed: r.processesOverflow,
+    warnings: r.diagnostics,
+  };
+}
+
+export const registergenerate: Register = (program, io) => {
+  program.command('generate')
+    .description('Generate a least-privilege seccomp profile from kernel audit logs (SECCOMP records) or strace output.')
+    .argument('<file...>', 'log files, strace outputs, a directory of strace -ff files, or - for standard input (all together = one recording)')
+    .option('-o, --output <file>', 'write the profile here (atomically); default: standard output')
+    .addOption(new Option('--format <format>', 'input format').choices(['auto', 'audit', 'strace']).default('auto'))
+    .addOption(new Option('--runtime <runtime>', 'add the syscalls the runtime itself makes after loading the filter').choices(['runc', 'none']).default('runc'))
+    .option('--no-new-privileges', 'the container runs with no-new-privileges (allowPrivilegeEscalation: false): runc needs fewer syscalls')
+    .addOption(new Option('--default-errno <errno>', 'errno for denied syscalls').choices(['EPERM', 'ENOSYS']).default('EPERM'))
+    .addOption(new Option('--arch <arch>', 'also allow these architectures (comma-separated or repeated; e.g. aarch64,arm)').argParser(collect))
+    .addOption(new Option('--comm <name>', 'only syscalls of processes with this comm (repeatable)').argParser(collect))
+    .addOption(new Option('--exe <path>', 'only syscalls of processes running this executable (path or basename; repeatable)').argParser(collect))
+    .addOption(new Option('--pid <pid>', 'only syscalls of these host pids (comma-separated or repeated)').argParser(collect))
+    .option('--allow-loss', 'write the profile even when the log shows that records were lost (with a warning)')
+    .option('--verbose', 'list each record matched and each syscall found (to standard error)')
+    .option('--json', 'print a JSON summary (records read, matched, skipped, lost, syscalls per arch, processes)')
+    .addHelpText('after', `
+Input formats (detected per file; --format forces one):
+  kernel audit records (type 1326 / SECCOMP) as printed by dmesg, /dev/kmsg, syslog (RFC 3164/5424),
+  journald (journalctl, journalctl -o json), auditd's audit.log and ausearch -i;
+  strace output (-f, -ff files, -t/-tt/-ttt/-r, -T, -y/-yy, -X, and the -c/-C/-w summary tables).
+
+Every record's arch= picks the syscall table (an aarch64 or 32-bit record is never named from the x86_64
+table); 32-bit compat records add their architecture (e.g. SCMP_ARCH_X86) to "architectures".
+
+Lost records: without auditd the kernel prints audit records through printk's rate limit (10 per 5 s) and
+drops the rest ("kauditd_printk_skb: N callbacks suppressed"); the ring buffer wraps; the audit backlog
+overflows. A profile built from such a log is silently incomplete, so generate exits 1 and writes nothing
+when it sees evidence of loss (suppressed callbacks, backlog/rate-limit messages, audit_lost=, gaps in audit
+serials or /dev/kmsg sequence numbers). Record again with kernel.printk_ratelimit=0 or auditd running, or
+use strace/eBPF; --allow-loss writes the profile anyway.
+
+--default-errno EPERM or ENOSYS: denied syscalls fail with EPERM by default ("Operation not permitted").
+  EPERM is explicit but breaks fallbacks: glibc and runc try new syscalls first (clone3, faccessat2, openat2,
+  statx, close_range) and fall back to older ones only on ENOSYS; with EPERM they give up instead. ENOSYS
+  ("not implemented") makes a denied new syscall look like an old kernel, so the fallback runs (and the
+  fallback syscall must then be in the profile); the price is that genuine denials look like missing features.
+
+--runtime runc adds the syscalls runc's init makes after it loads the filter (more without
+no-new-privileges, Kubernetes' default, because the filter is loaded before capabilities are dropped).
+The list is ${RUNC_BASE_SETS.measured ? `measured on runc ${RUNC_BASE_SETS.runcVersion}` : 'provisional (not measured yet)'}: ${RUNC_BASE_SETS.source}.
+
+Examples:
+  seccompctl generate /var/log/audit/audit.log --comm nginx -o nginx.json
+  journalctl -k -o json | seccompctl generate - --json
+  strace -f -o app.strace ./app && seccompctl generate app.strace --runtime none
+  strace -ff -o trace/app ./app && seccompctl generate trace/
+  seccompctl generate kern.log --arch aarch64,arm --default-errno ENOSYS -o profile.json
+
+Exit codes: 0 profile written; 1 records were lost (nothing written unless --allow-loss); 2 bad input or usage.`)
+    .action(async (files: string[], opts: GenerateFlags) => {
+      const arches = parseArches(opts.arch ?? []);
+      const nnp = opts.newPrivileges === false;
+      const pids = parsePids(opts.pid ?? []);
+      const filter = {
+        ...(opts.comm ? { comm: opts.comm } : {}),
+        ...(opts.exe ? { exe: opts.exe } : {}),
+        ...(pids.length ? { pid: pids } : {}),
+      };
+      const inputs = files.map((f) => (f === '-' ? f : resolvePath(io.cwd, f)));
+      let total = 0;
+      for (const f of inputs) {
+        try {
+          if (f !== '-') total += statSync(f).size;
+        } catch {
+          // missing files are reported by ingest
+        }
+      }
+      const progress = io.isTTY && total >= PROGRESS_MIN_BYTES;
+      const r = await ingestFiles(inputs, {
+        format: opts.format,
+        filter,
+        keepObservations: opts.verbose ? VERBOSE_OBSERVATIONS : 0,
+        stdin: io.stdin,
+        ...(arches.length > 0 ? { nativeArch: arches[0]! } : {}),
+        ...(progress ? {
+          onProgress: (b: number) => io.stderr.write(`\rreading: ${(b / 2 ** 20).toFixed(0)} of ${(total / 2 ** 20).toFixed(0)} MiB (${Math.min(100, (100 * b) / total).toFixed(0)}%)`),
+        } : {}),
+      });
+      if (progress) io.stderr.write('\r\x1b[K');
+
+      for (const d of r.diagnostics) println(io.stderr, formatDiagnostic(d));
+      if (r.counters.malformed > 0) {
+        println(io.stderr, `warning: ${r.counters.malformed} malformed record(s) skipped, at ${r.counters.malformedAt.slice(0, 10).join(', ')}${r.counters.malformed > 10 ? ', …' : ''}`);
+      }
+      if (opts.verbose) {
+        for (const o of r.observations) {
+          println(io.stderr, `${o.file}:${o.line}: ${o.arch} ${o.name ?? '?'}(${o.nr ?? '?'}) ${o.action}` +
+            `${o.pid !== undefined ? ` pid=${o.pid}` : ''}${o.comm !== undefined ? ` comm=${JSON.stringify(o.comm)}` : ''}${o.exe !== undefined ? ` exe=${o.exe}` : ''}`);
+        }
+        if (r.counters.matched - r.counters.filtered > r.observations.length) {
+          println(io.stderr, `(only the first ${VERBOSE_OBSERVATIONS} records are listed)`);
+        }
+        for (const [arch, m] of r.syscalls) {
+          for (const s of [...m.values()].sort((a, b) => (a.name ?? '').localeCompare(b.name ?? ''))) {
+            println(io.stderr, `found ${arch} ${s.name ?? '?'} (${s.nr ?? '?'}): ${s.count} call(s), ${Object.entries(s.actions).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+          }
+        }
+      }
+
+      const kept = r.counters.matched - r.counters.filtered;
+      if (kept === 0) {
+        const why = r.counters.matched > 0
+          ? `all ${r.counters.matched} record(s) were excluded by --comm/--exe/--pid (processes seen: ${[...new Set(r.processes.map((p) => p.comm))].slice(0, 10).join(', ') || 'none'})`
+          : `no seccomp audit records or strace syscall lines found in ${r.counters.lines} line(s)` +
+            ` (looked for ${opts.format === 'auto' ? 'either format' : opts.format})`;
+        throw new UserError(`${why}; nothing to generate`);
+      }
+
+      const lossy = certainLoss(r);
+      for (const l of r.loss.filter((x) => !x.certain)) println(io.stderr, `warning: ${l.file}:${l.line}: ${l.message}`);
+      if (lossy.length > 0) {
+        const msg = `${opts.allowLoss ? 'warning' : 'error'}: the recording is incomplete: ${describeLoss(r)}\n` +
+          `The profile would miss syscalls that only the lost records showed. To record without loss:\n  ${LOSS_ADVICE}`;
+        println(io.stderr, msg);
+        if (!opts.allowLoss) {
+          println(io.stderr, 'No profile written (pass --allow-loss to write it anyway).');
+          if (opts.json) println(io.stdout, JSON.stringify({ ...summarize(r, files), output: null }, null, 2));
+          throw new ExitError(1);
+        }
+      }
+
+      const g = generate(r, {
+        runtime: opts.runtime,
+        noNewPrivileges: nnp,
+        defaultErrno: opts.defaultErrno,
+        arches,
+        ...(arches.length > 0 ? { nativeArch: arches[0]! } : {}),
+      });
+      for (const d of g.diagnostics) if (d.severity !== 'info') println(io.stderr, formatDiagnostic(d));
+      const text = printProfile(g.profile);
+      const out = opts.output !== undefined ? resolvePath(io.cwd, opts.output) : undefined;
+      if (out !== undefined) {
+        try {
+          writeFileAtomic(out, text);
+        } catch (e) {
+          throw new UserError(`${opts.output}: cannot write the profile (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+        }
+      }
+      const allowed = g.profile.syscalls?.reduce((n, rule) => n + rule.names.length, 0) ?? 0;
+      if (opts.json) {
+        println(io.stdout, JSON.stringify({
+          ...summarize(r, files),
+          observed: g.observed,
+          runtimeAdded: g.runtimeAdded,
+          runtime: opts.runtime,
+          noNewPrivileges: nnp,
+          output: out ?? null,
+          ...(out === undefined ? { profile: JSON.parse(text) as unknown } : {}),
+        }, null, 2));
+      } else {
+        const s = out === undefined ? io.stderr : io.stdout;
+        const c = r.counters;
+        println(s, `read ${c.lines} line(s) from ${c.files} file(s) (${r.formats.join(', ')}): ${c.matched} record(s)` +
+          `${c.filtered ? `, ${c.filtered} filtered out` : ''}, ${c.skipped} other line(s) skipped, ${c.malformed} malformed`);
+        for (const [arch, m] of r.syscalls) {
+          const procs = new Set(r.processes.filter((p) => p.syscalls.has(arch)).map((p) => p.comm ?? p.exe ?? String(p.pid ?? '?')));
+          println(s, `${archInfo(arch).scmp}: ${m.size} syscall(s)${procs.size ? ` from ${[...procs].slice(0, 8).join(', ')}${procs.size > 8 ? ', …' : ''}` : ''}`);
+        }
+        if (g.runtimeAdded.length > 0) {
+          println(s, `+ ${g.runtimeAdded.length} syscall(s) runc needs after loading the filter (no-new-privileges ${nnp ? 'on' : 'off'}` +
+            `${RUNC_BASE_SETS.measured ? '' : ', provisional list'}): ${g.runtimeAdded.join(' ')}`);
+        }
+        println(s, `${out !== undefined ? `profile written to ${out}` : 'profile printed to standard output'}: ${allowed} syscall(s) allowed, ` +
+          `others fail with ${opts.defaultErrno}, architectures ${g.profile.architectures?.join(', ')}`);
+      }
+      if (out === undefined && !opts.json) io.stdout.write(text);
+    });
 };

@@ -1,0 +1,140 @@
+// `seccompctl generate` end to end, in-process, on the real recordings.
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { RUNC_BASE_SETS } from '../../src/generate/index.js';
+import { cli } from '../helpers/cli.js';
+
+const FX = join(import.meta.dirname, '..', 'fixtures', 'ingest');
+const fx = (n: string) => join(FX, n);
+const tmp = mkdtempSync(join(tmpdir(), 'seccompctl-gen-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+interface P { defaultAction: string; defaultErrnoRet: number; architectures: string[]; flags: string[]; syscalls: { names: string[]; action: string }[] }
+const names = (p: P) => p.syscalls.flatMap((r) => r.names);
+
+describe('seccompctl generate', () => {
+  it('the GKE seed journal gives exactly close, epoll_wait, recvfrom, setsockopt with --runtime none', async () => {
+    const r = await cli(['generate', fx('audit-journald-gke-seed.log'), '--runtime', 'none']);
+    expect(r.code).toBe(0);
+    const p = JSON.parse(r.stdout) as P;
+    expect(p).toEqual({
+      defaultAction: 'SCMP_ACT_ERRNO', defaultErrnoRet: 1, architectures: ['SCMP_ARCH_X86_64'], flags: [],
+      syscalls: [{ names: ['close', 'epoll_wait', 'recvfrom', 'setsockopt'], action: 'SCMP_ACT_ALLOW' }],
+    });
+    expect(r.stderr).toMatch(/4 syscall\(s\) allowed/);
+  });
+
+  it('the three renderings of one nginx run give the same 65 syscalls', async () => {
+    const sets: string[][] = [];
+    for (const f of ['audit-dmesg-nginx-runc-complete.log', 'audit-auditd-raw-nginx-runc.log', 'audit-ausearch-interpreted-nginx-runc.log']) {
+      const out = join(tmp, `${f}.json`);
+      const r = await cli(['generate', fx(f), '--runtime', 'none', '-o', out]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain(`profile written to ${out}`);
+      sets.push(names(JSON.parse(readFileSync(out, 'utf8')) as P));
+    }
+    expect(sets[0]).toHaveLength(65);
+    expect(sets[1]).toEqual(sets[0]);
+    expect(sets[2]).toEqual(sets[0]);
+  });
+
+  it('the rate-limited log exits 1, reports the 20 suppressed records, says how to avoid it, writes nothing', async () => {
+    const out = join(tmp, 'lossy.json');
+    const r = await cli(['generate', fx('audit-dmesg-nginx-runc-ratelimited.log'), '-o', out]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/at least 20 record\(s\) were lost/);
+    expect(r.stderr).toContain('kauditd_printk_skb: 20 callbacks suppressed');
+    expect(r.stderr).toContain('kernel.printk_ratelimit=0');
+    expect(r.stderr).toContain('--allow-loss');
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(tmp).filter((f) => f.startsWith('.lossy'))).toEqual([]);
+  });
+
+  it('--allow-loss writes the profile anyway, with the warning', async () => {
+    const out = join(tmp, 'lossy-allowed.json');
+    const r = await cli(['generate', fx('audit-dmesg-nginx-runc-ratelimited.log'), '-o', out, '--allow-loss', '--runtime', 'none']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/warning: the recording is incomplete/);
+    // 10 surviving records: close, openat, write, getpid, epoll_ctl, fstatfs, getdents64 (numbers 3, 257, 1, 39, 233, 138, 217).
+    expect(names(JSON.parse(readFileSync(out, 'utf8')) as P)).toEqual(['close', 'epoll_ctl', 'fstatfs', 'getdents64', 'getpid', 'openat', 'write']);
+  });
+
+  it('--json summarizes records, loss, syscalls per arch and processes', async () => {
+    const r = await cli(['generate', fx('audit-dmesg-nginx-runc-ratelimited.log'), '--json']);
+    expect(r.code).toBe(1);
+    const s = JSON.parse(r.stdout) as { records: number; lost: { certain: boolean; atLeast: number }; output: null; processes: { comm: string }[] };
+    expect(s.records).toBe(10);
+    expect(s.lost).toMatchObject({ certain: true, atLeast: 20 });
+    expect(s.output).toBeNull();
+    expect(s.processes.map((p) => p.comm)).toEqual(['runc:[2:INIT]']);
+  });
+
+  it('--runtime runc adds the base set for the chosen no-new-privileges setting', async () => {
+    const seed = fx('audit-journald-gke-seed.log');
+    const off = names(JSON.parse((await cli(['generate', seed])).stdout) as P);
+    const on = names(JSON.parse((await cli(['generate', seed, '--no-new-privileges'])).stdout) as P);
+    expect(off).toEqual([...new Set([...RUNC_BASE_SETS.noNnp, 'close', 'epoll_wait', 'recvfrom', 'setsockopt'])].sort());
+    expect(on).toEqual([...new Set([...RUNC_BASE_SETS.nnp, 'close', 'epoll_wait', 'recvfrom', 'setsockopt'])].sort());
+    expect(off).toContain('capset'); // capabilities are dropped after the filter is loaded without NNP
+    expect(on).not.toContain('capset');
+  });
+
+  it('--default-errno ENOSYS and --arch', async () => {
+    const r = await cli(['generate', fx('audit-journald-gke-seed.log'), '--runtime', 'none', '--default-errno', 'ENOSYS', '--arch', 'aarch64,arm']);
+    const p = JSON.parse(r.stdout) as P;
+    expect(p.defaultErrnoRet).toBe(38);
+    expect(p.architectures).toEqual(['SCMP_ARCH_AARCH64', 'SCMP_ARCH_ARM', 'SCMP_ARCH_X86_64']);
+  });
+
+  it('--comm keeps only that process (nginx never called getdents64, fstatfs or execve; runc and sh did)', async () => {
+    const all = names(JSON.parse((await cli(['generate', fx('audit-dmesg-nginx-runc-complete.log'), '--runtime', 'none'])).stdout) as P);
+    const r = await cli(['generate', fx('audit-dmesg-nginx-runc-complete.log'), '--runtime', 'none', '--comm', 'nginx']);
+    expect(r.code).toBe(0);
+    const ng = names(JSON.parse(r.stdout) as P);
+    // Independent: grep 'comm="nginx"' F | grep -o 'syscall=[0-9]*' | sort -u | wc -l → 58 numbers; the 7 only
+    // other processes made (comm -23) are 102 getuid, 104 getgid, 108 getegid, 138 fstatfs, 217 getdents64,
+    // 59 execve, 79 getcwd.
+    expect(ng).toHaveLength(58);
+    for (const n of ['getuid', 'getgid', 'getegid', 'fstatfs', 'getdents64', 'execve', 'getcwd']) {
+      expect(all).toContain(n);
+      expect(ng).not.toContain(n);
+    }
+    expect(ng.every((n) => all.includes(n))).toBe(true);
+    const none = await cli(['generate', fx('audit-dmesg-nginx-runc-complete.log'), '--comm', 'nope']);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/excluded by --comm/);
+  });
+
+  it('reads standard input and strace -ff directories', async () => {
+    const r = await cli(['generate', '-', '--runtime', 'none'], { stdin: readFileSync(fx('audit-journald-gke-seed.log'), 'utf8') });
+    expect(r.code).toBe(0);
+    expect(names(JSON.parse(r.stdout) as P)).toHaveLength(4);
+    const d = await cli(['generate', fx('strace-ff-perpid'), '--runtime', 'none']);
+    expect(d.code).toBe(0);
+    expect(names(JSON.parse(d.stdout) as P)).toHaveLength(30);
+  });
+
+  it('bad input: a missing file, no records, an unknown arch, an unwritable output → exit 2, no stack', async () => {
+    const missing = await cli(['generate', join(tmp, 'nope.log')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/no such file/);
+    const empty = await cli(['generate', '-'], { stdin: 'hello\nworld\n' });
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toMatch(/no seccomp audit records or strace syscall lines found in 2 line/);
+    const arch = await cli(['generate', fx('audit-journald-gke-seed.log'), '--arch', 'vax']);
+    expect(arch.code).toBe(2);
+    const unwritable = await cli(['generate', fx('audit-journald-gke-seed.log'), '-o', join(tmp, 'no', 'dir', 'p.json')]);
+    expect(unwritable.code).toBe(2);
+    for (const x of [missing, empty, arch, unwritable]) expect(x.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('--help explains the EPERM/ENOSYS trade-off and loss', async () => {
+    const r = await cli(['generate', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/fall back/);
+    expect(r.stdout).toMatch(/clone3/);
+    expect(r.stdout).toMatch(/callbacks suppressed/);
+  });
+});

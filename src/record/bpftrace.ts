@@ -29,6 +29,8 @@ export interface ProbeCount {
 export interface ProbeResult {
   entries: ProbeCount[];
   denials: ProbeCount[];
+  /** How many times the workload's start exec (the marker) was seen: 0 means it never started. */
+  execs: number;
   /** Lines bpftrace printed on stderr (warnings). */
   warnings: string[];
 }
@@ -36,7 +38,7 @@ export interface ProbeResult {
 const TS_COMPAT = 0x0002; // arch/x86/include/asm/thread_info.h
 
 /** The bpftrace program for one session. */
-export function probeProgram(session: number, marker: ExecMarker): string {
+export function probeProgram(session: number, marker: ExecMarker, opts: { watchRuncInit?: boolean } = {}): string {
   const markerCond = marker.kind === 'pid' ? `pid == ${marker.pid}` : `str(args->filename) == ${JSON.stringify(marker.path)}`;
   const compat = process.arch === 'x64' ? `(curtask->thread_info.status & ${TS_COMPAT} ? 1 : 0)` : '0';
   const ses = `curtask->sessionid == ${session}`;
@@ -45,7 +47,14 @@ BEGIN { printf("SECCOMPCTL_READY\\n"); }
 tracepoint:sched:sched_process_exec /${ses} && ${markerCond}/ { @live[tid] = 1; @inflight[tid] = 1; @execs[pid, comm, ${compat}] = count(); }
 tracepoint:sched:sched_process_fork /${ses} && @live[args->parent_pid]/ { @live[args->child_pid] = 1; @inflight[args->child_pid] = 1; }
 tracepoint:sched:sched_process_exit /${ses} && @live[tid]/ { delete(@live[tid]); delete(@inflight[tid]); }
-tracepoint:raw_syscalls:sys_enter /${ses} && @live[tid]/ { @sys[pid, comm, args->id, ${compat}] = count(); @inflight[tid] = 1; }
+${opts.watchRuncInit
+    // runc's init process runs under the container's filter from the moment it loads it (before exec): watch it from
+    // its first call under that name, so the runtime's own denied calls are seen too.
+    ? `tracepoint:raw_syscalls:sys_enter /${ses}/ {
+  if (@live[tid] == 0 && comm == "runc:[2:INIT]") { @live[tid] = 1; }
+  if (@live[tid]) { @sys[pid, comm, args->id, ${compat}] = count(); @inflight[tid] = 1; }
+}`
+    : `tracepoint:raw_syscalls:sys_enter /${ses} && @live[tid]/ { @sys[pid, comm, args->id, ${compat}] = count(); @inflight[tid] = 1; }`}
 tracepoint:raw_syscalls:sys_exit /${ses} && @live[tid]/ {
   if (@inflight[tid] == 0) { @denied[pid, comm, args->id, ${compat}, args->ret] = count(); }
   @inflight[tid] = 0;
@@ -55,7 +64,8 @@ END { clear(@live); clear(@inflight); }
 }
 
 /** Parses bpftrace's map dump. comm may hold any character, so the numeric fields are matched from the right. */
-export function parseProbeOutput(text: string): { entries: ProbeCount[]; denials: ProbeCount[] } {
+export function parseProbeOutput(text: string): { entries: ProbeCount[]; denials: ProbeCount[]; execs: number } {
+  let execs = 0;
   const entries: ProbeCount[] = [];
   const denials: ProbeCount[] = [];
   for (const line of text.split('\n')) {
@@ -68,13 +78,14 @@ export function parseProbeOutput(text: string): { entries: ProbeCount[]; denials
     if (m) {
       // The exec that started the workload: its entry happened before the probe marked the task (execve on x86_64/i386).
       const compat = m[3] === '1';
+      execs += Number(m[4]);
       entries.push({ pid: Number(m[1]), comm: m[2]!, nr: compat ? 11 : 59, compat, count: Number(m[4]) });
       continue;
     }
     m = /^@denied\[(\d+), (.*), (-?\d+), (\d), (-?\d+)\]: (\d+)$/.exec(line);
     if (m) denials.push({ pid: Number(m[1]), comm: m[2]!, nr: Number(m[3]), compat: m[4] === '1', ret: Number(m[5]), count: Number(m[6]) });
   }
-  return { entries, denials };
+  return { entries, denials, execs };
 }
 
 /** Whether the eBPF backend can run here; otherwise what is missing and how to get it. */
@@ -122,8 +133,8 @@ export interface RunningProbe {
 }
 
 /** Starts bpftrace with the probe program. Rejects `ready` with an EnvironmentError when bpftrace fails. */
-export function startProbe(session: number, marker: ExecMarker): RunningProbe {
-  const child = spawn('bpftrace', ['-e', probeProgram(session, marker)], {
+export function startProbe(session: number, marker: ExecMarker, opts: { watchRuncInit?: boolean } = {}): RunningProbe {
+  const child = spawn('bpftrace', ['-e', probeProgram(session, marker, opts)], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, BPFTRACE_MAP_KEYS_MAX: '65536', BPFTRACE_STRLEN: '64' },
   });

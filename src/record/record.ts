@@ -252,7 +252,7 @@ function hostStdio(opts: WorkloadIO): ['ignore' | 'inherit', 'inherit' | 'pipe',
 
 // ---------------------------------------------------------------------------------------------------------- eBPF
 
-function archOfProbe(c: ProbeCount): { arch: ArchId; nr: number } {
+export function archOfProbe(c: ProbeCount): { arch: ArchId; nr: number } {
   const host = hostArch().id;
   if (host === 'x86_64') {
     if (c.compat) return { arch: 'x86', nr: c.nr };
@@ -266,13 +266,13 @@ export function probeObservations(counts: readonly ProbeCount[], action: Observa
   return counts.filter((c) => c.nr >= 0).map((c) => {
     const { arch, nr } = archOfProbe(c);
     return {
-      arch, nr, name: syscallName(arch, nr), pid: c.pid, comm: c.comm, action, count: c.count,
+      arch, nr, name: syscallName(arch, nr), pid: c.pid, comm: c.comm, action, compat: c.compat, count: c.count,
       rendering: 'strace-summary', file: '<ebpf>', line: 0,
     } satisfies Observation;
   });
 }
 
-class BeforeStartError extends EnvironmentError {
+export class BeforeStartError extends EnvironmentError {
   readonly beforeStart = true;
 }
 

@@ -1,0 +1,250 @@
+// `verify`: run a command in runc under a profile and report every syscall the profile denied.
+//
+// Two methods, both working with runc 1.1.5 (which rejects seccomp `flags`, so SECCOMP_FILTER_FLAG_LOG is out):
+// - ebpf (enforce): the profile is enforced as given; a bpftrace probe scoped to the container's audit session sees
+//   each call whose sys_exit fires without a sys_enter — the kernel runs seccomp before the sys_enter tracepoint and
+//   skips the call when the filter denies it. One run, real enforcement, the errno the caller got.
+// - complain: every deny action of the profile becomes SCMP_ACT_LOG; the workload runs to the end and every call the
+//   profile would have denied leaves a seccomp audit record in /dev/kmsg (read live, scoped by audit session, with
+//   loss detection). Nothing logged ⇔ nothing would be denied (same filter decisions; with a LOG default runc adds no
+//   ENOSYS stub, so calls above the highest listed number are logged too).
+// When runc cannot even start under the profile (it loads the filter before exec; with no-new-privileges off before
+// dropping capabilities), a short complain run names all the runtime's missing syscalls.
+import { EnvironmentError, type Diagnostic } from '../common/index.js';
+import { parseProfile, printProfile, type Profile } from '../profile/index.js';
+import {
+  archOfProbe, ebpfAvailability, recordObservations, resolveCommand, RUNC_INIT_COMM, runWithKernelLog,
+  runWorkloadContainer, startProbe, workloadBundle, type KmsgLoss, type ProbeCount, type WorkloadExit, type WorkloadOptions,
+} from '../record/index.js';
+import { requireRunc } from '../runtime/index.js';
+import { syscallName, type ArchId } from '../syscalls/index.js';
+
+export type VerifyMethod = 'ebpf' | 'complain';
+
+export interface VerifyOptions extends WorkloadOptions {
+  /** The profile's text (OCI, Docker or SPO; JSON or YAML). */
+  profileText: string;
+  /** File name for diagnostics. */
+  profileFile?: string;
+  /** Default `auto`: ebpf when available, else complain. */
+  method?: 'auto' | VerifyMethod;
+}
+
+/** One denied syscall of one process. */
+export interface Denial {
+  arch: ArchId;
+  nr: number;
+  name: string | undefined;
+  count: number;
+  pid: number | undefined;
+  comm: string | undefined;
+  /** The errno the caller got (ebpf method), e.g. 1 (EPERM) or 38 (ENOSYS from runc's stub). */
+  errno?: number;
+  /** Made by runc's init process before exec (the runtime's own syscall, not the workload's). */
+  runtime: boolean;
+}
+
+/** When runc could not start the workload under the profile. */
+export interface RuntimeFailure {
+  /** Syscalls runc's init needed that the profile denies (from the complain run), sorted. */
+  missing: string[];
+  /** What runc said. */
+  message: string;
+}
+
+export interface VerifyResult extends WorkloadExit {
+  method: VerifyMethod;
+  /** Why `auto` did not use ebpf. */
+  fallback?: string;
+  denials: Denial[];
+  runtimeFailure?: RuntimeFailure;
+  /** The workload ran and ended well: exit 0, or stopped by the forwarded signal (handled, or by it). */
+  commandSucceeded: boolean;
+  /** Exit 0 condition: commandSucceeded, no denial, no runtime failure, no loss in the kernel log. */
+  passed: boolean;
+  loss: KmsgLoss[];
+  runcVersion: string;
+  diagnostics: Diagnostic[];
+}
+
+const DENY_ACTIONS = new Set(['SCMP_ACT_KILL', 'SCMP_ACT_KILL_THREAD', 'SCMP_ACT_KILL_PROCESS', 'SCMP_ACT_TRAP', 'SCMP_ACT_ERRNO', 'SCMP_ACT_TRACE', 'SCMP_ACT_NOTIFY']);
+
+/** The profile with every deny action turned into SCMP_ACT_LOG (errnoRet dropped), for the complain pass. */
+export function complainProfile(p: Profile): Profile {
+  const conv = (a: string): string => (DENY_ACTIONS.has(a) ? 'SCMP_ACT_LOG' : a);
+  const out: Profile = { ...p, defaultAction: conv(p.defaultAction) as Profile['defaultAction'] };
+  delete out.defaultErrnoRet;
+  delete out.listenerPath;
+  delete out.listenerMetadata;
+  if (p.syscalls) {
+    out.syscalls = p.syscalls.map((r) => {
+      const n = { ...r, action: conv(r.action) as typeof r.action };
+      if (n.action === 'SCMP_ACT_LOG') delete n.errnoRet;
+      return n;
+    });
+  }
+  return out;
+}
+
+/** Whether the profile itself logs (then complain-mode records cannot tell denials from its own LOG rules). */
+function profileLogs(p: Profile): boolean {
+  return p.defaultAction === 'SCMP_ACT_LOG' || (p.syscalls ?? []).some((r) => r.action === 'SCMP_ACT_LOG');
+}
+
+const RUNC_START_FAILURE = /runc run failed|unable to start container process|error during container init|panic:|nsexec/;
+
+function aggregateDenials(items: Denial[]): Denial[] {
+  const m = new Map<string, Denial>();
+  for (const d of items) {
+    const k = `${d.arch}/${d.nr}/${d.pid ?? ''}/${d.comm ?? ''}/${d.errno ?? ''}`;
+    const prev = m.get(k);
+    if (prev) prev.count += d.count;
+    else m.set(k, { ...d });
+  }
+  return [...m.values()].sort((a, b) => Number(a.runtime) - Number(b.runtime) || (a.name ?? '').localeCompare(b.name ?? '') || (a.pid ?? 0) - (b.pid ?? 0));
+}
+
+function probeDenials(counts: readonly ProbeCount[]): Denial[] {
+  return counts.map((c) => {
+    const { arch, nr } = archOfProbe(c);
+    return {
+      arch, nr, name: syscallName(arch, nr), count: c.count, pid: c.pid, comm: c.comm,
+      ...(c.ret !== undefined && c.ret < 0 ? { errno: -c.ret } : {}), runtime: c.comm === RUNC_INIT_COMM,
+    };
+  });
+}
+
+function succeeded(exit: WorkloadExit): boolean {
+  if (exit.timedOut) return false;
+  if (exit.exitCode === 0) return true;
+  // Stopped by the forwarded signal: ending by that signal (or a handler's exit) is the expected way out.
+  return exit.stopped && exit.signal !== null;
+}
+
+/** Runs the workload under the profile in runc and reports denials. Throws UserError/EnvironmentError (exit 2). */
+export async function verifyProfile(opts: VerifyOptions): Promise<VerifyResult> {
+  const parsed = parseProfile(opts.profileText, { file: opts.profileFile ?? 'PROFILE' });
+  const profile = parsed.profile;
+  const runcVersion = requireRunc();
+  const root = opts.rootfs ?? '/';
+  const exe = resolveCommand(opts.argv[0], { root });
+  const argv = [exe, ...opts.argv.slice(1)];
+  let method: VerifyMethod;
+  let fallback: string | undefined;
+  const asked = opts.method ?? 'auto';
+  const eb = ebpfAvailability();
+  if (asked === 'ebpf' && !eb.ok) throw new EnvironmentError(`--method ebpf: ${eb.reason}`, eb.hint.replace('--backend strace', '--method complain'));
+  if (asked === 'auto') {
+    method = eb.ok ? 'ebpf' : 'complain';
+    if (!eb.ok) fallback = `eBPF unavailable (${eb.reason}); using the complain pass (deny actions turned into SCMP_ACT_LOG, records from /dev/kmsg)`;
+  } else {
+    method = asked;
+  }
+  const diagnostics: Diagnostic[] = [...parsed.diagnostics];
+  if (method === 'complain' && profileLogs(profile)) {
+    diagnostics.push({ code: 'PROFILE_LOGS', severity: 'warning', message: 'the profile has SCMP_ACT_LOG actions: in the complain pass their records count as denials; use --method ebpf to tell them apart' });
+  }
+  const enforced = printProfile(profile);
+  let exit: WorkloadExit;
+  let denials: Denial[] = [];
+  let loss: KmsgLoss[] = [];
+  let started = true;
+  if (method === 'ebpf') {
+    const b = workloadBundle(argv, opts, enforced);
+    try {
+      let release!: () => void;
+      let cancel!: (e: Error) => void;
+      const gate = new Promise<void>((res, rej) => { release = res; cancel = rej; });
+      gate.catch(() => undefined);
+      const c = runWorkloadContainer(b.dir, opts, { auditSession: true, startGate: gate });
+      const ses = await c.session;
+      if (ses === undefined) {
+        cancel(new Error('no session'));
+        await c.done.catch(() => undefined);
+        throw new EnvironmentError('cannot give the container its own audit session (needs CAP_AUDIT_CONTROL and CONFIG_AUDIT)', 'use --method complain');
+      }
+      const probe = startProbe(ses, { kind: 'filename', path: exe }, { watchRuncInit: true });
+      try {
+        await probe.ready;
+      } catch (e) {
+        cancel(e as Error);
+        await c.done.catch(() => undefined);
+        throw e;
+      }
+      release();
+      exit = await c.done;
+      const r = await probe.stop();
+      denials = probeDenials(r.denials);
+      started = r.execs > 0;
+    } finally {
+      b.cleanup();
+    }
+  } else {
+    const run = await runWithKernelLog(argv, opts, printProfile(complainProfile(profile)));
+    exit = run.exit;
+    loss = run.loss;
+    denials = recordObservations(run.records).map((o) => ({
+      arch: o.arch, nr: o.nr ?? -1, name: o.name, count: o.count, pid: o.pid, comm: o.comm, runtime: o.comm === RUNC_INIT_COMM,
+    }));
+  }
+  denials = aggregateDenials(denials);
+
+  let runtimeFailure: RuntimeFailure | undefined;
+  const startFailed = method === 'ebpf'
+    ? !started && !(exit.stopped && exit.exitCode === null)
+    : exit.exitCode !== 0 && !exit.stopped && RUNC_START_FAILURE.test(exit.stderr);
+  if (startFailed) {
+    // Name everything runc's init needs that the profile denies: a complain run, stopped right after it started.
+    const probeRun = await runWithKernelLog(argv, { ...opts, signal: AbortSignal.timeout(3000), stopSignal: 'SIGKILL', killGraceMs: 0 }, printProfile(complainProfile(profile)));
+    loss = [...loss, ...probeRun.loss];
+    const missing = new Set<string>();
+    for (const o of recordObservations(probeRun.records)) {
+      if (o.comm === RUNC_INIT_COMM) missing.add(o.name ?? `${o.arch}:${o.nr}`);
+    }
+    for (const d of denials) if (d.runtime) missing.add(d.name ?? `${d.arch}:${d.nr}`);
+    runtimeFailure = {
+      missing: [...missing].sort(),
+      message: exit.stderr.split('\n').find((l) => /runc run failed|error|panic/.test(l))?.trim() ?? exit.stderr.trim().split('\n')[0] ?? '',
+    };
+  }
+  const runtimeDenied = denials.filter((d) => d.runtime);
+  if (!runtimeFailure && runtimeDenied.length > 0) {
+    runtimeFailure = {
+      missing: [...new Set(runtimeDenied.map((d) => d.name ?? `${d.arch}:${d.nr}`))].sort(),
+      message: method === 'complain'
+        ? 'runc\'s init process would be denied these calls after loading the filter (complain pass): under enforcement the container would not start'
+        : 'runc\'s init process was denied calls after loading the filter',
+    };
+  }
+  const commandSucceeded = !startFailed && succeeded(exit);
+  const passed = commandSucceeded && denials.length === 0 && runtimeFailure === undefined && loss.length === 0;
+  return {
+    ...exit, method, ...(fallback ? { fallback } : {}), denials, ...(runtimeFailure ? { runtimeFailure } : {}),
+    commandSucceeded, passed, loss, runcVersion, diagnostics,
+  };
+}
+
+/** Human-readable lines for a verify result. */
+export function formatVerifyResult(r: VerifyResult): string[] {
+  const lines: string[] = [];
+  if (r.runtimeFailure) {
+    lines.push(`runc cannot start the container under this profile: ${r.runtimeFailure.message}`);
+    lines.push(r.runtimeFailure.missing.length > 0
+      ? `  the runtime needs these syscalls, which the profile denies: ${r.runtimeFailure.missing.join(', ')}`
+      : '  no denied runtime syscall was recorded (see runc\'s message above)');
+  }
+  const work = r.denials.filter((d) => !d.runtime);
+  if (work.length > 0) {
+    lines.push(`denied syscalls (${work.length}):`);
+    for (const d of work) {
+      const errno = d.errno !== undefined ? `  errno ${d.errno}${d.errno === 38 ? ' (ENOSYS)' : d.errno === 1 ? ' (EPERM)' : ''}` : '';
+      lines.push(`  ${(d.name ?? `#${d.nr}`).padEnd(20)} ${d.arch.padEnd(8)} x${String(d.count).padEnd(6)} ${d.comm ?? '?'}[${d.pid ?? '?'}]${errno}`);
+    }
+  }
+  for (const l of r.loss) lines.push(`kernel log loss: ${l.message}`);
+  const how = r.exitCode === null ? `signal ${r.signal}` : r.stopped && r.signal ? `stopped by ${r.signal}` : `exit ${r.exitCode}`;
+  lines.push(`command: ${r.commandSucceeded ? 'succeeded' : 'FAILED'} (${how}${r.timedOut ? ', timed out' : ''}); method: ${r.method}; runc ${r.runcVersion}`);
+  lines.push(r.passed ? 'PASS: nothing was denied' : 'FAIL');
+  return lines;
+}
+

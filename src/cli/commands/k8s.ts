@@ -87,7 +87,7 @@ stricter setting is never loosened without --force. Exit 2 (nothing written) whe
   const printPlan = (p: PatchPlan): void => {
     if (p.changes.length === 0 && p.removedAnnotations.length === 0) println(io.stdout, `${p.file}: nothing to change`);
     for (const c of p.changes) {
-      println(io.stdout, `${p.file}:${c.line}: ${objectLabel(c.object)} ${c.container !== undefined ? `container ${c.container}` : 'pod'}: ${describeSetting(c.from)} → ${describeSetting(c.to)} (${c.reason})`);
+      println(io.stdout, `${p.file}:${c.line}: ${objectLabel(c.object)} ${c.container !== undefined ? `container ${c.container}` : 'pod'}: ${c.reason === 'migrate' ? 'deprecated annotation' : describeSetting(c.from)} → ${describeSetting(c.to)} (${c.reason})`);
     }
     for (const a of p.removedAnnotations) println(io.stdout, `${p.file}:${a.line}: ${objectLabel(a.object)}: remove annotation ${a.key}`);
   };

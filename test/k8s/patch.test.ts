@@ -10,6 +10,8 @@ import { insertedLines, validateK8sText } from './helpers.js';
 
 const FIX = join(import.meta.dirname, '../fixtures/k8s/patch');
 const read = (f: string) => readFileSync(join(FIX, f), 'utf8');
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 const RD = { profile: { type: 'RuntimeDefault' as const } };
 
 // Each case: input, options, expected output (checked by hand: see the diffs in docs/k8s.md's test notes).
@@ -46,7 +48,7 @@ describe('k8s patch corpus', () => {
 
   it('sets exactly the requested field, read back through an independent parse', () => {
     const out = patchManifest(read('workloads.yaml'), 'w.yaml', RD).text;
-    const docs = out.split(/^---$/m).map((d) => parse(d) as Record<string, any>);
+    const docs = out.split(/^---$/m).map((d) => parse(d) as Json);
     const specs = [docs[0]!.spec.template.spec, docs[1]!.spec.template.spec, docs[2]!.spec.template.spec, docs[3]!.spec.template.spec,
       docs[4]!.spec.jobTemplate.spec.template.spec, docs[5]!.template.spec];
     for (const s of specs) expect(s.securityContext.seccompProfile).toEqual({ type: 'RuntimeDefault' });

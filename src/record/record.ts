@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, isAbsolute, join } from 'node:path';
 import { EnvironmentError, UserError } from '../common/index.js';
 import { Aggregator, actionOfCode, ingestFiles, type IngestResult, type Observation } from '../ingest/index.js';
-import { createHostBundle, DEFAULT_CAPABILITIES, requireRunc, startContainer, type BindMount, type HostBundle, type RunningContainer } from '../runtime/index.js';
+import { createHostBundle, DEFAULT_CAPABILITIES, requireRunc, resolveSignal, startContainer, type BindMount, type HostBundle, type RunningContainer } from '../runtime/index.js';
 import { archFromAudit, hostArch, syscallName, X32_SYSCALL_BIT, type ArchId } from '../syscalls/index.js';
 import { ebpfAvailability, startProbe, type ExecMarker, type ProbeCount } from './bpftrace.js';
 import { KmsgReader, type SeccompRecord } from './kmsg.js';
@@ -38,7 +38,7 @@ export interface WorkloadOptions extends WorkloadIO {
   cwd?: string;
   /** Aborting stops CMD: `stopSignal` is forwarded to it, SIGKILL after `killGraceMs`. */
   signal?: AbortSignal;
-  stopSignal?: NodeJS.Signals;
+  stopSignal?: NodeJS.Signals | (() => NodeJS.Signals);
   killGraceMs?: number;
   /** Kill CMD after this many milliseconds. */
   timeoutMs?: number;
@@ -219,7 +219,7 @@ function waitHost(child: ChildProcess, opts: WorkloadOptions, target: () => numb
   const onAbort = (): void => {
     if (stopped) return;
     stopped = true;
-    send(opts.stopSignal ?? 'SIGTERM');
+    send(resolveSignal(opts.stopSignal));
     const t = setTimeout(() => send('SIGKILL'), opts.killGraceMs ?? 5000);
     timers.push(t);
   };
@@ -359,7 +359,7 @@ async function recordStrace(argv: string[], opts: RecordOptions, container: bool
           const kids = init ? childrenOf(init) : [];
           if (kids.length === 0) { ac.abort(); return; }
           for (const k of kids) {
-            try { process.kill(k, opts.stopSignal ?? 'SIGTERM'); } catch { /* gone */ }
+            try { process.kill(k, resolveSignal(opts.stopSignal)); } catch { /* gone */ }
           }
           const t = setTimeout(() => ac.abort(), opts.killGraceMs ?? 5000);
           t.unref();

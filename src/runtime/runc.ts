@@ -14,8 +14,8 @@ export interface ContainerOptions {
   timeoutMs?: number;
   /** Aborting stops the container: `stopSignal` first, SIGKILL after `killGraceMs`. */
   signal?: AbortSignal;
-  /** Signal sent on abort; default SIGTERM. */
-  stopSignal?: NodeJS.Signals;
+  /** Signal sent on abort; default SIGTERM. A function is asked at abort time (e.g. the signal the caller got). */
+  stopSignal?: NodeJS.Signals | (() => NodeJS.Signals);
   /** Milliseconds between the stop signal and SIGKILL; default 5000. */
   killGraceMs?: number;
   /** Fed to the container's standard input (otherwise it reads /dev/null). */
@@ -152,7 +152,7 @@ export function startContainer(bundleDir: string, opts: ContainerOptions = {}): 
     // Before the container exists (or after it is gone) runc kill fails: signal runc itself, which proxies it.
     if (r.status !== 0 && !exited) child.kill(sig);
   };
-  const stop = (sig: NodeJS.Signals = opts.stopSignal ?? 'SIGTERM'): void => {
+  const stop = (sig: NodeJS.Signals = resolveSignal(opts.stopSignal)): void => {
     if (exited || stopped) return;
     stopped = true;
     kill(sig);
@@ -210,6 +210,11 @@ export function startContainer(bundleDir: string, opts: ContainerOptions = {}): 
 /** Runs a bundle to completion (see startContainer). */
 export async function runContainer(bundleDir: string, opts: ContainerOptions = {}): Promise<ContainerResult> {
   return startContainer(bundleDir, opts).done;
+}
+
+/** A stop signal given as a value or asked for at stop time. */
+export function resolveSignal(s: NodeJS.Signals | (() => NodeJS.Signals) | undefined): NodeJS.Signals {
+  return typeof s === 'function' ? s() : s ?? 'SIGTERM';
 }
 
 function signalName(n: number): string | null {

@@ -1,8 +1,131 @@
-// `seccompctl record` (not implemented yet).
+// `seccompctl record -- CMD ARGS...`: run a command, observe every syscall of its process tree, write a profile.
+import { resolve as resolvePath } from 'node:path';
+import { Option } from 'commander';
+import { formatDiagnostic, UserError, writeFileAtomic } from '../../common/index.js';
+import { generate } from '../../generate/index.js';
+import { certainLoss, describeLoss, LOSS_ADVICE, syscallNames } from '../../ingest/index.js';
+import { printProfile } from '../../profile/index.js';
+import { recordWorkload, type RecordBackend } from '../../record/index.js';
+import { archInfo } from '../../syscalls/index.js';
+import { println } from '../io.js';
 import type { Register } from './types.js';
-import { UserError } from '../../common/index.js';
+import { forwardSignals } from './verify.js';
 
-export const registerrecord: Register = (program) => {
-  program.command('record').description('(not implemented yet)').allowUnknownOption().allowExcessArguments()
-    .action(() => { throw new UserError('record is not implemented yet'); });
+interface RecordFlags {
+  backend: 'auto' | RecordBackend;
+  output?: string;
+  runtime: 'runc' | 'none';
+  newPrivileges?: boolean;
+  container?: boolean;
+  bundle?: string;
+  rootfs?: string;
+  defaultErrno: 'EPERM' | 'ENOSYS';
+  allowLoss?: boolean;
+  json?: boolean;
+}
+
+export const registerrecord: Register = (program, io, setExit) => {
+  program.command('record')
+    .description('Run a command, record every syscall of its process tree (threads, forks, execs, each with its arch), and write a least-privilege profile.')
+    .argument('<command...>', 'the command and its arguments, after --')
+    .addOption(new Option('--backend <backend>', 'how to observe').choices(['auto', 'ebpf', 'strace', 'audit']).default('auto'))
+    .option('-o, --output <file>', 'write the profile here (atomically); default: standard output')
+    .addOption(new Option('--runtime <runtime>', 'add the syscalls runc makes after loading the filter').choices(['runc', 'none']).default('runc'))
+    .option('--no-new-privileges', 'the container will run with no-new-privileges (allowPrivilegeEscalation: false); also used for --container')
+    .option('--container', 'run the command inside a runc container built from the host\'s directories')
+    .option('--bundle <dir>', 'run it in a container with this OCI bundle\'s rootfs (implies --container)')
+    .option('--rootfs <dir>', 'run it in a container with this root filesystem (implies --container)')
+    .addOption(new Option('--default-errno <errno>', 'errno for denied syscalls').choices(['EPERM', 'ENOSYS']).default('EPERM'))
+    .option('--allow-loss', 'write the profile even when kernel log records were lost (audit backend)')
+    .option('--json', 'print a JSON summary (backend, syscalls, processes, loss) on standard output; the profile goes to -o')
+    .addHelpText('after', `
+Backends:
+  ebpf    bpftrace on raw_syscalls:sys_enter, counted in the kernel, scoped to the command's own audit session
+          and process tree (near-zero overhead). Needs root, bpftrace, BTF; mounts tracefs when needed.
+  strace  strace -f, parsed like "seccompctl generate" parses strace output. Works without root.
+  audit   the command in a runc container under a SCMP_ACT_LOG profile; seccomp audit records read live from
+          /dev/kmsg with loss detection (kernel.printk_ratelimit is set to 0 meanwhile and restored). Root.
+  auto    ebpf when possible, else strace (saying why).
+
+The command runs until it exits, or until seccompctl gets SIGINT/SIGTERM, which it forwards to the command
+(SIGKILL 10 s later) before writing the profile: the way to record a server while you drive traffic.
+A second SIGINT/SIGTERM abandons the recording (nothing is written). The command's output goes to standard
+error when the profile goes to standard output; its standard input is /dev/null.
+
+Nothing half-written: the profile is written atomically, and not at all when the command fails (non-zero exit
+that was not caused by the forwarded signal), the recording is interrupted, or records were lost.
+
+Examples:
+  seccompctl record -o nginx.json -- nginx -g 'daemon off;'            # Ctrl-C when done
+  seccompctl record --backend strace -o ls.json -- ls -l /
+  seccompctl record --container --no-new-privileges -o app.json -- /usr/bin/python3 app.py
+  seccompctl record --backend audit --json -o redis.json -- redis-server --port 7000
+
+Exit codes: 0 profile written; 1 the command failed, was interrupted, or records were lost; 2 usage, a
+command that does not exist, or a missing privilege/tool (named, with the fallback).`)
+    .action(async (command: string[], opts: RecordFlags) => {
+      const nnp = opts.newPrivileges === false;
+      const out = opts.output !== undefined ? resolvePath(io.cwd, opts.output) : undefined;
+      if (opts.json && out === undefined) throw new UserError('--json prints the summary on standard output: give the profile file with -o');
+      const container = opts.container === true || opts.bundle !== undefined || opts.rootfs !== undefined;
+      // Workload output must not mix with a profile printed on standard output.
+      const workOut = out !== undefined && !opts.json ? io.stdout : io.stderr;
+      const sig = forwardSignals();
+      let r;
+      try {
+        r = await recordWorkload({
+          argv: command, backend: opts.backend, container, noNewPrivileges: nnp,
+          ...(opts.bundle !== undefined ? { bundle: resolvePath(io.cwd, opts.bundle) } : {}),
+          ...(opts.rootfs !== undefined ? { rootfs: resolvePath(io.cwd, opts.rootfs) } : {}),
+          signal: sig.signal, killGraceMs: 10_000,
+          stopSignal: sig.received,
+          output: 'capture',
+          onStdout: (c) => workOut.write(c),
+          onStderr: (c) => io.stderr.write(c),
+        });
+      } finally {
+        sig.dispose();
+      }
+      if (r.fallback) io.stderr.write(`seccompctl: ${r.fallback}\n`);
+      if (sig.count() > 1) {
+        io.stderr.write('seccompctl: recording interrupted twice: no profile written\n');
+        setExit(1);
+        return;
+      }
+      const failed = !r.stopped && (r.exitCode !== 0 || r.timedOut);
+      if (failed) {
+        io.stderr.write(`seccompctl: the command failed (${r.exitCode === null ? `signal ${r.signal}` : `exit ${r.exitCode}`}): no profile written (a profile from a failed run would miss what a good run does)\n`);
+        setExit(1);
+        return;
+      }
+      const lost = certainLoss(r.ingest).length > 0;
+      if (lost && !opts.allowLoss) {
+        io.stderr.write(`seccompctl: ${describeLoss(r.ingest)}\nno profile written; to record without loss:\n  ${LOSS_ADVICE}\n`);
+        setExit(1);
+        return;
+      }
+      const g = generate(r.ingest, {
+        runtime: opts.runtime, noNewPrivileges: nnp, defaultErrno: opts.defaultErrno,
+      });
+      for (const d of g.diagnostics) io.stderr.write(formatDiagnostic(d) + '\n');
+      const text = printProfile(g.profile);
+      if (out !== undefined) writeFileAtomic(out, text);
+      else io.stdout.write(text);
+      const arches = [...r.ingest.syscalls.keys()];
+      if (opts.json) {
+        println(io.stdout, JSON.stringify({
+          backend: r.backend, fallback: r.fallback ?? null, container: r.container, runcVersion: r.runcVersion ?? null,
+          exitCode: r.exitCode, signal: r.signal, stopped: r.stopped,
+          output: out,
+          syscalls: Object.fromEntries(arches.map((a) => [archInfo(a).scmp, syscallNames(r.ingest, a)])),
+          runtimeAdded: g.runtimeAdded,
+          processes: r.ingest.processes.map((p) => ({ pid: p.pid ?? null, comm: p.comm ?? null, calls: p.records })),
+          lost: r.ingest.loss,
+        }));
+      } else {
+        const n = arches.reduce((s, a) => s + syscallNames(r.ingest, a).length, 0);
+        io.stderr.write(`seccompctl: recorded ${n} distinct syscall(s) on ${arches.map((a) => archInfo(a).scmp).join(', ') || 'no arch'} from ${r.ingest.processes.length} process(es) with ${r.backend}` +
+          `${g.runtimeAdded.length ? `; added runc's own ${g.runtimeAdded.length}` : ''}${out ? `; wrote ${out}` : ''}\n`);
+      }
+    });
 };

@@ -1,8 +1,120 @@
-// `seccompctl verify` (not implemented yet).
+// `seccompctl verify PROFILE -- CMD ARGS...`: run CMD in runc under PROFILE and report every denied syscall.
+import { resolve as resolvePath } from 'node:path';
+import { Option } from 'commander';
+import { formatDiagnostic, readInput, UserError } from '../../common/index.js';
+import { formatVerifyResult, verifyProfile, type VerifyMethod } from '../../verify/index.js';
+import { println } from '../io.js';
 import type { Register } from './types.js';
-import { UserError } from '../../common/index.js';
 
-export const registerverify: Register = (program) => {
-  program.command('verify').description('(not implemented yet)').allowUnknownOption().allowExcessArguments()
-    .action(() => { throw new UserError('verify is not implemented yet'); });
+interface VerifyFlags {
+  newPrivileges?: boolean;
+  bundle?: string;
+  rootfs?: string;
+  method: 'auto' | VerifyMethod;
+  timeout?: string;
+  json?: boolean;
+}
+
+/**
+ * While a command runs: SIGINT/SIGTERM abort the returned signal (the library forwards it to the workload);
+ * `received()` is the signal that came first (the one to forward).
+ */
+export function forwardSignals(): { signal: AbortSignal; received: () => NodeJS.Signals; count: () => number; dispose: () => void } {
+  const ac = new AbortController();
+  let first: NodeJS.Signals = 'SIGTERM';
+  let n = 0;
+  const on = (s: NodeJS.Signals) => (): void => {
+    n += 1;
+    if (n === 1) first = s;
+    ac.abort();
+  };
+  const hi = on('SIGINT');
+  const ht = on('SIGTERM');
+  process.on('SIGINT', hi);
+  process.on('SIGTERM', ht);
+  return {
+    signal: ac.signal,
+    received: () => first,
+    count: () => n,
+    dispose: () => {
+      process.off('SIGINT', hi);
+      process.off('SIGTERM', ht);
+    },
+  };
+}
+
+export const registerverify: Register = (program, io, setExit) => {
+  program.command('verify')
+    .description('Run a command in a runc container under a profile and report every syscall the profile denied.')
+    .argument('<profile>', 'the profile (OCI, Docker or SPO; JSON or YAML), or - for standard input')
+    .argument('<command...>', 'the command and its arguments, after --')
+    .option('--no-new-privileges', 'run with no-new-privileges (allowPrivilegeEscalation: false); default off, like Kubernetes')
+    .option('--bundle <dir>', 'use this OCI bundle\'s rootfs instead of the host\'s directories')
+    .option('--rootfs <dir>', 'use this root filesystem instead of the host\'s directories')
+    .addOption(new Option('--method <method>', 'how denials are seen').choices(['auto', 'ebpf', 'complain']).default('auto'))
+    .option('--timeout <seconds>', 'kill the command after this many seconds (counts as a failure)')
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', `
+Methods (both work with runc 1.1.5, which rejects seccomp "flags", so SECCOMP_FILTER_FLAG_LOG is unavailable):
+  ebpf      the profile is enforced as written; a bpftrace probe scoped to the container sees each call that
+            the filter refused (its sys_exit fires without a sys_enter) with the errno the caller got.
+  complain  every deny action becomes SCMP_ACT_LOG; the command runs to the end and each call the profile
+            would deny is logged to the kernel log (read live from /dev/kmsg, loss detected): finds them all.
+  auto      ebpf when possible (root, bpftrace, BTF), else complain.
+
+runc loads the filter before it execs the command (with no-new-privileges off, before it drops capabilities):
+a profile that lacks what runc itself needs stops the container from starting. verify says so and names the
+missing syscalls.
+
+The container: the host's /usr, /etc, /bin, /sbin, /lib* read-only, tmpfs /tmp, /run, /var, the host's
+network (servers listen on the host's loopback), its own pid/ipc/uts/mount namespaces, Docker's default
+capabilities. SIGINT/SIGTERM are forwarded to the command, so a server can be verified while traffic runs;
+ending by that signal counts as success.
+
+Examples:
+  seccompctl verify nginx.json -- nginx -g 'daemon off;'      # drive traffic, then Ctrl-C
+  seccompctl verify --no-new-privileges app.json -- /usr/bin/python3 app.py
+  seccompctl verify --method complain --json ls.json -- ls -l /
+
+Exit codes: 0 the command succeeded and nothing was denied; 1 something was denied, runc could not start, the
+command failed, or kernel log records were lost; 2 usage, unreadable profile, missing privilege or tool.`)
+    .action(async (profilePath: string, command: string[], opts: VerifyFlags) => {
+      let timeoutMs: number | undefined;
+      if (opts.timeout !== undefined) {
+        const s = Number(opts.timeout);
+        if (!Number.isFinite(s) || s <= 0) throw new UserError(`--timeout: "${opts.timeout}" is not a positive number of seconds`);
+        timeoutMs = Math.round(s * 1000);
+      }
+      const text = await readInput(profilePath === '-' ? '-' : resolvePath(io.cwd, profilePath), io.stdin);
+      const sig = forwardSignals();
+      let r;
+      try {
+        r = await verifyProfile({
+          profileText: text, profileFile: profilePath, argv: command, method: opts.method,
+          noNewPrivileges: opts.newPrivileges === false,
+          ...(opts.bundle !== undefined ? { bundle: resolvePath(io.cwd, opts.bundle) } : {}),
+          ...(opts.rootfs !== undefined ? { rootfs: resolvePath(io.cwd, opts.rootfs) } : {}),
+          ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+          signal: sig.signal, killGraceMs: 10_000,
+          stopSignal: sig.received,
+          output: 'capture',
+          onStdout: (c) => (opts.json ? io.stderr : io.stdout).write(c),
+          onStderr: (c) => io.stderr.write(c),
+        });
+      } finally {
+        sig.dispose();
+      }
+      for (const d of r.diagnostics) io.stderr.write(formatDiagnostic(d) + '\n');
+      if (r.fallback) io.stderr.write(`seccompctl: ${r.fallback}\n`);
+      if (opts.json) {
+        println(io.stdout, JSON.stringify({
+          passed: r.passed, method: r.method, runcVersion: r.runcVersion, commandSucceeded: r.commandSucceeded,
+          exitCode: r.exitCode, signal: r.signal, stopped: r.stopped, timedOut: r.timedOut,
+          denials: r.denials, runtimeFailure: r.runtimeFailure ?? null, lost: r.loss,
+        }));
+      } else {
+        for (const l of formatVerifyResult(r)) println(io.stdout, l);
+      }
+      if (!r.passed) setExit(1);
+    });
 };

@@ -1,4 +1,9 @@
-// Generate: aggregated observations + policy (default errno, arches, runtime base set) → Profile.
+// Generate: aggregated observations + policy (default errno, arches, runtime base set) → Profile; merge and diff of
+// profiles; the bundled RuntimeDefault profiles of containerd, CRI-O and Docker.
 export type { GenerateOptions, GenerateResult, GenerateRuntime, DefaultErrno } from './generate.js';
 export { generate, generateProfile, profileArches } from './generate.js';
 export { RUNC_BASE_SETS } from './runc-base-sets.generated.js';
+export type { MergeResult, ChangedSyscall, ArchDiff, ProfileDiff } from './compare.js';
+export { mergeProfiles, diffProfiles, describeRule, restrictiveness } from './compare.js';
+export type { RuntimeDefault, RuntimeDefaultName } from './runtime-default.js';
+export { RUNTIME_DEFAULTS, CRIO_DEFAULT_CAPS, loadRuntimeDefault, parseRuntimeDefaultRef } from './runtime-default.js';

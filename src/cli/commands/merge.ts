@@ -1,8 +1,54 @@
-// `seccompctl merge` (not implemented yet).
+// `seccompctl merge PROFILE...`: the union of several profiles (e.g. one per recorded run).
+import { resolve } from 'node:path';
+import { formatDiagnostic, readInput, UserError, writeFileAtomic } from '../../common/index.js';
+import { mergeProfiles } from '../../generate/index.js';
+import { parseProfile, printProfile } from '../../profile/index.js';
+import { println } from '../io.js';
 import type { Register } from './types.js';
-import { UserError } from '../../common/index.js';
 
-export const registermerge: Register = (program) => {
-  program.command('merge').description('(not implemented yet)').allowUnknownOption().allowExcessArguments()
-    .action(() => { throw new UserError('merge is not implemented yet'); });
+export const registermerge: Register = (program, io) => {
+  program.command('merge')
+    .description('Merge seccomp profiles into their union: a syscall any of them allows is allowed.')
+    .argument('<profile...>', 'profile files (OCI, Docker or SPO; JSON or YAML), or - for standard input')
+    .option('-o, --output <file>', 'write the merged profile here (atomically); default: standard output')
+    .option('--json', 'print {"profile": …, "warnings": […]} instead of the profile alone')
+    .addHelpText('after', `
+Architectures and flags are unioned. When the profiles give one syscall (or the default) different actions, the
+less restrictive action wins (ALLOW > LOG > TRACE > NOTIFY > ERRNO > TRAP > KILL) and a warning names both files;
+a syscall one profile allows unconditionally drops the others' argument conditions for it.
+
+Examples:
+  seccompctl merge run1.json run2.json -o app.json
+  seccompctl merge app.json extra-debug.json | seccompctl diff app.json -
+
+Exit 0 on success (warnings go to standard error), 2 when a profile cannot be read or parsed.`)
+    .action(async (files: string[], opts: { output?: string; json?: boolean }) => {
+      if (files.filter((f) => f === '-').length > 1) throw new UserError('standard input (-) can be given only once');
+      const profiles = [];
+      for (const f of files) {
+        const text = await readInput(f === '-' ? '-' : resolve(io.cwd, f), io.stdin);
+        profiles.push({ profile: parseProfile(text, { file: f }).profile, file: f });
+      }
+      const m = mergeProfiles(profiles);
+      for (const d of m.diagnostics) println(io.stderr, formatDiagnostic(d));
+      const text = printProfile(m.profile);
+      if (opts.output !== undefined) {
+        try {
+          writeFileAtomic(resolve(io.cwd, opts.output), text);
+        } catch (e) {
+          throw new UserError(`${opts.output}: cannot write the profile (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+        }
+      }
+      const names = new Set((m.profile.syscalls ?? []).flatMap((r) => r.names)).size;
+      if (opts.json) {
+        println(io.stdout, JSON.stringify({
+          inputs: files, output: opts.output ?? null, syscalls: names, warnings: m.diagnostics,
+          ...(opts.output === undefined ? { profile: JSON.parse(text) as unknown } : {}),
+        }, null, 2));
+      } else if (opts.output !== undefined) {
+        println(io.stdout, `merged ${files.length} profile(s) into ${opts.output}: ${names} syscall(s) in rules, ${m.diagnostics.length} conflict(s) resolved`);
+      } else {
+        io.stdout.write(text);
+      }
+    });
 };

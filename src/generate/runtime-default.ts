@@ -1,0 +1,79 @@
+// The bundled RuntimeDefault profiles of containerd, CRI-O and Docker (data/runtime-default/, see derive.mjs there),
+// expanded for one architecture and the runtime's default capability set.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { UserError } from '../common/index.js';
+import { DOCKER_DEFAULT_CAPS, parseProfile, type Profile, type SyscallRule } from '../profile/index.js';
+import { archInfo, hostArch, type ArchId } from '../syscalls/index.js';
+
+/** Runtimes whose RuntimeDefault profile is bundled. */
+export const RUNTIME_DEFAULTS = ['containerd', 'cri-o', 'docker'] as const;
+export type RuntimeDefaultName = (typeof RUNTIME_DEFAULTS)[number];
+
+/** CRI-O's default_capabilities (crio.conf). Docker and containerd use DOCKER_DEFAULT_CAPS. */
+export const CRIO_DEFAULT_CAPS: readonly string[] = [
+  'CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_FSETID', 'CAP_FOWNER', 'CAP_SETGID', 'CAP_SETUID', 'CAP_SETPCAP',
+  'CAP_NET_BIND_SERVICE', 'CAP_KILL',
+];
+
+/** A RuntimeDefault profile and what it describes. */
+export interface RuntimeDefault {
+  readonly runtime: RuntimeDefaultName;
+  /** What the data describes, including the runtime version. */
+  readonly describes: string;
+  readonly version: string;
+  readonly arch: ArchId;
+  readonly caps: readonly string[];
+  /** The OCI profile the runtime hands to runc for a default container on `arch`. */
+  readonly profile: Profile;
+}
+
+interface DataFile {
+  runtime: RuntimeDefaultName;
+  describes: string;
+  version: string;
+  defaultCaps: 'docker' | 'cri-o';
+  postEdits: string[];
+  profile: unknown;
+}
+
+const DATA_DIR = new URL('../../data/runtime-default/', import.meta.url);
+
+/** Parses `runtime-default`, `runtime-default:cri-o` … into a runtime name (containerd when none), or undefined. */
+export function parseRuntimeDefaultRef(ref: string): RuntimeDefaultName | undefined {
+  const m = /^runtime-default(?::(.+))?$/i.exec(ref.trim());
+  if (!m) return undefined;
+  const n = (m[1] ?? 'containerd').toLowerCase().replace(/^crio$/, 'cri-o');
+  if (!(RUNTIME_DEFAULTS as readonly string[]).includes(n)) {
+    throw new UserError(`unknown runtime "${m[1]}" in "${ref}"; use runtime-default:containerd, runtime-default:cri-o or runtime-default:docker`);
+  }
+  return n as RuntimeDefaultName;
+}
+
+/** CRI-O's DefaultProfile() edits: clone, clone3, unshare only with CAP_SYS_ADMIN; else clone without namespace flags, clone3 → ENOSYS. */
+function crioCloneEdits(p: Profile, caps: readonly string[], arch: ArchId): Profile {
+  if (caps.includes('CAP_SYS_ADMIN')) return p;
+  const drop = new Set(['clone', 'clone3', 'unshare']);
+  const rules: SyscallRule[] = (p.syscalls ?? []).map((r) => (r.args && r.args.length > 0) || r.action !== 'SCMP_ACT_ALLOW'
+    ? r : { ...r, names: r.names.filter((n) => !drop.has(n)) });
+  const s390 = arch === 's390' || arch === 's390x';
+  // CLONE_NEWNS|NEWUTS|NEWIPC|NEWUSER|NEWPID|NEWNET|NEWCGROUP = 0x7E020000; flags are arg1 on s390.
+  rules.push({ names: ['clone'], action: 'SCMP_ACT_ALLOW', args: [{ index: s390 ? 1 : 0, value: 0x7e020000n, valueTwo: 0n, op: 'SCMP_CMP_MASKED_EQ' }] });
+  rules.push({ names: ['clone3'], action: 'SCMP_ACT_ERRNO', errnoRet: 38 });
+  return { ...p, syscalls: rules };
+}
+
+/** Loads a bundled RuntimeDefault profile expanded for `arch` (default: this machine's). */
+export function loadRuntimeDefault(runtime: RuntimeDefaultName, opts: { arch?: ArchId } = {}): RuntimeDefault {
+  const arch = opts.arch ?? hostArch().id;
+  const path = fileURLToPath(new URL(`${runtime}.json`, DATA_DIR));
+  const data = JSON.parse(readFileSync(path, 'utf8')) as DataFile;
+  const caps = data.defaultCaps === 'cri-o' ? CRIO_DEFAULT_CAPS : DOCKER_DEFAULT_CAPS;
+  const parsed = parseProfile(JSON.stringify(data.profile), {
+    file: path, dialect: 'docker', docker: { arch: archInfo(arch).id, caps, kernelVersion: '6.1' },
+  });
+  let profile = parsed.profile;
+  if (data.postEdits.includes('cri-o-clone')) profile = crioCloneEdits(profile, caps, arch);
+  // containerd sets no defaultErrnoRet: the kernel's ERRNO default data is 0 → runc uses EPERM.
+  return { runtime, describes: data.describes, version: data.version, arch, caps, profile };
+}

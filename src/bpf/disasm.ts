@@ -57,9 +57,9 @@ export function disassemble(prog: readonly Insn[], opts: DisasmOptions = {}): st
     const cls = i.code & 0x07;
     let text = '';
     const next: State = { src: st.src, arch: st.arch };
-    const constName = (k: number): string => {
+    const constName = (k: number, eq: boolean): string => {
       if (st.src.kind === 'arch') return archName(k) ?? hex(k);
-      if (st.src.kind === 'nr' && st.arch !== null) {
+      if (eq && st.src.kind === 'nr' && st.arch !== null) {
         const abi = archFromAudit(st.arch, k);
         const name = abi ? syscallName(abi.id, k) : undefined;
         if (name) return name;
@@ -97,7 +97,7 @@ export function disassemble(prog: readonly Insn[], opts: DisasmOptions = {}): st
         text = `goto ${label(pc + 1 + i.k)}`;
         merge(pc + 1 + i.k, next);
       } else {
-        const rhs = (i.code & BPF.X) ? 'X' : constName(i.k);
+        const rhs = (i.code & BPF.X) ? 'X' : constName(i.k, (i.code & 0xf0) === BPF.JEQ);
         const [pos, neg] = op === BPF.JEQ ? ['==', '!='] : op === BPF.JGT ? ['>', '<='] : op === BPF.JGE ? ['>=', '<'] : ['&', '&'];
         const cond = (negate: boolean): string => op === BPF.JSET ? (negate ? `!(A & ${rhs})` : `A & ${rhs}`) : `A ${negate ? neg : pos} ${rhs}`;
         const t = pc + 1 + i.jt;

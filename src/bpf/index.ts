@@ -14,3 +14,6 @@ export type { Verdict, VerdictReason, Leaf } from './evaluate.js';
 export { evaluateProfile, evaluateModel, classify } from './evaluate.js';
 export type { CompiledFilter } from './compile.js';
 export { compileProfile, compileModel } from './compile.js';
+export type { CheckOptions, CheckResult, SyscallCall, DecidingRule } from './check.js';
+export { checkSyscall, parseCall, parseArg } from './check.js';
+export { ARG_CONSTANTS, ERRNO_NAMES } from './constants.js';

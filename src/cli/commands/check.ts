@@ -1,8 +1,67 @@
-// `seccompctl check` (not implemented yet).
+// `seccompctl check PROFILE 'SYSCALL(ARG, ...)'`: the verdict the kernel would give, and the rule that decides it.
+import { resolve } from 'node:path';
+import { readInput } from '../../common/index.js';
+import { checkSyscall, ERRNO_NAMES, formatRet, type CheckResult } from '../../bpf/index.js';
+import { parseProfile } from '../../profile/index.js';
+import { archFromAudit } from '../../syscalls/index.js';
+import { println } from '../io.js';
 import type { Register } from './types.js';
-import { UserError } from '../../common/index.js';
 
-export const registercheck: Register = (program) => {
-  program.command('check').description('(not implemented yet)').allowUnknownOption().allowExcessArguments()
-    .action(() => { throw new UserError('check is not implemented yet'); });
+export const registercheck: Register = (program, io, setExit) => {
+  program.command('check')
+    .description('Would this profile allow a syscall? Prints the action, errno and deciding rule; exit 0 when allowed (ALLOW/LOG), 1 otherwise.')
+    .argument('<profile>', 'OCI/Docker/SPO profile (JSON or YAML), or - for stdin')
+    .argument('<syscall>', 'a call such as \'socket(AF_VSOCK, SOCK_STREAM, 0)\', \'openat(AT_FDCWD, 0, O_RDWR|O_CREAT)\', or just a name or number')
+    .option('-a, --arch <arch>', 'native architecture of the node (default: this machine\'s)')
+    .option('--abi <arch>', 'ABI of the calling process when it differs from the node\'s, e.g. x86 for a 32-bit program on x86_64')
+    .option('--explain', 'show every BPF instruction the kernel executes for this call')
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', `
+Arguments: decimal, 0x hex, negative numbers, and constants like AF_INET, AF_VSOCK, SOCK_STREAM, O_RDONLY, O_CREAT,
+CLONE_NEWUSER, AT_FDCWD, combined with |. Pointers are plain numbers (seccomp cannot look behind them).
+
+Examples:
+  seccompctl check profile.json 'socket(AF_VSOCK, SOCK_STREAM, 0)' --arch arm64
+  seccompctl check profile.json 'personality(0xffffffff)' --explain
+  seccompctl check profile.json 'clone3' --json
+
+The verdict is computed twice, by walking the profile and by emulating the compiled BPF; a disagreement is reported
+as an internal error.`)
+    .action(async (file: string, call: string, opts: { arch?: string; abi?: string; explain?: boolean; json?: boolean }) => {
+      const text = await readInput(file === '-' ? '-' : resolve(io.cwd, file), io.stdin);
+      const { profile, source } = parseProfile(text, { file });
+      const r = checkSyscall(profile, call, { ...(opts.arch !== undefined ? { arch: opts.arch } : {}), ...(opts.abi !== undefined ? { abi: opts.abi } : {}), source });
+      if (opts.json) println(io.stdout, JSON.stringify(toJson(r, opts.explain === true)));
+      else printText(r, file, opts.explain === true, (s) => println(io.stdout, s));
+      if (!r.allowed) setExit(1);
+    });
 };
+
+function toJson(r: CheckResult, explain: boolean): unknown {
+  return {
+    syscall: r.call.name, nr: r.call.nr, arch: archFromAudit(r.data.arch, r.data.nr)?.scmp ?? r.call.abi,
+    args: r.call.args.map((a) => `0x${a.toString(16)}`),
+    action: r.verdict.action, ret: r.verdict.text, ...(r.verdict.errno !== undefined ? { errno: r.verdict.errno } : {}),
+    allowed: r.allowed, reason: r.verdict.reason, decidedBy: r.decidedBy,
+    executed: r.path.length,
+    ...(explain ? { path: r.path.map((s) => ({ pc: s.pc, a: s.a, insn: s.text })) } : {}),
+  };
+}
+
+function printText(r: CheckResult, file: string, explain: boolean, out: (s: string) => void): void {
+  const errno = r.verdict.errno !== undefined ? ` (errno ${r.verdict.errno}${ERRNO_NAMES[r.verdict.errno] ? ` ${ERRNO_NAMES[r.verdict.errno]}` : ''})` : '';
+  const args = r.call.args.map((a) => (a < 4096n ? a.toString() : `0x${a.toString(16)}`)).join(', ');
+  const arch = archFromAudit(r.data.arch, r.data.nr)?.scmp ?? r.call.abi;
+  out(`${r.call.name}(${args}) [${arch}, nr ${r.call.nr}] → ${formatRet(r.verdict.ret)}${errno}`);
+  const d = r.decidedBy;
+  const where = d.line !== undefined ? ` (${file}:${d.line}:${d.col})` : '';
+  const why = r.verdict.reason === 'rule' ? `rule ${d.namePath ?? d.path}${where}${d.conditions.length ? ` with ${d.conditions.join(', ')}` : ''}`
+    : r.verdict.reason === 'default' ? `defaultAction${where} (no rule matched)`
+      : r.verdict.reason === 'enosys' ? 'runc\'s -ENOSYS stub (the number is above the highest syscall the profile names)'
+        : `architecture not in the filter${where}: libseccomp's bad-arch action`;
+  out(`  decided by ${why}`);
+  if (explain) {
+    out(`  executed ${r.path.length} instructions:`);
+    for (const s of r.path) out(`    ${String(s.pc).padStart(4, '0')}: ${s.text.replace(/^\d+:\s*/, '').padEnd(48)} ; A = 0x${s.a.toString(16)}`);
+  }
+}

@@ -2,6 +2,7 @@
 // runtime opening a Localhost profile, and counts anything that is not a complete, valid profile.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import process from 'node:process';
 
 const [dir, stopFile, ...names] = process.argv.slice(2);
 let reads = 0;

@@ -10,6 +10,8 @@ const RESUMED = /^<\.\.\. ([A-Za-z_][A-Za-z0-9_]*)(?:#64)? resumed>/;
 const PERSONALITY = /^\[ Process PID=(\d+) runs in (64 bit|32 bit|x32) mode\. \]/;
 const SUMMARY_MODE = /^System call usage summary for (64 bit|32 bit|x32) mode:/;
 const UNKNOWN_NR = /^syscall_(0x[0-9a-f]+|\d+)$/i;
+// A summary header: only column names (-U can reorder and pick them).
+const SUMMARY_HEADER = /^\s*(?:(?:% time|seconds|usecs\/call|calls|errors|syscall|total|avg|min|max)(?:\s+|$))+$/;
 const MAX_PIDS = 65536;
 
 /** Per-tracee state: its current personality, program, and calls left unfinished. */
@@ -75,6 +77,8 @@ export class StraceParser {
   private summaryArch: ArchId;
   /** Names seen as calls in this file, so -C's closing summary does not count them twice. */
   private readonly traced = new Set<string>();
+  /** Names read from summary tables. */
+  private readonly summaryNames = new Set<string>();
   private lastLineNo = 0;
   calls = 0;
 
@@ -235,7 +239,7 @@ export class StraceParser {
       this.agg.counters.skipped++;
       return true;
     }
-    if (/^%\s*time\s/.test(text) || /^\s*calls\s/.test(text) || /\bsyscall\s*$/.test(text) && /\bcalls\b/.test(text)) {
+    if (SUMMARY_HEADER.test(text) && /\bsyscall\b/.test(text) && /\bcalls\b/.test(text)) {
       this.summaryHeader = text;
       this.summaryCols = undefined;
       this.agg.counters.skipped++;
@@ -268,17 +272,25 @@ export class StraceParser {
     const callsCol = cols.findIndex((c) => c.name === 'calls');
     let name: string;
     let calls: number;
-    if (sysCol === cols.length - 1 && callsCol >= 0) {
-      name = text.slice(cols[sysCol]!.start).trim();
-      calls = Number(text.slice(cols[callsCol]!.start, cols[callsCol]!.end).trim());
-    } else {
+    const span = (i: number): string => text.slice(i === 0 ? 0 : cols[i - 1]!.end, cols[i]!.end).trim();
+    if (sysCol < 0 || callsCol < 0) {
       name = toks[toks.length - 1]!;
       calls = Number(toks[3]);
+    } else if (toks.length === cols.length) {
+      name = toks[sysCol]!;
+      calls = Number(toks[callsCol]);
+    } else if (sysCol === cols.length - 1) {
+      name = text.slice(cols[sysCol]!.start).trim();
+      calls = Number(span(callsCol));
+    } else {
+      name = span(sysCol);
+      calls = Number(span(callsCol));
     }
     if (name === 'total') {
       this.summaryHeader = undefined;
       this.summaryCols = undefined;
       this.agg.counters.skipped++;
+      this.summaryExits(lineNo);
       return true;
     }
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) || !Number.isFinite(calls)) {
@@ -299,8 +311,28 @@ export class StraceParser {
     const nr = un ? Number(un[1]) : syscallNumber(arch, name);
     const resolved = un ? syscallName(arch, nr!) : name;
     this.calls++;
+    this.summaryNames.add(name);
     this.agg.add({ arch, nr, name: resolved, action: 'allow', count: Math.max(1, calls), rendering: 'strace-summary', file: this.file, line: lineNo });
     return true;
+  }
+
+  /**
+   * strace -c counts a call when it returns, so exit_group (and a thread's exit) never appear in the table. A
+   * profile without them leaves processes unable to exit: add them when the file has only a summary.
+   */
+  private summaryExits(lineNo: number): void {
+    if (this.calls === 0 || [...this.traced].length > 0) return;
+    const arch = this.summaryArch;
+    const threads = this.summaryNames.has('clone') || this.summaryNames.has('clone3');
+    for (const name of threads ? ['exit_group', 'exit'] : ['exit_group']) {
+      if (this.summaryNames.has(name)) continue;
+      this.summaryNames.add(name);
+      this.agg.add({ arch, nr: syscallNumber(arch, name), name, action: 'allow', count: 1, rendering: 'strace-summary', file: this.file, line: lineNo });
+    }
+    this.agg.warn({
+      code: 'SUMMARY_ADDS_EXIT', severity: 'info', file: this.file, line: lineNo,
+      message: 'strace -c tables never list exit_group/exit (they do not return); they were added',
+    });
   }
 
   /** Called at end of input. */

@@ -152,5 +152,5 @@ export function renderInstallYaml(r: InstallResult): string {
     '# Pods reference them as securityContext.seccompProfile {type: Localhost, localhostProfile: <value>}:',
     ...Object.entries(r.localhostProfiles).map(([k, v]) => `#   ${k}: localhostProfile: ${v}`),
   ];
-  return head.join('\n') + '\n' + r.objects.map((o) => '---\n' + stringify(o, { lineWidth: 0 })).join('');
+  return head.join('\n') + '\n' + r.objects.map((o) => '---\n' + stringify(o, { lineWidth: 0, aliasDuplicateObjects: false })).join('');
 }

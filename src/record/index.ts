@@ -1,7 +1,7 @@
 // Record stage: run a command and observe its syscalls (eBPF, strace, or the kernel audit log under a LOG profile).
 export type { RecordBackend, RecordOptions, RecordResult, WorkloadExit, WorkloadIO, WorkloadOptions } from './record.js';
 export {
-  archOfProbe, BeforeStartError, chooseBackend, nativeScmpArches, probeObservations, recordObservations, recordWorkload, resolveCommand, runWithKernelLog,
+  addImplicitSyscalls, archOfProbe, BeforeStartError, IMPLICIT_SYSCALLS, chooseBackend, nativeScmpArches, probeObservations, recordObservations, recordWorkload, resolveCommand, runWithKernelLog,
   runWorkloadContainer, workloadBundle,
 } from './record.js';
 export type { ExecMarker, ProbeCount, ProbeResult, RunningProbe } from './bpftrace.js';

@@ -1,5 +1,5 @@
 // Reading seccomp audit records live from /dev/kmsg, scoped to one audit session, with loss detection.
-import { closeSync, constants, openSync, readSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import { EnvironmentError } from '../common/index.js';
 
 /** One AUDIT_SECCOMP (type 1326) record. */
@@ -62,64 +62,110 @@ export function lossIn(msg: string): KmsgLoss | undefined {
   return undefined;
 }
 
+// The reader runs in a worker thread that polls a non-blocking /dev/kmsg fd every millisecond, independent of the
+// main event loop: the kernel ring (128 KiB here) holds only a few hundred audit records, and a workload under a LOG
+// profile produces thousands per second. It forwards seccomp records and loss messages and counts sequence gaps.
+const WORKER = String.raw`
+(function main() {
+const { parentPort, workerData } = require('node:worker_threads');
+const fs = require('node:fs');
+const stop = new Int32Array(workerData.stop);
+const nap = new Int32Array(new SharedArrayBuffer(4));
+let fd;
+try { fd = fs.openSync('/dev/kmsg', fs.constants.O_RDONLY | fs.constants.O_NONBLOCK); }
+catch (e) { parentPort.postMessage({ error: e.message }); return; }
+const buf = Buffer.alloc(16384);
+let last;
+let ready = false;
+let batch = [];
+const flush = () => { if (batch.length) { parentPort.postMessage({ items: batch }); batch = []; } };
+for (;;) {
+  let n;
+  try { n = fs.readSync(fd, buf, 0, buf.length, null); }
+  catch (e) {
+    if (e.code === 'EAGAIN' || e.code === 'EWOULDBLOCK') {
+      if (!ready) { ready = true; parentPort.postMessage({ ready: true }); }
+      flush();
+      if (Atomics.load(stop, 0) === 1) break;
+      Atomics.wait(nap, 0, 0, 1);
+      continue;
+    }
+    if (e.code === 'EPIPE') continue;
+    parentPort.postMessage({ error: e.message });
+    break;
+  }
+  const text = buf.toString('utf8', 0, n);
+  const semi = text.indexOf(';');
+  const seq = Number(text.slice(0, semi).split(',')[1]);
+  if (ready && last !== undefined && seq > last + 1) batch.push({ gap: [last + 1, seq - 1] });
+  last = seq;
+  if (!ready) continue;
+  const msg = text.slice(semi + 1).split('\n')[0];
+  if (msg.includes('type=1326') || msg.includes('audit') || msg.includes('kauditd')) batch.push({ seq, msg });
+  if (batch.length >= 512) flush();
+}
+fs.closeSync(fd);
+flush();
+})();
+`;
+
+type WorkerItem = { seq: number; msg: string } | { gap: [number, number] };
+
 /**
- * Reads /dev/kmsg without blocking. open() skips what is already in the ring; poll() returns the seccomp records of
- * the wanted sessions (all sessions when `sessions` is empty) and notes loss: sequence gaps (the ring wrapped before
- * we read), printk suppression and audit_lost messages.
+ * Reads /dev/kmsg from the moment `open()` resolves (what is already in the ring is skipped). `poll()` returns the
+ * seccomp records of the wanted sessions (all when `sessions` is empty) and notes loss: sequence gaps (the ring
+ * wrapped before we read), printk suppression and audit_lost messages.
  */
 export class KmsgReader {
-  private fd: number | undefined;
-  private lastSeq: number | undefined;
-  private readonly buf = Buffer.alloc(16384);
+  private worker: Worker | undefined;
+  private readonly stop = new Int32Array(new SharedArrayBuffer(4));
+  private queue: WorkerItem[] = [];
+  private error: string | undefined;
   readonly loss: KmsgLoss[] = [];
   readonly sessions = new Set<number>();
 
-  open(): void {
-    try {
-      this.fd = openSync('/dev/kmsg', constants.O_RDONLY | constants.O_NONBLOCK);
-    } catch (e) {
-      throw new EnvironmentError(`cannot read the kernel log /dev/kmsg: ${(e as Error).message}`, 'run as root (CAP_SYSLOG), or use --backend ebpf or strace');
-    }
-    this.drain(() => undefined, false);
+  async open(): Promise<void> {
+    const w = new Worker(WORKER, { eval: true, workerData: { stop: this.stop.buffer } });
+    this.worker = w;
+    await new Promise<void>((resolve, reject) => {
+      w.on('message', (m: { ready?: boolean; error?: string; items?: WorkerItem[] }) => {
+        if (m.ready) resolve();
+        if (m.error) {
+          this.error = m.error;
+          reject(new EnvironmentError(`cannot read the kernel log /dev/kmsg: ${m.error}`, 'run as root (CAP_SYSLOG), or use --backend ebpf or strace'));
+        }
+        if (m.items) for (const i of m.items) this.queue.push(i);
+      });
+      w.on('error', reject);
+      w.on('exit', () => reject(new EnvironmentError(`cannot read the kernel log /dev/kmsg${this.error ? `: ${this.error}` : ''}`, 'run as root')));
+    });
   }
 
-  /** Reads every new record; calls `onRecord` for seccomp records of the wanted sessions. */
+  /** Hands over every record received so far. */
   poll(onRecord: (r: SeccompRecord) => void): void {
-    this.drain(onRecord, true);
-  }
-
-  close(): void {
-    if (this.fd !== undefined) closeSync(this.fd);
-    this.fd = undefined;
-  }
-
-  private drain(onRecord: (r: SeccompRecord) => void, live: boolean): void {
-    if (this.fd === undefined) return;
-    for (;;) {
-      let n: number;
-      try {
-        n = readSync(this.fd, this.buf, 0, this.buf.length, null);
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        if (code === 'EAGAIN' || code === 'EWOULDBLOCK') return;
-        if (code === 'EPIPE') continue; // overwritten before we read it: the sequence gap below reports it
-        throw e;
+    const items = this.queue;
+    this.queue = [];
+    for (const it of items) {
+      if ('gap' in it) {
+        const [a, b] = it.gap;
+        this.loss.push({ kind: 'kmsg-seq-gap', count: b - a + 1, message: `kernel log records ${a}–${b} were overwritten before they could be read` });
+        continue;
       }
-      if (n <= 0) return;
-      const text = this.buf.toString('utf8', 0, n);
-      const semi = text.indexOf(';');
-      const head = text.slice(0, semi).split(',');
-      const seq = Number(head[1]);
-      const msg = text.slice(semi + 1).split('\n')[0] ?? '';
-      if (live && this.lastSeq !== undefined && seq > this.lastSeq + 1) {
-        this.loss.push({ kind: 'kmsg-seq-gap', count: seq - this.lastSeq - 1, message: `kernel log records ${this.lastSeq + 1}–${seq - 1} were overwritten before they could be read` });
-      }
-      this.lastSeq = seq;
-      if (!live) continue;
-      const l = lossIn(msg);
+      const l = lossIn(it.msg);
       if (l) this.loss.push(l);
-      const r = parseSeccompRecord(msg, seq);
+      const r = parseSeccompRecord(it.msg, it.seq);
       if (r && (this.sessions.size === 0 || (r.ses !== undefined && this.sessions.has(r.ses)))) onRecord(r);
     }
+  }
+
+  /** Stops the reader after it has drained what the kernel holds now. */
+  async close(): Promise<void> {
+    const w = this.worker;
+    if (!w) return;
+    this.worker = undefined;
+    Atomics.store(this.stop, 0, 1);
+    await new Promise<void>((resolve) => {
+      w.once('exit', () => resolve());
+    });
   }
 }

@@ -7,7 +7,7 @@ import { delimiter, isAbsolute, join } from 'node:path';
 import { EnvironmentError, UserError } from '../common/index.js';
 import { Aggregator, actionOfCode, ingestFiles, type IngestResult, type Observation } from '../ingest/index.js';
 import { createHostBundle, DEFAULT_CAPABILITIES, requireRunc, resolveSignal, startContainer, type BindMount, type HostBundle, type RunningContainer } from '../runtime/index.js';
-import { archFromAudit, hostArch, syscallName, X32_SYSCALL_BIT, type ArchId } from '../syscalls/index.js';
+import { archFromAudit, hostArch, syscallName, syscallNumber, X32_SYSCALL_BIT, type ArchId } from '../syscalls/index.js';
 import { ebpfAvailability, startProbe, type ExecMarker, type ProbeCount } from './bpftrace.js';
 import { KmsgReader, type SeccompRecord } from './kmsg.js';
 import { disablePrintkRatelimit } from './printk.js';
@@ -145,7 +145,29 @@ export async function recordWorkload(opts: RecordOptions): Promise<RecordResult>
     out = await recordAudit(argv, opts);
   }
   if (fallback) notes.push(fallback);
+  const implicit = addImplicitSyscalls(out.ingest);
+  if (implicit.length > 0) notes.push(`added kernel-driven syscalls whose occurrence depends on signal timing: ${implicit.join(', ')}`);
   return { ...out, backend, container, notes, ...(fallback ? { fallback } : {}), ...(runcVersion ? { runcVersion } : {}) };
+}
+
+/**
+ * Syscalls the kernel makes a process call on its own, depending on when signals arrive: restart_syscall (an
+ * interrupted sleep resumes after a handler ran) and rt_sigreturn (every handler's return). A recording may or may
+ * not catch them; a profile without them breaks at random. Added to every observed arch; returns the names added.
+ */
+export const IMPLICIT_SYSCALLS: readonly string[] = ['restart_syscall', 'rt_sigreturn'];
+
+export function addImplicitSyscalls(r: IngestResult): string[] {
+  const added = new Set<string>();
+  for (const [arch, m] of r.syscalls) {
+    for (const name of IMPLICIT_SYSCALLS) {
+      const nr = syscallNumber(arch, name);
+      if (nr === undefined || m.has(name)) continue;
+      m.set(name, { arch, name, nr, count: 0, actions: {}, argSamples: [] });
+      added.add(name);
+    }
+  }
+  return [...added].sort();
 }
 
 function commandExists(cmd: string): boolean {
@@ -412,7 +434,7 @@ export function recordObservations(records: readonly SeccompRecord[]): Observati
  */
 export async function runWithKernelLog(argv: string[], opts: WorkloadOptions, seccomp: string): Promise<{ exit: WorkloadExit; records: SeccompRecord[]; loss: KmsgReader['loss'] }> {
   const reader = new KmsgReader();
-  reader.open();
+  await reader.open();
   const restore = disablePrintkRatelimit();
   const b = workloadBundle(argv, opts, seccomp);
   const records: SeccompRecord[] = [];
@@ -439,10 +461,12 @@ export async function runWithKernelLog(argv: string[], opts: WorkloadOptions, se
       if (records.length === last && i >= 3) break;
       last = records.length;
     }
+    await reader.close();
+    reader.poll((r) => records.push(r));
     return { exit, records, loss: reader.loss };
   } finally {
     clearInterval(timer);
-    reader.close();
+    await reader.close();
     restore();
     b.cleanup();
   }

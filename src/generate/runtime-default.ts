@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../common/index.js';
-import { DOCKER_DEFAULT_CAPS, parseProfile, type Profile, type SyscallRule } from '../profile/index.js';
+import { DOCKER_DEFAULT_CAPS, normalizeProfile, parseProfile, type Profile, type SyscallRule } from '../profile/index.js';
 import { archInfo, hostArch, type ArchId } from '../syscalls/index.js';
 
 /** Runtimes whose RuntimeDefault profile is bundled. */
@@ -75,5 +75,5 @@ export function loadRuntimeDefault(runtime: RuntimeDefaultName, opts: { arch?: A
   let profile = parsed.profile;
   if (data.postEdits.includes('cri-o-clone')) profile = crioCloneEdits(profile, caps, arch);
   // containerd sets no defaultErrnoRet: the kernel's ERRNO default data is 0 → runc uses EPERM.
-  return { runtime, describes: data.describes, version: data.version, arch, caps, profile };
+  return { runtime, describes: data.describes, version: data.version, arch, caps, profile: normalizeProfile(profile) };
 }

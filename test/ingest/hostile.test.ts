@@ -1,0 +1,100 @@
+// Hostile input never crashes the parsers; chunking never changes the result; memory stays bounded.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { Ingester, ingestStream, ingestText, MAX_LINE_BYTES, MAX_PROCESSES, syscallNames, type IngestResult } from '../../src/ingest/index.js';
+
+const FX = join(import.meta.dirname, '..', 'fixtures', 'ingest');
+const REC = readFileSync(join(FX, 'audit-dmesg-nginx-runc-complete.log'), 'utf8').split('\n')[2]!;
+
+/** The parts of a result that must not depend on how the input was chunked. */
+function digest(r: IngestResult): unknown {
+  return {
+    counters: r.counters,
+    syscalls: [...r.syscalls].map(([a, m]) => [a, [...m].map(([k, s]) => [k, s.count, s.actions])]),
+    processes: r.processes.map((p) => [p.pid, p.comm, p.exe, p.records]),
+    loss: r.loss.map((l) => [l.kind, l.line, l.count]),
+  };
+}
+
+// Fragments that exercise every branch: real records, strace lines, loss messages, prefixes, garbage.
+const FRAGMENTS = [
+  REC, `5,7,1,-;${REC.slice(REC.indexOf('audit:'))}`, 'kauditd_printk_skb: 3 callbacks suppressed', 'audit: type=1326 audit(',
+  'type=SECCOMP msg=audit(1.1:2): arch=c000003e syscall=', '{"MESSAGE":"SECCOMP syscall=1 arch=c000003e"}', '{"MESSAGE":[1,2,', 'audit[1]: SECCOMP ',
+  '123 openat(AT_FDCWD, "/x", O_RDONLY) = 3', '[pid 5] read(3, <unfinished ...>', '<... read resumed>"", 1) = 0', '% time     seconds  usecs/call     calls    errors syscall',
+  '------ ----------- ----------- --------- --------- ----------------', ' 10.00 0.1 1 2 3 4 5', '[ Process PID=1 runs in 32 bit mode. ]', 'syscall=', 'comm="', 'arch=ffffffff',
+  'syscall=99999999999999999999', '\x00\x01\xff', 'exe=ZZ', '"', '(', ')', '=', ' ', 'audit', 'SECCOMP', 'type=1326',
+];
+
+describe('hostile input', () => {
+  it('property: neither parser ever throws, on any mix of fragments and random text', () => {
+    fc.assert(fc.property(
+      fc.array(fc.oneof(fc.constantFrom(...FRAGMENTS), fc.string(), fc.string({ unit: 'binary' })), { maxLength: 40 }),
+      fc.constantFrom('auto', 'audit', 'strace') as fc.Arbitrary<'auto' | 'audit' | 'strace'>,
+      fc.constantFrom('\n', '', ' ', '\r\n'),
+      (parts, format, sep) => {
+        const r = ingestText(parts.join(sep), { format, nativeArch: 'x86_64' });
+        expect(r.counters.lines).toBeGreaterThanOrEqual(0);
+        expect(r.counters.matched + r.counters.skipped + r.counters.malformed).toBeLessThanOrEqual(r.counters.lines + r.counters.matched);
+      },
+    ), { numRuns: 400 });
+  });
+
+  it('property: feeding bytes in any chunking gives the same result as the whole text', () => {
+    const text = [...FRAGMENTS, REC, REC, 'kauditd_printk_skb: 2 callbacks suppressed', REC].join('\n') + '\n';
+    const whole = digest(ingestText(text, { format: 'audit', nativeArch: 'x86_64' }));
+    const buf = Buffer.from(text);
+    fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: buf.length }), { maxLength: 12 }), (cuts) => {
+      const ing = new Ingester({ format: 'audit', nativeArch: 'x86_64' });
+      ing.beginFile('-');
+      let prev = 0;
+      for (const c of [...cuts].sort((a, b) => a - b)) {
+        ing.pushChunk(buf.subarray(prev, c));
+        prev = c;
+      }
+      ing.pushChunk(buf.subarray(prev));
+      ing.endFile();
+      expect(digest(ing.result())).toEqual(whole);
+    }), { numRuns: 200 });
+  });
+
+  it('a multi-megabyte line without newline is skipped and the records after it still count', async () => {
+    const huge = 'x'.repeat(MAX_LINE_BYTES * 3);
+    const chunks = [Buffer.from(`${REC}\n`), ...Array.from({ length: 6 }, () => Buffer.from(huge.slice(0, huge.length / 6))), Buffer.from(`\n${REC}\n`)];
+    const r = await ingestStream(Readable.from(chunks), { nativeArch: 'x86_64' });
+    expect(r.counters.matched).toBe(2);
+    expect(r.diagnostics.map((d) => d.code)).toContain('LINE_TOO_LONG');
+  });
+
+  it('binary garbage: no records, no crash', () => {
+    const junk = Buffer.alloc(1 << 20);
+    for (let i = 0; i < junk.length; i++) junk[i] = (i * 2654435761) >>> 24;
+    const r = ingestText(junk.toString('latin1'));
+    expect(r.counters.matched).toBe(0);
+  });
+
+  it('a file cut in the middle of a record: the complete records count, the cut one is malformed', () => {
+    const text = `${REC}\n${REC}\n${REC.slice(0, 60)}`;
+    const r = ingestText(text, { file: 'cut.log' });
+    expect(r.counters.matched).toBe(2);
+    expect(r.counters.malformedAt).toEqual(['cut.log:3']);
+  });
+
+  it('a strace file cut mid-line counts the call with a warning', () => {
+    const r = ingestText('123 openat(AT_FDCWD, "/etc/hostname", O_RDONLY) = 3\n123 read(3, "abc', { format: 'strace' });
+    expect(syscallNames(r, 'x86_64')).toEqual(['openat', 'read']);
+    expect(r.diagnostics.map((d) => d.code)).toEqual(['TRUNCATED_LINE']);
+  });
+
+  it('memory stays bounded: 20 000 distinct processes are capped, counts stay exact', () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 20_000; i++) lines.push(REC.replace('pid=10638', `pid=${100000 + i}`).replace(/audit\(([\d.]+):\d+\)/, `audit($1:${1000 + i})`));
+    const r = ingestText(lines.join('\n'));
+    expect(r.processes).toHaveLength(MAX_PROCESSES);
+    expect(r.processesOverflow).toBe(20_000 - MAX_PROCESSES);
+    expect(r.counters.matched).toBe(20_000);
+    expect([...r.syscalls.get('x86_64')!.values()].reduce((n, s) => n + s.count, 0)).toBe(20_000);
+  });
+});

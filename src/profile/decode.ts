@@ -282,7 +282,8 @@ function decodeSpo(d: Decoder, node: TNode): { cr: SpoProfile; spec: DockerProfi
         const rec: Record<string, string> = {};
         for (const [key, ent] of om) {
           const v = d.string(ent.value, `metadata.${k}.${key}`);
-          if (v !== undefined) rec[key] = v;
+          // defineProperty: a key such as "__proto__" must stay an ordinary key.
+          if (v !== undefined) Object.defineProperty(rec, key, { value: v, enumerable: true, writable: true, configurable: true });
         }
         metadata[k] = rec;
       }

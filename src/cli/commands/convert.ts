@@ -1,8 +1,85 @@
-// `seccompctl convert` (not implemented yet).
+// `seccompctl convert PROFILE --to oci|docker|spo`: between dialects; Docker is expanded as the Docker daemon does.
+import { Option } from 'commander';
+import { release } from 'node:os';
+import { basename, resolve } from 'node:path';
+import { readInput, UserError, writeFileAtomic } from '../../common/index.js';
+import {
+  DOCKER_DEFAULT_CAPS, dockerToOci, normalizeProfile, ociToDocker, ociToSpo, parseProfile, printDockerProfile, printProfile,
+  printSpoProfile, spoToOci, type Profile,
+} from '../../profile/index.js';
+import { hostArch, resolveArch } from '../../syscalls/index.js';
+import { println } from '../io.js';
 import type { Register } from './types.js';
-import { UserError } from '../../common/index.js';
 
-export const registerconvert: Register = (program) => {
-  program.command('convert').description('(not implemented yet)').allowUnknownOption().allowExcessArguments()
-    .action(() => { throw new UserError('convert is not implemented yet'); });
+interface ConvertOpts {
+  to: 'oci' | 'docker' | 'spo';
+  arch?: string;
+  caps?: string[];
+  kernel?: string;
+  name?: string;
+  namespace?: string;
+  format?: 'yaml' | 'json';
+  normalize: boolean;
+  allowBase?: boolean;
+  output?: string;
+}
+
+export const registerconvert: Register = (program, io) => {
+  program.command('convert')
+    .description('Convert a profile between OCI, Docker and SPO SeccompProfile; Docker profiles are expanded exactly as the Docker daemon does for one arch, capability set and kernel.')
+    .argument('<profile>', 'profile file (JSON or YAML, any dialect), or - for standard input')
+    .addOption(new Option('-t, --to <dialect>', 'output dialect').choices(['oci', 'docker', 'spo']).makeOptionMandatory())
+    .option('-a, --arch <arch>', 'Docker expansion: the host architecture (x86_64, arm64, SCMP_ARCH_AARCH64, …; default: this machine\'s)')
+    .addOption(new Option('--caps <caps>', 'Docker expansion: the container\'s bounding capabilities, comma-separated (default: Docker\'s default set; "" for none)')
+      .argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), ...v.split(',').map((c) => c.trim()).filter(Boolean)]))
+    .option('--kernel <X.Y>', 'Docker expansion: the host kernel version for minKernel (default: this machine\'s)')
+    .option('--name <name>', 'SPO: metadata.name (default: the file name without extension)')
+    .option('--namespace <ns>', 'SPO: metadata.namespace (SPO >= 0.9 profiles are cluster-scoped; omit it then)')
+    .addOption(new Option('--format <format>', 'SPO output format').choices(['yaml', 'json']).default('yaml'))
+    .option('--no-normalize', 'keep rule order and grouping as converted (default: canonical form with "flags": [])')
+    .option('--allow-base', 'SPO input: convert even if spec.baseProfileName is set (its syscalls are NOT included)')
+    .option('-o, --output <file>', 'write here atomically instead of standard output')
+    .addHelpText('after', `
+Examples:
+  seccompctl convert /usr/share/containers/seccomp.json --to oci --arch x86_64 -o oci.json
+  seccompctl convert docker.json --to oci --arch arm64 --caps CAP_SYS_ADMIN,CAP_NET_RAW --kernel 5.15
+  seccompctl convert oci.json --to spo --name web > web-sp.yaml
+  seccompctl convert web-sp.yaml --to oci
+
+Docker → OCI follows the daemon's setupSeccomp: archMap entry of --arch → architectures; includes/excludes by
+arch, capabilities (--caps) and minKernel (--kernel); "name" → "names"; "comment" dropped.`)
+    .action(async (file: string, opts: ConvertOpts) => {
+      const text = await readInput(file === '-' ? '-' : resolve(io.cwd, file), io.stdin);
+      const r = parseProfile(text, { file });
+      const expandFlags = opts.arch !== undefined || opts.caps !== undefined || opts.kernel !== undefined;
+      if (expandFlags && r.dialect !== 'docker') println(io.stderr, `note: ${file} is an ${r.dialect.toUpperCase()} profile; --arch/--caps/--kernel only apply to Docker profiles`);
+      if (opts.arch !== undefined && !resolveArch(opts.arch)) throw new UserError(`unknown architecture "${opts.arch}"; try x86_64, aarch64, arm64 or SCMP_ARCH_X86_64`);
+      let p: Profile;
+      if (r.dialect === 'docker') {
+        const kernel = opts.kernel ?? (/^\d+\.\d+/.test(release()) ? release() : undefined);
+        if (opts.kernel !== undefined && !/^\d+\.\d+/.test(opts.kernel)) throw new UserError(`--kernel "${opts.kernel}" is not X.Y (e.g. 6.1)`);
+        p = dockerToOci(r.raw, { arch: opts.arch ?? hostArch().id, caps: opts.caps ?? DOCKER_DEFAULT_CAPS, ...(kernel !== undefined ? { kernelVersion: kernel } : {}) });
+      } else if (r.dialect === 'spo') {
+        p = spoToOci(r.spo!, { allowBase: opts.allowBase === true });
+      } else {
+        p = r.profile;
+      }
+      if (opts.normalize) p = normalizeProfile(p);
+      let out: string;
+      if (opts.to === 'oci') out = printProfile(p);
+      else if (opts.to === 'docker') out = printDockerProfile(ociToDocker(p));
+      else {
+        const name = opts.name ?? defaultName(file);
+        out = printSpoProfile(ociToSpo(p, { name, ...(opts.namespace !== undefined ? { namespace: opts.namespace } : {}) }), opts.format ?? 'yaml');
+      }
+      if (opts.output) writeFileAtomic(resolve(io.cwd, opts.output), out);
+      else io.stdout.write(out);
+    });
 };
+
+function defaultName(file: string): string {
+  if (file === '-') throw new UserError('--to spo from standard input needs --name');
+  const n = basename(file).replace(/\.(json|ya?ml)$/i, '').toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '');
+  if (!n) throw new UserError(`cannot derive a resource name from "${file}"; pass --name`);
+  return n;
+}

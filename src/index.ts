@@ -6,5 +6,6 @@ export * as runtime from './runtime/index.js';
 export * as record from './record/index.js';
 export * as ingest from './ingest/index.js';
 export * as generate from './generate/index.js';
+export * as bpf from './bpf/index.js';
 export * as k8s from './k8s/index.js';
 export * as verify from './verify/index.js';

@@ -156,11 +156,34 @@ function segments(m: FilterModel, auditArch: number): Segment[] {
   return out;
 }
 
+/** Most single-number outcomes tested with `==` at the bottom of the tree (fewer instructions than two `>=`). */
+const MAX_EQ_CHAIN = 3;
+
+function emitLeaf(e: BackwardEmitter, m: FilterModel, leaf: Leaf): Label {
+  return leaf.kind === 'ret' ? e.ret(leaf.ret) : emitArgs(e, m, leaf);
+}
+
+// A range of segments where every segment but a few single numbers has one outcome: `if (A == n)` tests for the
+// single numbers, then the common outcome. Returns undefined when the range is not of that shape.
+function emitEqChain(e: BackwardEmitter, m: FilterModel, segs: readonly Segment[], lo: number, hi: number): Label | undefined {
+  const single = (i: number): boolean => i < segs.length - 1 && segs[i + 1]!.start === segs[i]!.start + 1;
+  const wide = new Set<string>();
+  for (let i = lo; i <= hi; i++) if (!single(i)) wide.add(segs[i]!.key);
+  if (wide.size > 1) return undefined;
+  const background = wide.size === 1 ? [...wide][0]! : segs[hi]!.key;
+  const tests = [];
+  for (let i = lo; i <= hi; i++) if (segs[i]!.key !== background) tests.push(i);
+  if (tests.length > MAX_EQ_CHAIN || tests.some((i) => !single(i))) return undefined;
+  const bgIndex = [...Array(hi - lo + 1).keys()].map((k) => k + lo).find((i) => segs[i]!.key === background)!;
+  let next = emitLeaf(e, m, segs[bgIndex]!.leaf);
+  for (const i of [...tests].reverse()) next = e.cond(BPF.JEQ, segs[i]!.start, emitLeaf(e, m, segs[i]!.leaf), next);
+  return next;
+}
+
 function emitTree(e: BackwardEmitter, m: FilterModel, segs: readonly Segment[], lo: number, hi: number): Label {
-  if (lo === hi) {
-    const leaf = segs[lo]!.leaf;
-    return leaf.kind === 'ret' ? e.ret(leaf.ret) : emitArgs(e, m, leaf);
-  }
+  if (lo === hi) return emitLeaf(e, m, segs[lo]!.leaf);
+  const chain = emitEqChain(e, m, segs, lo, hi);
+  if (chain !== undefined) return chain;
   const mid = (lo + hi + 1) >> 1;
   const right = emitTree(e, m, segs, mid, hi);
   const left = emitTree(e, m, segs, lo, mid - 1);

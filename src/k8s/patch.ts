@@ -22,6 +22,8 @@ export interface PatchOptions {
 export interface PatchChange {
   readonly object: ObjectRef;
   readonly path: string;
+  /** Which document of the file (0-based). */
+  readonly docIndex: number;
   /** Undefined for the pod-level field. */
   readonly container?: string;
   readonly from?: SeccompSetting;
@@ -83,9 +85,12 @@ export function applyPatch(text: string, plan: PatchPlan): string {
   } catch (e) {
     throw new InternalError(`patched ${plan.file} does not parse: ${(e as Error).message}`);
   }
-  const sites = m.docs.flatMap((d, i) => findPodSpecs(d, i));
+  const sites = new Map<string, PodSpecSite>();
+  m.docs.forEach((d, i) => {
+    for (const s of findPodSpecs(d, i)) sites.set(`${i}\0${s.path}\0${objectLabel(s.object)}`, s);
+  });
   for (const c of plan.changes) {
-    const site = sites.find((s) => s.path === c.path && objectLabel(s.object) === objectLabel(c.object));
+    const site = sites.get(`${c.docIndex}\0${c.path}\0${objectLabel(c.object)}`);
     const got = c.container === undefined ? site?.field.setting
       : site?.containers.find((k) => k.name === c.container)?.field.setting;
     if (!sameSetting(got, c.to)) {
@@ -268,7 +273,7 @@ function setField(ctx: Ctx, _doc: Document, json: boolean, site: PodSpecSite, ho
   fieldNode: Node | undefined, to: SeccompSetting, container: string | undefined, reason: PatchChange['reason'], from: SeccompSetting | undefined): void {
   const src = ctx.m.text;
   const line = lineOf(ctx, fieldNode ?? sc ?? undefined, holder);
-  ctx.changes.push({ object: site.object, path: site.path, ...(container !== undefined ? { container } : {}), ...(from ? { from } : {}), to, reason, line });
+  ctx.changes.push({ object: site.object, path: site.path, docIndex: site.docIndex, ...(container !== undefined ? { container } : {}), ...(from ? { from } : {}), to, reason, line });
   const who = container === undefined ? 'pod' : `container ${container}`;
   // No securityContext, or an empty one.
   const e1 = setEmptyOrAbsent(src, holder, 'securityContext', { seccompProfile: settingTree(to) }, json);

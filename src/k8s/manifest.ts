@@ -22,7 +22,7 @@ export function parseManifest(text: string, file: string): ParsedManifest {
       diags.push({ code: 'MANIFEST_SYNTAX', severity: 'error', message: e.message.split('\n')[0] ?? e.message, file, line, col, range: [e.pos[0], e.pos[1]] });
     }
   }
-  if (diags.length > 0) throw new UserError(`${file}: not valid YAML/JSON; nothing was changed`, diags);
+  if (diags.length > 0) throw new UserError(`${file}: not valid YAML/JSON`, diags);
   return { file, text, docs: list, lines };
 }
 

@@ -104,6 +104,22 @@ describe('k8s lint CLI', () => {
     expect(JSON.parse(s.stdout).runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('stdin');
   });
 
+  it('hostile input (binary garbage, 20000-deep nesting) is a clean input error, never a crash', async () => {
+    let seed = 7;
+    const garbage = Array.from({ length: 4000 }, () => String.fromCharCode((seed = (seed * 1103515245 + 12345) >>> 0) % 256)).join('');
+    for (const stdin of [garbage, '['.repeat(20000) + ']'.repeat(20000), '{"kind":"Pod","spec":'.repeat(5000) + '{}' + '}'.repeat(5000)]) {
+      const r = await cli(['k8s', 'lint', '-'], { stdin });
+      // Random bytes may happen to be a valid YAML scalar (no objects: exit 0); deep nesting must be an input error.
+      expect(stdin === garbage ? [0, 2] : [2]).toContain(r.code);
+      if (r.code === 2) expect(r.stderr).toContain('MANIFEST_SYNTAX');
+      expect(r.stderr).not.toMatch(/unexpected error|at .*\.ts:\d+/);
+      const p = await cli(['k8s', 'patch', '--runtime-default', '-'], { stdin });
+      expect(p.code).toBe(r.code);
+      expect(p.stderr).not.toMatch(/unexpected error/);
+      if (p.code === 2) expect(p.stdout).toBe('');
+    }
+  });
+
   it('bad input exits 2', async () => {
     expect((await cli(['k8s', 'lint', '--profiles', '/nonexistent-dir', join(FIX, 'corpus.yaml')])).code).toBe(2);
     expect((await cli(['k8s', 'lint', '-'], { stdin: '{"kind": "Pod",' })).code).toBe(2);

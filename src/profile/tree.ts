@@ -60,7 +60,11 @@ export function parseJson(text: string, file: string): { tree?: TNode; diagnosti
   const describe = (at: number): string => {
     if (at >= n) return 'end of input';
     const cp = text.codePointAt(at)!;
-    return cp < 0x20 || cp === 0x7f || cp === 0xfffd ? `byte U+${cp.toString(16).padStart(4, '0')}` : JSON.stringify(String.fromCodePoint(cp));
+    if (cp < 0x20 || cp === 0x7f || cp === 0xfffd) return `byte U+${cp.toString(16).padStart(4, '0')}`;
+    // The offending text: the rest of the line, at most 30 characters.
+    const line = /[^\n\r]{1,30}/y;
+    line.lastIndex = at;
+    return JSON.stringify(line.exec(text)?.[0] ?? String.fromCodePoint(cp));
   };
   const fail = (msg: string, at = i): never => {
     throw new JsonFail('INVALID_JSON', `${msg}, found ${describe(at)}`, at);

@@ -21,7 +21,7 @@ describe('parse: JSON', () => {
     const r = safeParseProfile('{\n  "defaultAction": "SCMP_ACT_ERRNO",\n  "syscalls": [ , ]\n}', { file: 'bad.json' });
     expect(r.ok).toBe(false);
     expect(r.diagnostics[0]).toMatchObject({ code: 'INVALID_JSON', file: 'bad.json', line: 3, col: 17 });
-    expect(r.diagnostics[0]!.message).toContain('","');
+    expect(r.diagnostics[0]!.message).toContain('found ", ]"');
   });
 
   it('rejects values that are not uint64 with a JSON path', () => {

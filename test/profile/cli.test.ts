@@ -1,0 +1,141 @@
+// The commands as a user runs them: validate, convert, schema.
+import { Ajv } from 'ajv';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cli } from '../helpers/cli.js';
+
+const FIX = 'test/fixtures/profile';
+const tmp = mkdtempSync(join(tmpdir(), 'seccompctl-profile-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+interface Report { file: string; parsed: boolean; diagnostics: { code: string; severity: string; runtime?: string; path?: string; line?: number }[]; runtimes: Record<string, { errors: number; warnings: number; ok: boolean }> }
+
+describe('seccompctl validate', () => {
+  it('Done when: a profile written with singular "name" fails for containerd, explaining the dropped rule', async () => {
+    const r = await cli(['validate', '--runtime', 'containerd', `${FIX}/valid/docker-singular-name.json`]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('RULE_DROPPED_BY_CONTAINERD');
+    expect(r.stdout).toMatch(/docker-singular-name\.json:\d+:\d+: error RULE_DROPPED_BY_CONTAINERD \[containerd\]/);
+    expect(r.stdout).toMatch(/no rule at all/);
+    expect(r.stdout).toMatch(/containerd\s+FAIL/);
+  });
+
+  it('Done when: the same profile after convert --to oci validates clean for containerd', async () => {
+    const out = join(tmp, 'converted.json');
+    const c = await cli(['convert', `${FIX}/valid/docker-singular-name.json`, '--to', 'oci', '--arch', 'x86_64', '--kernel', '6.1', '-o', out]);
+    expect(c).toMatchObject({ code: 0, stdout: '' });
+    const v = await cli(['validate', '--runtime', 'containerd', '--json', out]);
+    expect(v.code).toBe(0);
+    const [rep] = JSON.parse(v.stdout) as Report[];
+    expect(rep!.diagnostics.filter((d) => d.severity !== 'info')).toEqual([]);
+    expect(rep!.runtimes.containerd).toEqual({ errors: 0, warnings: 0, ok: true });
+    const p = JSON.parse(readFileSync(out, 'utf8')) as { syscalls: { names: string[] }[] };
+    expect(p.syscalls.flatMap((s) => s.names)).toEqual(expect.arrayContaining(['read', 'write', 'exit_group']));
+  });
+
+  it('reports every runtime by default, with a per-runtime summary', async () => {
+    const r = await cli(['validate', '--json', `${FIX}/rules/errno-on-allow.json`]);
+    expect(r.code).toBe(1);
+    const [rep] = JSON.parse(r.stdout) as Report[];
+    expect(Object.keys(rep!.runtimes)).toEqual(['containerd', 'cri-o', 'docker', 'runc', 'crun']);
+    expect(rep!.runtimes.crun!.ok).toBe(false);
+    expect(rep!.runtimes.runc!.ok).toBe(true);
+  });
+
+  it('exits 2 with file:line:col and the offending text on unparsable input, still checking the other files', async () => {
+    const bad = join(tmp, 'bad.json');
+    writeFileSync(bad, '{\n  "defaultAction": "SCMP_ACT_ERRNO"\n  "syscalls": []\n}\n');
+    const r = await cli(['validate', bad, `${FIX}/valid/oci-clean.json`]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${bad}:3:3: error INVALID_JSON`);
+    expect(r.stderr).toContain('found "\\"syscalls\\": []"');
+    expect(r.stderr).not.toMatch(/at .*\.ts:\d+/); // no stack trace
+    expect(r.stdout).toContain('oci-clean.json: OCI profile');
+  });
+
+  it('reads standard input and YAML SPO resources', async () => {
+    const r = await cli(['validate', '-'], { stdin: readFileSync(`${FIX}/valid/spo-web.yaml`, 'utf8') });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('-: SPO profile (yaml)');
+  });
+
+  it('rejects an unknown runtime and a missing file with exit 2', async () => {
+    expect((await cli(['validate', '--runtime', 'podman', `${FIX}/valid/oci-clean.json`])).code).toBe(2);
+    const r = await cli(['validate', join(tmp, 'nope.json')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('no such file');
+  });
+});
+
+describe('seccompctl convert', () => {
+  it('SPO → OCI → SPO → OCI keeps the profile (exact uint64 values)', async () => {
+    const oci1 = await cli(['convert', `${FIX}/valid/spo-web.yaml`, '--to', 'oci']);
+    expect(oci1.code).toBe(0);
+    expect(oci1.stdout).toContain('"value": 18446744073709551615');
+    const sp = await cli(['convert', '-', '--to', 'spo', '--name', 'web'], { stdin: oci1.stdout });
+    expect(sp.code).toBe(0);
+    expect(sp.stdout).toMatch(/^apiVersion: security-profiles-operator\.x-k8s\.io\/v1beta1\nkind: SeccompProfile\nmetadata:\n  name: web\n/);
+    const oci2 = await cli(['convert', '-', '--to', 'oci'], { stdin: sp.stdout });
+    expect(oci2.stdout).toBe(oci1.stdout);
+  });
+
+  it('refuses SPO for a profile with defaultErrnoRet 38 (the CRD would turn it into EPERM), writing nothing', async () => {
+    const out = join(tmp, 'sp.yaml');
+    const r = await cli(['convert', `${FIX}/valid/oci-clean.json`, '--to', 'spo', '--name', 'x', '-o', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('SPO_NO_DEFAULT_ERRNO');
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('bad input: exit 2 and the output file untouched', async () => {
+    const out = join(tmp, 'keep.json');
+    writeFileSync(out, 'old');
+    const r = await cli(['convert', '-', '--to', 'oci', '-o', out], { stdin: '{"defaultAction": SCMP_ACT_ERRNO}' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/-:1:19: error INVALID_JSON/);
+    expect(readFileSync(out, 'utf8')).toBe('old');
+    expect(readdirSync(tmp).filter((f) => f.includes('.tmp'))).toEqual([]);
+  });
+
+  it('Docker → Docker keeps a valid Docker profile; --caps and --kernel change the expansion', async () => {
+    const withAdmin = await cli(['convert', `${FIX}/valid/docker-singular-name.json`, '--to', 'oci', '--arch', 'amd64', '--caps', 'CAP_SYS_ADMIN', '--kernel', '4.4']);
+    const names = (JSON.parse(withAdmin.stdout) as { syscalls: { names: string[] }[] }).syscalls.flatMap((s) => s.names).sort();
+    expect(names).toEqual(['arch_prctl', 'close', 'exit_group', 'futex', 'mount', 'read', 'umount2', 'write']);
+    const d = await cli(['convert', `${FIX}/valid/docker-singular-name.json`, '--to', 'docker', '--arch', 'x86_64']);
+    expect(d.code).toBe(0);
+    expect(JSON.parse(d.stdout)).toHaveProperty('syscalls');
+  });
+});
+
+describe('seccompctl schema', () => {
+  const schemaText = readFileSync('schema/seccomp-profile.schema.json', 'utf8');
+  const ajv = new Ajv({ strict: true, strictRequired: false, allErrors: true });
+  const check = ajv.compile(JSON.parse(schemaText) as object);
+
+  it('prints exactly the committed schema file', async () => {
+    const r = await cli(['schema']);
+    expect(r).toMatchObject({ code: 0, stdout: schemaText });
+  });
+
+  it('accepts every valid fixture, containers-common\'s profile and our own converted output', async () => {
+    const docs: [string, unknown][] = readdirSync(`${FIX}/valid`).map((f) => [f, parseYaml(readFileSync(`${FIX}/valid/${f}`, 'utf8'))]);
+    docs.push(['containers-common', JSON.parse(readFileSync('/usr/share/containers/seccomp.json', 'utf8'))]);
+    const conv = await cli(['convert', '/usr/share/containers/seccomp.json', '--to', 'oci', '--arch', 'x86_64']);
+    docs.push(['converted', JSON.parse(conv.stdout)]);
+    const sp = await cli(['convert', `${FIX}/rules/eperm-default.json`, '--to', 'spo', '--name', 'x']);
+    docs.push(['spo', parseYaml(sp.stdout)]);
+    for (const [f, doc] of docs) {
+      const ok = check(doc);
+      expect({ f, ok, errors: ok ? null : check.errors }).toEqual({ f, ok: true, errors: null });
+    }
+  });
+
+  it('rejects invalid profiles (negative value, unknown action, missing names)', () => {
+    expect(check(JSON.parse(readFileSync(`${FIX}/rules/invalid-schema.json`, 'utf8')))).toBe(false);
+    expect(check(JSON.parse(readFileSync(`${FIX}/rules/unknown-action.json`, 'utf8')))).toBe(false);
+    expect(check({ defaultAction: 'SCMP_ACT_ERRNO', syscalls: [{ action: 'SCMP_ACT_ALLOW' }] })).toBe(false);
+  });
+});

@@ -77,7 +77,7 @@ describe('seccompctl convert', () => {
     expect(oci1.stdout).toContain('"value": 18446744073709551615');
     const sp = await cli(['convert', '-', '--to', 'spo', '--name', 'web'], { stdin: oci1.stdout });
     expect(sp.code).toBe(0);
-    expect(sp.stdout).toMatch(/^apiVersion: security-profiles-operator\.x-k8s\.io\/v1beta1\nkind: SeccompProfile\nmetadata:\n  name: web\n/);
+    expect(sp.stdout).toMatch(/^apiVersion: security-profiles-operator\.x-k8s\.io\/v1beta1\nkind: SeccompProfile\nmetadata:\n {2}name: web\n/);
     const oci2 = await cli(['convert', '-', '--to', 'oci'], { stdin: sp.stdout });
     expect(oci2.stdout).toBe(oci1.stdout);
   });

@@ -33,8 +33,10 @@ A profile the compiler cannot express exactly, or that does not fit in 4096 inst
       const { profile } = parseProfile(text, { file });
       const { program: prog, model } = compileProfile(profile, opts.arch === undefined ? {} : { arch: opts.arch });
       for (const p of model.skippedNames) io.stderr.write(`warning: ${p}: unknown syscall, runc skips it\n`);
-      for (const h of model.hazards) {
-        io.stderr.write(`warning: ${h.rules[0]} and ${h.rules[1]} both compare args[${h.index}] of ${h.name} on ${h.arch}: libseccomp <= 2.6.0 may merge them differently from what is written (GHSA-4q85-33p6-j5g6); this program follows the rules as written\n`);
+      const byName = new Map<string, Set<string>>();
+      for (const h of model.hazards) byName.set(h.name, new Set([...(byName.get(h.name) ?? []), ...h.rules]));
+      for (const [name, rules] of byName) {
+        io.stderr.write(`note: ${[...rules].join(', ')} test the same argument of ${name} with range/NE comparisons; libseccomp <= 2.6.0 merges such rules into one tree and can differ from what is written (docs/bpf.md); this program follows the rules as written\n`);
       }
       const out: string | Uint8Array = opts.format === 'json' ? toJson(prog) : opts.format === 'raw' ? toRaw(prog, model.native.endian) : disassemble(prog, { endian: model.native.endian });
       if (opts.output) {

@@ -118,6 +118,21 @@ describe('k8s spo', () => {
     expect(n.stderr).toContain('operator/team-a/web.json');
   });
 
+  it('reads back with seccompctl convert --to oci (same rules, EPERM default kept)', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'seccompctl-spo-'));
+    const r = await cli(['k8s', 'spo', TIGHT]);
+    writeFileSync(join(d, 'sp.yaml'), r.stdout);
+    const back = await cli(['convert', '--to', 'oci', join(d, 'sp.yaml')]);
+    expect(back.code).toBe(0);
+    const a = JSON.parse(readFileSync(TIGHT, 'utf8')) as Obj;
+    const b = JSON.parse(back.stdout) as Obj;
+    expect(b.defaultAction).toBe(a.defaultAction);
+    expect(b.defaultErrnoRet ?? 1).toBe(1);
+    expect(b.architectures).toEqual(a.architectures);
+    expect([...b.syscalls[0].names].sort()).toEqual([...a.syscalls[0].names].sort());
+    expect(b.syscalls).toHaveLength(1);
+  });
+
   it('keeps args exact and refuses what the CRD cannot hold', () => {
     const p = parseProfile(JSON.stringify({
       defaultAction: 'SCMP_ACT_ERRNO', flags: [], syscalls: [{ names: ['personality'], action: 'SCMP_ACT_ALLOW', args: [{ index: 0, value: 4294967295, op: 'SCMP_CMP_EQ' }] }],

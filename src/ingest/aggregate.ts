@@ -40,6 +40,7 @@ export class Aggregator {
   private readonly processes = new Map<string, ProcessStat>();
   private readonly archCompat = new Map<ArchId, { compat: number; native: number; unknown: number }>();
   private processesOverflow = 0;
+  private lastProcess: ProcessStat | undefined;
   private readonly loss: LossSignal[] = [];
   private readonly lossTotals: IngestResult['lossTotals'] = {};
   private readonly diagnostics = new Map<string, Diagnostic>();
@@ -77,8 +78,10 @@ export class Aggregator {
       if (!st.argSamples.some((s) => JSON.stringify(s) === j)) st.argSamples.push(args);
     }
     if (o.pid !== undefined || o.comm !== undefined || o.exe !== undefined) {
-      const pkey = `${o.pid ?? ''}\0${o.comm ?? ''}\0${o.exe ?? ''}`;
-      let p = this.processes.get(pkey);
+      const last = this.lastProcess;
+      let p = last !== undefined && last.pid === o.pid && last.comm === o.comm && last.exe === o.exe ? last : undefined;
+      const pkey = p ? '' : `${o.pid ?? ''}\0${o.comm ?? ''}\0${o.exe ?? ''}`;
+      if (!p) p = this.processes.get(pkey);
       if (!p) {
         if (this.processes.size >= MAX_PROCESSES) {
           this.processesOverflow++;
@@ -87,6 +90,7 @@ export class Aggregator {
         }
       }
       if (p) {
+        this.lastProcess = p;
         p.records += o.count;
         let m = p.syscalls.get(o.arch);
         if (!m) p.syscalls.set(o.arch, (m = new Map()));

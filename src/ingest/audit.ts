@@ -1,6 +1,6 @@
 // Kernel seccomp audit records (type 1326 / SECCOMP) in every rendering, plus the kernel's loss messages.
 // Renderings: dmesg, /dev/kmsg, syslog (RFC 3164/5424), journald text, `journalctl -o json`, auditd raw, `ausearch -i`.
-import { archFromAudit, resolveArch, syscallName, syscallNumber, type ArchId } from '../syscalls/index.js';
+import { archFromAudit, resolveArch, syscallName, syscallNumber, X32_SYSCALL_BIT, type ArchId, type ArchInfo } from '../syscalls/index.js';
 import type { Aggregator } from './aggregate.js';
 import type { Rendering, SeenAction } from './types.js';
 
@@ -26,59 +26,138 @@ export function actionOfCode(code: number): SeenAction {
   return CODE_ACTIONS.get((code & 0xffff0000) >>> 0) ?? 'unknown';
 }
 
-/** Decoded fields of one record payload. `quoted` marks values the kernel wrote in double quotes. */
-interface Fields {
-  readonly values: Map<string, string>;
-  readonly quoted: Set<string>;
+/** The fields of a record payload seccompctl uses. `*Quoted` marks values the kernel wrote in double quotes. */
+export interface RecordFields {
+  arch?: string;
+  syscall?: string;
+  compat?: string;
+  code?: string;
+  pid?: string;
+  comm?: string;
+  exe?: string;
+  commQuoted?: boolean;
+  exeQuoted?: boolean;
+}
+
+type FieldKey = 'arch' | 'syscall' | 'compat' | 'code' | 'pid' | 'comm' | 'exe';
+
+/** Which wanted key s[i, j) is, without allocating. */
+function fieldKey(s: string, i: number, j: number): FieldKey | undefined {
+  switch (j - i) {
+    case 3:
+      if (s.startsWith('pid', i)) return 'pid';
+      if (s.startsWith('exe', i)) return 'exe';
+      return undefined;
+    case 4:
+      if (s.startsWith('arch', i)) return 'arch';
+      if (s.startsWith('code', i)) return 'code';
+      if (s.startsWith('comm', i)) return 'comm';
+      return undefined;
+    case 6:
+      return s.startsWith('compat', i) ? 'compat' : undefined;
+    case 7:
+      return s.startsWith('syscall', i) ? 'syscall' : undefined;
+    default:
+      return undefined;
+  }
 }
 
 /**
- * Splits `key=value key="quoted value" …`. A token without `=` continues the previous value (journald's
- * `subj==cri-containerd.apparmor.d (enforce)`). Stops at auditd's 0x1d enrichment separator.
+ * Reads `key=value key="quoted value" …` from `start`, keeping the fields seccompctl uses. A token without `=`
+ * continues the previous value (journald's `subj==cri-containerd.apparmor.d (enforce)`). Stops at auditd's 0x1d
+ * enrichment separator. The first occurrence of a key wins.
  */
-export function parseFields(s: string, start = 0): Fields {
-  const values = new Map<string, string>();
-  const quoted = new Set<string>();
+export function parseFields(s: string, start = 0): RecordFields {
+  const f: RecordFields = {};
   let end = s.indexOf('\x1d', start);
   if (end < 0) end = s.length;
   let i = start;
-  let lastKey: string | undefined;
+  let last: FieldKey | undefined;
   while (i < end) {
     while (i < end && s.charCodeAt(i) === 32) i++;
     if (i >= end) break;
     let j = i;
-    while (j < end && s.charCodeAt(j) !== 61 && s.charCodeAt(j) !== 32) j++;
-    if (j >= end || s.charCodeAt(j) === 32) {
-      // A bare token: continues the previous value.
-      if (lastKey !== undefined) values.set(lastKey, `${values.get(lastKey) ?? ''} ${s.slice(i, j)}`);
+    let c = 0;
+    while (j < end && (c = s.charCodeAt(j)) !== 61 && c !== 32) j++;
+    if (j >= end || c === 32) {
+      // A bare token continues the previous value.
+      if (last !== undefined && !(last === 'comm' ? f.commQuoted : last === 'exe' ? f.exeQuoted : false)) f[last] = `${f[last] ?? ''} ${s.slice(i, j)}`;
       i = j;
       continue;
     }
-    const key = s.slice(i, j);
+    const key = fieldKey(s, i, j);
     i = j + 1;
+    let v: string;
+    let quoted = false;
     if (s.charCodeAt(i) === 34) {
       const close = s.indexOf('"', i + 1);
       const stop = close < 0 || close > end ? end : close;
-      values.set(key, s.slice(i + 1, stop));
-      quoted.add(key);
+      v = key !== undefined ? s.slice(i + 1, stop) : '';
+      quoted = true;
       i = stop + 1;
     } else {
       let k = i;
       while (k < end && s.charCodeAt(k) !== 32) k++;
-      values.set(key, s.slice(i, k));
+      v = key !== undefined ? s.slice(i, k) : '';
       i = k;
     }
-    lastKey = key;
+    if (key !== undefined && f[key] === undefined) {
+      f[key] = v;
+      if (key === 'comm') f.commQuoted = quoted;
+      else if (key === 'exe') f.exeQuoted = quoted;
+      last = key;
+    } else {
+      last = undefined;
+    }
   }
-  return { values, quoted };
+  return f;
 }
 
+const WANTED: readonly FieldKey[] = ['arch', 'syscall', 'compat', 'code', 'pid', 'comm', 'exe'];
+const NEEDLES = WANTED.map((k) => ` ${k}=`);
+
+/**
+ * parseFields for raw kernel records, where no value contains a space (the kernel hex-encodes comm/exe that
+ * would): each wanted key is found with one native search. Same result as parseFields on such payloads.
+ */
+export function parseRawFields(s: string, start = 0): RecordFields {
+  const f: RecordFields = {};
+  let end = s.indexOf('\x1d', start);
+  if (end < 0) end = s.length;
+  for (let w = 0; w < WANTED.length; w++) {
+    const key = WANTED[w]!;
+    let at: number;
+    if (s.startsWith(key, start) && s.charCodeAt(start + key.length) === 61) at = start + key.length + 1;
+    else {
+      const k = s.indexOf(NEEDLES[w]!, start);
+      if (k < 0 || k >= end) continue;
+      at = k + NEEDLES[w]!.length;
+    }
+    let v: string;
+    if (s.charCodeAt(at) === 34) {
+      const close = s.indexOf('"', at + 1);
+      v = s.slice(at + 1, close < 0 || close > end ? end : close);
+      if (key === 'comm') f.commQuoted = true;
+      else if (key === 'exe') f.exeQuoted = true;
+    } else {
+      let sp = s.indexOf(' ', at);
+      if (sp < 0 || sp > end) sp = end;
+      v = s.slice(at, sp);
+      if (key === 'comm') f.commQuoted = false;
+      else if (key === 'exe') f.exeQuoted = false;
+    }
+    f[key] = v;
+  }
+  return f;
+}
+
+const HEX = /^(?:[0-9A-Fa-f]{2})+$/;
+
 /** Decodes the kernel's untrusted-string encoding: quoted as is, unquoted uppercase hex, `(null)`. */
-function untrusted(f: Fields, key: string, interpreted: boolean): string | undefined {
-  const v = f.values.get(key);
+function untrusted(v: string | undefined, quoted: boolean | undefined, interpreted: boolean): string | undefined {
   if (v === undefined || v === '(null)' || v === '?') return undefined;
-  if (f.quoted.has(key) || interpreted) return v;
-  if (v.length > 0 && v.length % 2 === 0 && /^[0-9A-Fa-f]+$/.test(v)) return Buffer.from(v, 'hex').toString('utf8');
+  if (quoted || interpreted) return v;
+  if (HEX.test(v)) return Buffer.from(v, 'hex').toString('utf8');
   return v;
 }
 
@@ -137,39 +216,38 @@ export class AuditParser {
       this.agg.counters.skipped++;
       return;
     }
-    if (this.lossLine(body, lineNo)) return;
-
-    if (rendering === undefined) {
-      const c = body.charCodeAt(0);
-      if (c === 123 /* { */) {
-        this.jsonLine(body, lineNo);
+    const c = body.charCodeAt(0);
+    if (c === 123 /* { */ && rendering === undefined) {
+      this.jsonLine(body, lineNo);
+      return;
+    }
+    // Records first (the common case), then the kernel's loss messages, then anything else.
+    const isKernelForm = body.includes('type=1326 ') || body.includes('type=SECCOMP ');
+    const jm = isKernelForm ? null : JOURNALD_TEXT.exec(body);
+    if (!isKernelForm && !jm) {
+      if (this.lossLine(body, lineNo)) return;
+      if (body.includes('SECCOMP') || body.includes('type=1326')) {
+        this.agg.malformed(this.file, lineNo);
         return;
       }
+    } else if (rendering === undefined) {
       if (c === 91 /* [ */) rendering = 'dmesg';
-      else if (body.startsWith('type=')) rendering = body.includes(') : ') ? 'ausearch' : 'auditd';
+      else if (c === 116 /* t */ && body.startsWith('type=')) rendering = body.includes(') : ') ? 'ausearch' : 'auditd';
       else if (body.startsWith('node=')) rendering = body.includes(') : ') ? 'ausearch' : 'auditd';
-      else if (JOURNALD_TEXT.test(body)) rendering = 'journald';
+      else if (jm) rendering = 'journald';
       else rendering = 'syslog';
     }
-
-    const isKernelForm = body.includes('type=1326 ') || body.includes('type=SECCOMP ');
     if (isKernelForm) {
       const st = AUDIT_STAMP.exec(body);
       if (!st) {
         this.agg.malformed(this.file, lineNo);
         return;
       }
-      const serial = serialOf(st[1]!);
-      this.record(body, st.index + st[0].length, rendering, lineNo, serial);
+      this.record(body, st.index + st[0].length, rendering!, lineNo, serialOf(st[1]!));
       return;
     }
-    const jm = JOURNALD_TEXT.exec(body);
     if (jm) {
-      this.record(body, jm.index + jm[0].length, rendering === 'syslog' ? 'journald' : rendering, lineNo, undefined);
-      return;
-    }
-    if (body.includes('SECCOMP') || body.includes('type=1326')) {
-      this.agg.malformed(this.file, lineNo);
+      this.record(body, jm.index + jm[0].length, rendering === 'kmsg' ? 'kmsg' : 'journald', lineNo, undefined);
       return;
     }
     this.trackOtherSerial(body);
@@ -267,9 +345,9 @@ export class AuditParser {
 
   /** Decodes one record's payload (from `start`) into an observation. */
   private record(s: string, start: number, rendering: Rendering, lineNo: number, serial: number | undefined): void {
-    const f = parseFields(s, start);
     const interpreted = rendering === 'ausearch';
-    const sys = f.values.get('syscall');
+    const f = interpreted ? parseFields(s, start) : parseRawFields(s, start);
+    const sys = f.syscall;
     if (sys === undefined || sys === '') {
       this.agg.malformed(this.file, lineNo);
       return;
@@ -277,8 +355,8 @@ export class AuditParser {
     this.checkSerial(serial, rendering, lineNo);
     // Architecture.
     let nr: number | undefined;
-    if (/^\d+$/.test(sys)) nr = Number(sys);
-    const archText = f.values.get('arch');
+    if (isDigits(sys)) nr = Number(sys);
+    const archText = f.arch;
     let arch: ArchId;
     if (archText === undefined) {
       arch = this.native;
@@ -288,7 +366,7 @@ export class AuditParser {
         fix: 'pass --arch if the records came from a machine of another architecture',
       });
     } else {
-      const a = /^[0-9a-f]{8}$/i.test(archText) ? archFromAudit(parseInt(archText, 16), nr) : resolveArch(archText);
+      const a = archOf(archText, nr);
       if (!a) {
         this.agg.malformed(this.file, lineNo);
         this.agg.warn({ code: 'UNKNOWN_ARCH', severity: 'warning', file: this.file, line: lineNo, message: `unknown arch=${archText}; record skipped` });
@@ -321,17 +399,17 @@ export class AuditParser {
       }
     }
     // Action.
-    const codeText = f.values.get('code');
+    const codeText = f.code;
     let action: SeenAction = 'unknown';
     if (codeText !== undefined) {
-      if (/^0x[0-9a-f]+$/i.test(codeText)) action = actionOfCode(parseInt(codeText, 16));
+      if (codeText.startsWith('0x')) action = actionOfCode(parseInt(codeText, 16));
       else action = CODE_NAMES.get(codeText.toLowerCase()) ?? 'unknown';
     }
-    const pidText = f.values.get('pid');
-    const pid = pidText !== undefined && /^\d+$/.test(pidText) ? Number(pidText) : undefined;
-    const comm = untrusted(f, 'comm', interpreted);
-    const exe = untrusted(f, 'exe', interpreted);
-    const compatText = f.values.get('compat');
+    const pidText = f.pid;
+    const pid = pidText !== undefined && isDigits(pidText) ? Number(pidText) : undefined;
+    const comm = untrusted(f.comm, f.commQuoted, interpreted);
+    const exe = untrusted(f.exe, f.exeQuoted, interpreted);
+    const compatText = f.compat;
     if (name === 'execve' || name === 'execveat') this.sawExec = true;
     this.records++;
     this.agg.add({
@@ -374,6 +452,28 @@ export class AuditParser {
       });
     }
   }
+}
+
+function isDigits(s: string): boolean {
+  if (s.length === 0 || s.length > 15) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+const archCache = new Map<string, ArchInfo | undefined>();
+
+/** arch= as hex audit code (raw) or name (ausearch -i); x32 is told from x86_64 by the number. */
+function archOf(text: string, nr: number | undefined): ArchInfo | undefined {
+  if (nr !== undefined && nr >= X32_SYSCALL_BIT) return /^[0-9a-f]{8}$/i.test(text) ? archFromAudit(parseInt(text, 16), nr) : resolveArch(text);
+  let a = archCache.get(text);
+  if (a === undefined && !archCache.has(text)) {
+    a = /^[0-9a-f]{8}$/i.test(text) ? archFromAudit(parseInt(text, 16)) : resolveArch(text);
+    if (archCache.size < 256) archCache.set(text, a);
+  }
+  return a;
 }
 
 /** The serial of an `audit(…)` stamp: the number after the last colon (`1795818969.767:462`, `11/27/26 22:59:00.123:1656`). */

@@ -7,7 +7,8 @@ export type {
   IngestResult, ProcessFilter, IngestOptions,
 } from './types.js';
 export { Aggregator, matchesFilter, syscallKey, MAX_PROCESSES, MAX_ARG_SAMPLES, MAX_LOSS_SIGNALS } from './aggregate.js';
-export { AuditParser, parseFields, actionOfCode } from './audit.js';
+export type { RecordFields } from './audit.js';
+export { AuditParser, parseFields, parseRawFields, actionOfCode } from './audit.js';
 export { StraceParser, splitArgs } from './strace.js';
 export { Ingester, ingestText, ingestStream, ingestFiles, pushStream, detectFormat, MAX_LINE_BYTES } from './ingester.js';
 

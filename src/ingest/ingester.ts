@@ -1,5 +1,5 @@
 // The streaming driver: bytes or lines in, per-file format detection, a fast prefilter, aggregated result out.
-import { createReadStream } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -12,6 +12,8 @@ import type { IngestOptions, IngestResult, InputFormat } from './types.js';
 
 /** Lines longer than this are skipped (counted) instead of buffered: constant memory on hostile input. */
 export const MAX_LINE_BYTES = 1 << 20;
+/** The read buffer of pushFileSync (larger than MAX_LINE_BYTES). */
+const READ_BUFFER_BYTES = 4 << 20;
 /** How much of a file auto-detection looks at. */
 const DETECT_BYTES = 64 * 1024;
 const DETECT_LINES = 400;
@@ -113,21 +115,37 @@ export class Ingester {
   pushChunk(chunk: Buffer | string): void {
     if (!this.open) this.beginFile('-');
     const c = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-    this.agg.counters.bytes += c.length;
-    if (this.opts.onProgress && this.agg.counters.bytes - this.progressAt >= 16 << 20) {
-      this.progressAt = this.agg.counters.bytes;
-      this.opts.onProgress(this.agg.counters.bytes);
-    }
+    this.countBytes(c.length);
     let buf = c;
     if (this.carry) {
       buf = Buffer.concat([this.carry, c]);
       this.carry = undefined;
     }
+    const pos = this.scan(buf, buf.length);
+    if (pos < buf.length) {
+      if (buf.length - pos > MAX_LINE_BYTES) {
+        this.overlong();
+        this.discarding = true;
+      } else {
+        this.carry = Buffer.from(buf.subarray(pos));
+      }
+    }
+  }
+
+  private countBytes(n: number): void {
+    this.agg.counters.bytes += n;
+    if (this.opts.onProgress && this.agg.counters.bytes - this.progressAt >= 16 << 20) {
+      this.progressAt = this.agg.counters.bytes;
+      this.opts.onProgress(this.agg.counters.bytes);
+    }
+  }
+
+  /** Handles the complete lines in buf[0, len); returns where the unfinished last line starts. */
+  private scan(buf: Buffer, len: number): number {
     let pos = 0;
-    const len = buf.length;
     if (this.discarding) {
       const nl = buf.indexOf(10);
-      if (nl < 0) return;
+      if (nl < 0 || nl >= len) return len;
       this.discarding = false;
       pos = nl + 1;
     }
@@ -135,7 +153,8 @@ export class Ingester {
       const p = this.parser;
       if (p instanceof AuditParser && p.prefilterSafe) {
         // Fast path: jump to the next line that mentions "audit", counting the lines in between.
-        const hit = buf.indexOf(AUDIT_NEEDLE, pos);
+        let hit = buf.indexOf(AUDIT_NEEDLE, pos);
+        if (hit >= len) hit = -1;
         const stop = hit < 0 ? len : hit;
         let nl = buf.indexOf(10, pos);
         let skippedLines = 0;
@@ -145,12 +164,12 @@ export class Ingester {
           lineStart = nl + 1;
           nl = buf.indexOf(10, lineStart);
         }
+        if (nl >= len) nl = -1;
         this.agg.counters.lines += skippedLines;
         this.agg.counters.skipped += skippedLines;
         this.lineNo += skippedLines;
         pos = lineStart;
-        if (hit < 0) break;
-        if (nl < 0) break; // the line with the hit is incomplete: carry it
+        if (hit < 0 || nl < 0) break; // no hit, or the line with the hit is incomplete
         this.agg.counters.lines++;
         this.lineNo++;
         p.line(buf.toString('utf8', pos, nl), this.lineNo);
@@ -158,18 +177,41 @@ export class Ingester {
         continue;
       }
       const nl = buf.indexOf(10, pos);
-      if (nl < 0) break;
+      if (nl < 0 || nl >= len) break;
       this.pushLine(buf.toString('utf8', pos, nl));
       pos = nl + 1;
     }
-    if (pos < len) {
-      if (len - pos > MAX_LINE_BYTES) {
-        this.overlong();
-        this.discarding = true;
-      } else {
-        this.carry = Buffer.from(buf.subarray(pos));
+    return pos;
+  }
+
+  /** Reads a regular file synchronously through one reused buffer (the fast path for large logs). */
+  pushFileSync(path: string, filePid?: number): void {
+    this.beginFile(path, filePid);
+    const fd = openSync(path, 'r');
+    try {
+      const buf = Buffer.allocUnsafe(READ_BUFFER_BYTES);
+      let have = 0;
+      for (;;) {
+        const n = readSync(fd, buf, have, buf.length - have, null);
+        if (n === 0) break;
+        this.countBytes(n);
+        const end = have + n;
+        const pos = this.scan(buf, end);
+        if (pos === 0 && end === buf.length) {
+          // One line fills the whole buffer: skip it.
+          this.overlong();
+          this.discarding = true;
+          have = 0;
+          continue;
+        }
+        buf.copyWithin(0, pos, end);
+        have = end - pos;
       }
+      if (have > 0 && !this.discarding) this.carry = Buffer.from(buf.subarray(0, have));
+    } finally {
+      closeSync(fd);
     }
+    this.endFile();
   }
 
   private overlong(): void {
@@ -262,7 +304,7 @@ export async function ingestFiles(paths: readonly string[], opts: IngestOptions 
       await pushStream(ing, opts.stdin ?? process.stdin, '-');
     } else {
       try {
-        await pushStream(ing, createReadStream(f.path, { highWaterMark: 1 << 20 }), f.path, pid);
+        ing.pushFileSync(f.path, pid);
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         if (code === 'EISDIR' || code === 'EACCES' || code === 'ENOENT') throw new UserError(`${f.path}: cannot read (${code})`);

@@ -110,7 +110,7 @@ export interface IngestResult {
   readonly archCompat: Map<ArchId, { compat: number; native: number; unknown: number }>;
   /** Processes in first-seen order (at most MAX_PROCESSES; see processesOverflow). */
   readonly processes: ProcessStat[];
-  /** Processes not tracked individually because the table was full. */
+  /** Records of processes not tracked individually because the process table (MAX_PROCESSES) was full. */
   processesOverflow: number;
   /** Loss signals in order (at most MAX_LOSS_SIGNALS kept; lossTotals counts all). */
   readonly loss: LossSignal[];

@@ -170,18 +170,18 @@ export const ruleDockerOnlyKeys: ValidationRule = {
   codes: ['RULE_DROPPED_BY_CONTAINERD', 'NAME_IGNORED', 'CONDITIONS_IGNORED', 'ARCHMAP_IGNORED', 'ERRNO_NAME_IGNORED', 'MIN_KERNEL_IGNORED_BY_CRIO', 'ARCHITECTURES_WITH_ARCHMAP', 'NAME_AND_NAMES'],
   check(c) {
     const p = c.p;
-    const readers = 'containerd (like any reader of the OCI struct: runc and crun config.json)';
+    const readers = 'containerd (and runc/crun, via config.json) read the profile as the OCI struct, which';
     rules(p).forEach((r, i) => {
       const path = `syscalls[${i}]`;
       if (r.name !== undefined && (r.names === undefined || r.names.length === 0)) {
         c.perRuntime(OCI_READERS, { code: 'RULE_DROPPED_BY_CONTAINERD', path: `${path}.name`, message: `${readers} has no singular "name": this rule becomes a rule with no names, i.e. no rule at all, and ${r.name} gets the default action ${p.defaultAction}`, fix: `write "names": ["${r.name}"] (seccompctl convert --to oci does this)` });
       }
       if (r.name !== undefined && r.name !== '' && (r.names?.length ?? 0) > 0) {
-        c.perRuntime(OCI_READERS, { code: 'NAME_IGNORED', path: `${path}.name`, message: `${readers} ignores "name" when reading this rule: ${r.name} is not covered by it`, fix: `move "${r.name}" into names` });
+        c.perRuntime(OCI_READERS, { code: 'NAME_IGNORED', path: `${path}.name`, message: `${readers} has no "name": ${r.name} is not covered by this rule`, fix: `move "${r.name}" into names` });
         c.perRuntime({ docker: 'error', 'cri-o': 'error' }, { code: 'NAME_AND_NAMES', path: `${path}.name`, message: "a rule with both 'name' and 'names' is refused: \"use either 'name' or 'names'\"", fix: `move "${r.name}" into names` });
       }
       if (hasConditions(r)) {
-        c.perRuntime(OCI_READERS, { code: 'CONDITIONS_IGNORED', path: r.includes && Object.keys(r.includes).length ? `${path}.includes` : `${path}.excludes`, message: `${readers} ignores includes/excludes: this rule (${r.action} for ${namesOf(r).slice(0, 4).join(', ')}${namesOf(r).length > 4 ? ', …' : ''}) applies to every container, whatever its capabilities, arch or kernel`, fix: 'expand the profile for the target first: seccompctl convert --to oci --arch A --caps ...' });
+        c.perRuntime(OCI_READERS, { code: 'CONDITIONS_IGNORED', path: r.includes && Object.keys(r.includes).length ? `${path}.includes` : `${path}.excludes`, message: `${readers} has no includes/excludes: this rule (${r.action} for ${namesOf(r).slice(0, 4).join(', ')}${namesOf(r).length > 4 ? ', …' : ''}) applies to every container, whatever its capabilities, arch or kernel`, fix: 'expand the profile for the target first: seccompctl convert --to oci --arch A --caps ...' });
       }
       if (r.excludes?.minKernel !== undefined || r.includes?.minKernel !== undefined) {
         c.perRuntime({ 'cri-o': 'warning' }, { code: 'MIN_KERNEL_IGNORED_BY_CRIO', path: `${path}.${r.includes?.minKernel !== undefined ? 'includes' : 'excludes'}.minKernel`, message: 'CRI-O (containers/common) ignores minKernel: the rule is kept (includes) or not skipped (excludes) on every kernel', fix: 'expand the profile for the target kernel with convert --kernel' });
@@ -194,7 +194,7 @@ export const ruleDockerOnlyKeys: ValidationRule = {
       if ((p.architectures?.length ?? 0) > 0) {
         c.perRuntime({ docker: 'error', 'cri-o': 'error' }, { code: 'ARCHITECTURES_WITH_ARCHMAP', path: 'archMap', message: "'architectures' and 'archMap' together are refused: \"use either 'architectures' or 'archMap'\"", fix: 'keep one of them' });
       } else {
-        c.perRuntime({ containerd: 'warning', runc: 'warning', crun: 'warning' }, { code: 'ARCHMAP_IGNORED', path: 'archMap', message: `${readers} ignores archMap: only the native arch is in the filter, so 32-bit (compat) processes are killed`, fix: 'list the arches in "architectures" (convert --to oci --arch A does)' });
+        c.perRuntime({ containerd: 'warning', runc: 'warning', crun: 'warning' }, { code: 'ARCHMAP_IGNORED', path: 'archMap', message: `${readers} has no archMap: only the native arch is in the filter, so 32-bit (compat) processes are killed`, fix: 'list the arches in "architectures" (convert --to oci --arch A does)' });
       }
     }
     if (p.defaultErrno !== undefined && p.defaultErrnoRet === undefined) {

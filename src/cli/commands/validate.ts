@@ -62,7 +62,7 @@ Exit 0 when no runtime has an error, 1 when one has, 2 when a file cannot be rea
         reports.push({ file: f, dialect: r.dialect, parsed: true, diagnostics: found, runtimes: summary });
         if (opts.json) continue;
         println(io.stdout, `${f}: ${r.dialect.toUpperCase()} profile (${r.format})`);
-        for (const d of found) if (d.severity !== 'info' || opts.info) println(io.stdout, formatDiagnostic(d, text));
+        for (const d of groupByRuntime(found)) if (d.severity !== 'info' || opts.info) println(io.stdout, formatDiagnostic(d, text));
         const infos = found.filter((d) => d.severity === 'info').length;
         for (const rt of runtimes) {
           const s = summary[rt]!;
@@ -74,3 +74,15 @@ Exit 0 when no runtime has an error, 1 when one has, 2 when a file cannot be rea
       if (worst !== 0) setExit(worst);
     });
 };
+
+/** Merges findings that differ only in runtime into one, listing the runtimes (text output only). */
+function groupByRuntime(ds: readonly Diagnostic[]): Diagnostic[] {
+  const out = new Map<string, { d: Diagnostic; rts: string[] }>();
+  for (const d of ds) {
+    const key = [d.severity, d.code, d.path, d.line, d.col, d.message].join('\0');
+    const g = out.get(key);
+    if (g && d.runtime !== undefined) g.rts.push(d.runtime);
+    else out.set(g ? key + '\0' + String(out.size) : key, { d, rts: d.runtime !== undefined ? [d.runtime] : [] });
+  }
+  return [...out.values()].map(({ d, rts }) => (rts.length ? { ...d, runtime: rts.join(', ') } : d));
+}

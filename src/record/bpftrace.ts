@@ -164,7 +164,16 @@ export function startProbe(session: number, marker: ExecMarker, opts: { watchRun
   return {
     ready,
     async stop() {
-      if (!exited) child.kill('SIGINT');
+      // bpftrace can miss a SIGINT that arrives right after it attached: repeat it, and give up after 10 s.
+      for (let i = 0; !exited && i < 20; i++) {
+        child.kill('SIGINT');
+        await Promise.race([closed, new Promise((r) => setTimeout(r, 500))]);
+      }
+      if (!exited) {
+        child.kill('SIGKILL');
+        await closed;
+        throw new EnvironmentError('bpftrace did not stop on SIGINT; its counts are lost', 'record again, or use --backend strace');
+      }
       await closed;
       const parsed = parseProbeOutput(out);
       const warnings = err.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !/RLIMIT_MEMLOCK/.test(l));

@@ -21,5 +21,5 @@ export { buildInstall, renderInstallYaml, DEFAULT_IMAGE, DEFAULT_KUBELET_ROOT, D
 export type { SpoResource } from './spo.js';
 export { buildSpoResource, renderSpoYaml, resourceNameFromFile } from './spo.js';
 export type { SourceEntry, SyncReport, SyncOptions, WatchOptions } from './nodesync.js';
-export { readSourceDir, syncEntries, syncOnce, watchSync, reportIsQuiet, OWNERSHIP_FILE, MAX_PROFILE_BYTES } from './nodesync.js';
+export { readSourceDir, syncEntries, syncOnce, watchSync, markReady, reportIsQuiet, OWNERSHIP_FILE, MAX_PROFILE_BYTES } from './nodesync.js';
 export { profileDirLookup } from './lookup.js';

@@ -110,7 +110,9 @@ export function buildInstall(profiles: readonly InstallProfile[], opts: InstallO
             name: 'sync',
             image,
             imagePullPolicy: 'IfNotPresent',
-            command: ['seccompctl', 'node', 'sync', '--from', '/profiles', '--to', nodeDir],
+            command: ['seccompctl', 'node', 'sync', '--from', '/profiles', '--to', nodeDir, '--ready-file', '/run/seccompctl/ready'],
+            // Ready only once this node holds every profile (and nothing was refused): rollout status means it.
+            readinessProbe: { exec: { command: ['cat', '/run/seccompctl/ready'] }, periodSeconds: 10, failureThreshold: 1 },
             securityContext: {
               // uid 0 owns <kubelet-root>/seccomp, so writing there needs no capability at all.
               runAsUser: 0,
@@ -129,12 +131,14 @@ export function buildInstall(profiles: readonly InstallProfile[], opts: InstallO
             volumeMounts: [
               { name: 'profiles', mountPath: '/profiles', readOnly: true },
               { name: 'node-seccomp', mountPath: nodeDir },
+              { name: 'state', mountPath: '/run/seccompctl' },
             ],
           }],
           volumes: [
             { name: 'profiles', configMap: { name } },
             // Only the subdirectory is mounted: the pod cannot touch other profiles on the node.
             { name: 'node-seccomp', hostPath: { path: nodeDir, type: 'DirectoryOrCreate' } },
+            { name: 'state', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } },
           ],
         },
       },

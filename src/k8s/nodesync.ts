@@ -265,6 +265,19 @@ export interface WatchOptions extends SyncOptions {
   readonly onReport: (r: SyncReport) => void;
   /** Called when a sync fails (the loop keeps going). */
   readonly onError: (e: unknown) => void;
+  /**
+   * Readiness marker: written (atomically) after a sync that refused nothing, removed after one that failed or
+   * refused something, and at start. The DaemonSet's readiness probe reads it, so `kubectl rollout status`
+   * means "every node has the profiles".
+   */
+  readonly readyFile?: string;
+}
+
+/** Writes or removes the readiness marker for a sync outcome. */
+export function markReady(readyFile: string, r: SyncReport | undefined): void {
+  if (r && r.rejected.length === 0) {
+    writeFileAtomic(readyFile, JSON.stringify({ time: new Date().toISOString(), written: r.written.length, unchanged: r.unchanged.length, removed: r.removed.length }) + '\n');
+  } else rmSync(readyFile, { force: true });
 }
 
 /**
@@ -278,8 +291,9 @@ export function watchSync(from: string, to: string, opts: WatchOptions): Promise
   let pending: NodeJS.Timeout | undefined;
   const run = (): void => {
     if (opts.signal.aborted) return;
+    let r: SyncReport | undefined;
     try {
-      const r = syncOnce(from, to, opts);
+      r = syncOnce(from, to, opts);
       const key = JSON.stringify({ w: r.written, rm: r.removed, rj: r.rejected, n: r.notes });
       if (first || (!reportIsQuiet(r) && key !== last)) opts.onReport(r);
       first = false;
@@ -287,8 +301,16 @@ export function watchSync(from: string, to: string, opts: WatchOptions): Promise
     } catch (e) {
       opts.onError(e);
     }
+    if (opts.readyFile !== undefined) {
+      try {
+        markReady(opts.readyFile, r);
+      } catch (e) {
+        opts.onError(e);
+      }
+    }
   };
   return new Promise<void>((resolve) => {
+    if (opts.readyFile !== undefined) rmSync(opts.readyFile, { force: true });
     run();
     let watcher: FSWatcher | undefined;
     try {

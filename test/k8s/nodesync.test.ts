@@ -193,16 +193,27 @@ describe('node sync', () => {
     const ac = new AbortController();
     const reports: SyncReport[] = [];
     const errors: unknown[] = [];
-    const loop = watchSync(from, to, { intervalMs: 600_000, signal: ac.signal, onReport: (r) => reports.push(r), onError: (e) => errors.push(e) });
+    const ready = join(tmp(), 'ready');
+    const loop = watchSync(from, to, { intervalMs: 600_000, signal: ac.signal, onReport: (r) => reports.push(r), onError: (e) => errors.push(e), readyFile: ready });
     expect(existsSync(join(to, 'a.json'))).toBe(true);
+    expect(JSON.parse(readFileSync(ready, 'utf8'))).toMatchObject({ written: 1 });
     writeConfigMap(from, { 'a.json': profileText(1), 'c.json': profileText(3) });
     const t0 = Date.now();
     while (!existsSync(join(to, 'c.json')) && Date.now() - t0 < 10_000) await new Promise((r) => setTimeout(r, 20));
     expect(existsSync(join(to, 'c.json'))).toBe(true);
+    // An update the sync must refuse makes the node unready until it is fixed.
+    writeConfigMap(from, { 'a.json': '{"defaultAction": "SCMP_ACT_NOPE"}', 'c.json': profileText(3) });
+    const t1 = Date.now();
+    while (existsSync(ready) && Date.now() - t1 < 10_000) await new Promise((r) => setTimeout(r, 20));
+    expect(existsSync(ready)).toBe(false);
+    writeConfigMap(from, { 'a.json': profileText(4), 'c.json': profileText(3) });
+    const t2 = Date.now();
+    while (!existsSync(ready) && Date.now() - t2 < 10_000) await new Promise((r) => setTimeout(r, 20));
+    expect(existsSync(ready)).toBe(true);
     ac.abort();
     await loop;
     expect(errors).toEqual([]);
-    expect(reports.at(-1)!.written).toEqual(['c.json']);
+    expect(reports.map((r) => r.written)).toEqual([['a.json'], ['c.json'], [], ['a.json']]);
   });
 });
 

@@ -41,7 +41,7 @@ Examples:
   seccompctl k8s patch --runtime-default deploy.yaml > deploy.patched.yaml
   helm template my-chart | seccompctl k8s patch --localhost seccompctl/app.json - | kubectl apply -f -
   seccompctl k8s patch --localhost seccompctl/app.json --container app -i k8s/*.yaml
-  seccompctl k8s patch --runtime-default --dry-run k8s/
+  seccompctl k8s patch --runtime-default --dry-run k8s/*.yaml
 
 Deprecated seccomp.security.alpha.kubernetes.io annotations are migrated to fields and removed. An existing
 stricter setting is never loosened without --force. Exit 2 (nothing written) when any object cannot be patched.`)

@@ -1,7 +1,7 @@
 // `seccompctl node sync`: the loop the install DaemonSet runs on every node.
 import { resolve } from 'node:path';
 import { UserError } from '../../common/index.js';
-import { syncOnce, watchSync, type SyncReport } from '../../k8s/index.js';
+import { markReady, syncOnce, watchSync, type SyncReport } from '../../k8s/index.js';
 import { println } from '../io.js';
 import type { Register } from './types.js';
 
@@ -14,6 +14,7 @@ export const registernode: Register = (program, io, setExit) => {
     .option('--once', 'sync once and exit (exit 1 when an entry was refused)')
     .option('--interval <seconds>', 'poll interval; file watching triggers a sync sooner', '10')
     .option('--adopt', 'overwrite same-named files that seccompctl did not write')
+    .option('--ready-file <path>', 'write this file after every sync that refused nothing, remove it otherwise (for a readiness probe)')
     .option('--json', 'print each report as one JSON line')
     .addHelpText('after', `
 Examples:
@@ -22,7 +23,7 @@ Examples:
 
 Refuses names with "/" or "..", hidden names, invalid profiles (the previous file stays) and symlinks planted in
 the target. Removes only files listed in <to>/.seccompctl-owned.json. Stops cleanly on SIGTERM/SIGINT.`)
-    .action(async (opts: { from: string; to: string; once?: boolean; interval: string; adopt?: boolean; json?: boolean }) => {
+    .action(async (opts: { from: string; to: string; once?: boolean; interval: string; adopt?: boolean; readyFile?: string; json?: boolean }) => {
       const from = resolve(io.cwd, opts.from);
       const to = resolve(io.cwd, opts.to);
       const interval = Number(opts.interval);
@@ -39,6 +40,7 @@ the target. Removes only files listed in <to>/.seccompctl-owned.json. Stops clea
       if (opts.once) {
         const r = syncOnce(from, to, sopts);
         print(r);
+        if (opts.readyFile !== undefined) markReady(resolve(io.cwd, opts.readyFile), r);
         if (r.rejected.length > 0) setExit(1);
         return;
       }
@@ -49,6 +51,7 @@ the target. Removes only files listed in <to>/.seccompctl-owned.json. Stops clea
       try {
         await watchSync(from, to, {
           ...sopts, intervalMs: interval * 1000, signal: ac.signal, onReport: print,
+          ...(opts.readyFile !== undefined ? { readyFile: resolve(io.cwd, opts.readyFile) } : {}),
           onError: (e) => io.stderr.write(`seccompctl node sync: ${(e as Error).message ?? String(e)}\n`),
         });
       } finally {

@@ -1,13 +1,40 @@
 #!/usr/bin/env node
-// `npm start`: the quick-start demo on bundled examples (see README). Each stage appends its demo here.
+// `npm start`: the quick-start demo on bundled examples (see README). A list of steps; each stage appends its own.
 import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const bin = new URL('../dist/cli/bin.js', import.meta.url).pathname;
-const step = (title, args) => {
-  process.stdout.write(`\n$ seccompctl ${args.join(' ')}    # ${title}\n`);
-  const r = spawnSync(process.execPath, [bin, ...args], { stdio: 'inherit' });
-  return r.status ?? 2;
-};
-let worst = 0;
-worst = Math.max(worst, step('syscall numbers differ per architecture', ['resolve', '--all-arches', 'openat']));
-process.exitCode = worst;
+const example = (p) => new URL(`../examples/${p}`, import.meta.url).pathname;
+const out = join(tmpdir(), 'seccompctl-quickstart');
+mkdirSync(out, { recursive: true });
+const profile = join(out, 'nginx.json');
+
+/** Each step: what it shows, the seccompctl arguments, and the exit code it is expected to end with. */
+const steps = [
+  { title: 'syscall numbers differ per architecture', args: ['resolve', '--all-arches', 'openat'], expect: 0 },
+  {
+    title: 'a profile from a real audit log (nginx in runc, no-new-privileges on)',
+    args: ['generate', example('audit/nginx-in-runc.dmesg.log'), '--no-new-privileges', '-o', profile],
+    expect: 0,
+  },
+  {
+    title: 'the same run with the kernel rate limit on: seccompctl refuses a lossy log (exit 1)',
+    args: ['generate', example('audit/nginx-in-runc-ratelimited.dmesg.log'), '-o', join(out, 'lossy.json')],
+    expect: 1,
+  },
+  { title: 'how much tighter than containerd\'s RuntimeDefault (exit 1: they differ)', args: ['diff', profile, 'runtime-default:containerd'], expect: 1 },
+];
+
+let failed = 0;
+for (const s of steps) {
+  process.stdout.write(`\n$ seccompctl ${s.args.join(' ')}    # ${s.title}\n`);
+  const r = spawnSync(process.execPath, [bin, ...s.args], { stdio: 'inherit' });
+  if ((r.status ?? 2) !== s.expect) {
+    process.stdout.write(`(unexpected exit ${r.status ?? r.signal}, expected ${s.expect})\n`);
+    failed++;
+  }
+}
+process.stdout.write(`\nThe generated profile is ${profile}\n`);
+process.exitCode = failed > 0 ? 1 : 0;

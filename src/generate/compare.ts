@@ -22,7 +22,9 @@ const argText = (a: SyscallArg): string => a.op === 'SCMP_CMP_MASKED_EQ'
 
 /** A rule as text: `SCMP_ACT_ERRNO(38) [arg0 EQ 1]`. */
 export function describeRule(r: Pick<SyscallRule, 'action' | 'errnoRet' | 'args'>): string {
-  const e = r.errnoRet !== undefined ? `(${r.errnoRet})` : '';
+  // runc returns EPERM for ERRNO/TRACE without an errno (crun too): spell it out so equal meanings compare equal.
+  const errno = r.errnoRet ?? (r.action === 'SCMP_ACT_ERRNO' || r.action === 'SCMP_ACT_TRACE' ? 1 : undefined);
+  const e = errno !== undefined ? `(${errno})` : '';
   const args = r.args && r.args.length > 0 ? ` [${r.args.map(argText).join(', ')}]` : '';
   return `${r.action}${e}${args}`;
 }
@@ -119,6 +121,9 @@ export interface ChangedSyscall {
 /** Differences on one set of architectures that share them. */
 export interface ArchDiff {
   readonly arches: readonly string[];
+  /** Whether A / B list these architectures (a process of an unlisted arch gets the bad-arch action: killed). */
+  readonly inA: boolean;
+  readonly inB: boolean;
   /** Allowed (unconditionally) in B, not in A. */
   readonly added: readonly string[];
   /** Allowed in A, not in B. */
@@ -198,7 +203,7 @@ export function diffProfiles(a: Profile, b: Profile, opts: { nativeArch?: ArchId
         changed.push({ name: n, a: x ?? `default (${defA})`, b: y ?? `default (${defB})` });
       }
     }
-    const d = { added, removed, changed, allowedA, allowedB };
+    const d = { inA: archA.includes(arch), inB: archB.includes(arch), added, removed, changed, allowedA, allowedB };
     const key = JSON.stringify(d);
     const g = groups.get(key);
     const scmp = ARCHES.find((x) => x.id === arch)!.scmp;

@@ -26,6 +26,12 @@ export function formatDiff(d: ProfileDiff, a: string, b: string, verbose: boolea
   if (d.flags.removed.length) out.push(`flags removed: ${d.flags.removed.join(' ')}`);
   for (const g of d.perArch) {
     const n = g.added.length + g.removed.length + g.changed.length;
+    if (!g.inA || !g.inB) {
+      const [missing, has, count] = g.inA ? [b, a, g.allowedA] : [a, b, g.allowedB];
+      out.push(`${g.arches.join(', ')}: not in ${missing} (its processes of this ABI are killed); ${has} allows ${count} syscall(s)` +
+        (verbose ? `: ${(g.inA ? g.removed : g.added).join(' ')}` : ''));
+      continue;
+    }
     out.push(`${g.arches.join(', ')}: ${a} allows ${g.allowedA}, ${b} allows ${g.allowedB} syscall(s)` + (n === 0 ? '; no other difference' : ''));
     if (g.added.length) out.push(`  + ${g.added.length} allowed only by ${b}: ${list(g.added, verbose)}`);
     if (g.removed.length) out.push(`  - ${g.removed.length} allowed only by ${a}: ${list(g.removed, verbose)}`);

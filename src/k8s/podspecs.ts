@@ -160,7 +160,8 @@ function readContainers(doc: Document, podSpec: YAMLMap): ContainerSite[] {
         name: scalarString(doc, getChild(doc, c, 'name')) ?? `#${index}`,
         ...(sc !== undefined ? { securityContext: sc } : {}),
         field: readField(doc, sc),
-        privileged: Boolean(priv && isScalar(priv) && priv.value === true),
+        // kubectl reads YAML 1.1 booleans (`yes`, `on`), which the YAML 1.2 core schema leaves as strings.
+        privileged: Boolean(priv && isScalar(priv) && (priv.value === true || /^(y|yes|on|true)$/i.test(String(priv.value)))),
       });
     });
   }

@@ -61,6 +61,11 @@ describe('k8s lint', () => {
     expect(fs[0]!.object.namespace).toBe('shop');
   });
 
+  it('privileged: yes (a YAML 1.1 boolean, as kubectl reads it) counts as privileged', () => {
+    const y = 'kind: Pod\nmetadata: {name: p}\nspec:\n  securityContext: {seccompProfile: {type: RuntimeDefault}}\n  containers:\n  - name: a\n    securityContext:\n      privileged: yes\n';
+    expect(brief(lintManifest(y, 'p'))).toEqual([['SECCOMP_PRIVILEGED', 'warning', 'Pod/p', 'a', 6]]);
+  });
+
   it('container field wins over the pod field', () => {
     const pod = (podType: string, ctr: string) => `kind: Pod\nmetadata: {name: p}\nspec:\n  securityContext: {seccompProfile: {type: ${podType}}}\n  containers:\n  - name: a\n    securityContext: {seccompProfile: {type: ${ctr}}}\n`;
     expect(brief(lintManifest(pod('RuntimeDefault', 'Unconfined'), 'p'))).toEqual([['SECCOMP_UNCONFINED', 'error', 'Pod/p', 'a', 7]]);

@@ -1,0 +1,102 @@
+// The recorder on real processes: every backend sees the whole process tree; bad runs write nothing.
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { syscallNames } from '../../src/ingest/index.js';
+import type { Profile } from '../../src/profile/index.js';
+import { recordWorkload, type RecordBackend } from '../../src/record/index.js';
+import { cli } from '../helpers/cli.js';
+import { DEBIAN_PYTHON, haveRoot, haveSystem } from '../helpers/system.js';
+
+const live = haveSystem('runc', 'bpftrace', 'strace', DEBIAN_PYTHON) && haveRoot();
+const dir = mkdtempSync(join(tmpdir(), 'seccompctl-record-test-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+// A process tree whose branches each make one call nothing else in it makes (checked with strace -f by hand):
+// a thread calls getpriority, a forked child getsid, an exec'd grandchild getpgid.
+const TREE = [DEBIAN_PYTHON, '-c', [
+  'import os, threading, subprocess',
+  't = threading.Thread(target=lambda: os.getpriority(os.PRIO_PROCESS, 0)); t.start(); t.join()',
+  'pid = os.fork()',
+  'if pid == 0:',
+  '    os.getsid(0); os._exit(0)',
+  'os.waitpid(pid, 0)',
+  `subprocess.run(["${DEBIAN_PYTHON}", "-c", "import os; os.getpgid(0)"], check=True)`,
+].join('\n')];
+
+describe.skipIf(!live)('record: the whole process tree, every backend', () => {
+  const cases: { backend: RecordBackend; container: boolean }[] = [
+    { backend: 'ebpf', container: false }, { backend: 'strace', container: false }, { backend: 'audit', container: true },
+    { backend: 'ebpf', container: true }, { backend: 'strace', container: true },
+  ];
+  it.each(cases)('$backend (container: $container) sees threads, forks and execs', async ({ backend, container }) => {
+    const r = await recordWorkload({ argv: TREE, backend, container });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const names = syscallNames(r.ingest, 'x86_64');
+    for (const n of ['getpriority', 'getsid', 'getpgid', 'clone3', 'wait4', 'execve']) expect(names, n).toContain(n);
+    expect(r.ingest.loss).toEqual([]);
+  });
+
+  it('eBPF and strace see the same syscalls for a deterministic command (two independent mechanisms)', async () => {
+    const argv = ['sh', '-c', 'echo hi; ls / >/dev/null; cat /etc/hostname >/dev/null'];
+    const [a, b] = [await recordWorkload({ argv, backend: 'ebpf' }), await recordWorkload({ argv, backend: 'strace' })];
+    expect(syscallNames(a.ingest, 'x86_64')).toEqual(syscallNames(b.ingest, 'x86_64'));
+    expect(a.stdout).toBe('hi\n');
+  });
+
+  it('the audit backend restores kernel.printk_ratelimit', async () => {
+    const before = readFileSync('/proc/sys/kernel/printk_ratelimit', 'utf8');
+    const r = await recordWorkload({ argv: ['true'], backend: 'audit' });
+    expect(r.exitCode).toBe(0);
+    expect(readFileSync('/proc/sys/kernel/printk_ratelimit', 'utf8')).toBe(before);
+  });
+});
+
+describe.skipIf(!live)('record CLI: nothing half-written', () => {
+  it('a command that does not exist exits 2 before anything starts', async () => {
+    const out = join(dir, 'none.json');
+    const r = await cli(['record', '-o', out, '--', 'no-such-command-seccompctl']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/no-such-command-seccompctl: command not found/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('a failed command writes nothing and leaves the previous profile untouched', async () => {
+    const out = join(dir, 'prev.json');
+    writeFileSync(out, 'previous');
+    for (const backend of ['ebpf', 'strace']) {
+      const r = await cli(['record', '--backend', backend, '-o', out, '--', 'sh', '-c', 'exit 3']);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/the command failed \(exit 3\): no profile written/);
+      expect(readFileSync(out, 'utf8')).toBe('previous');
+    }
+  });
+
+  it('SIGINT is forwarded to the command, whose shutdown path is recorded, then the profile is written', async () => {
+    const out = join(dir, 'server.json');
+    // Waits for SIGINT; its handler calls getpgid (a call nothing else here makes), then it exits 0.
+    const script = 'import os, signal, time\nsignal.signal(signal.SIGINT, lambda *a: (os.getpgid(0), os._exit(0)))\nprint("up", flush=True)\nwhile True: time.sleep(0.05)';
+    const running = cli(['record', '--backend', 'ebpf', '-o', out, '--', DEBIAN_PYTHON, '-c', script]);
+    await new Promise((r) => setTimeout(r, 2500));
+    process.emit('SIGINT');
+    const r = await running;
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe('up\n');
+    const p = JSON.parse(readFileSync(out, 'utf8')) as Profile;
+    expect(p.syscalls![0]!.names).toContain('getpgid');
+    expect(p.defaultAction).toBe('SCMP_ACT_ERRNO');
+  });
+
+  it('a second SIGINT abandons the recording: nothing is written', async () => {
+    const out = join(dir, 'twice.json');
+    const running = cli(['record', '--backend', 'strace', '-o', out, '--', 'sleep', '30']);
+    await new Promise((r) => setTimeout(r, 1000));
+    process.emit('SIGINT');
+    process.emit('SIGINT');
+    const r = await running;
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/interrupted twice/);
+    expect(existsSync(out)).toBe(false);
+  });
+});

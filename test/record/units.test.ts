@@ -70,7 +70,7 @@ describe('complainProfile', () => {
       defaultAction: 'SCMP_ACT_ERRNO', defaultErrnoRet: 1, architectures: ['SCMP_ARCH_X86_64'], flags: [],
       syscalls: [
         { names: ['read'], action: 'SCMP_ACT_ALLOW' },
-        { names: ['personality'], action: 'SCMP_ACT_ALLOW', args: [{ index: 0, value: 0, op: 'SCMP_CMP_EQ' }] },
+        { names: ['personality'], action: 'SCMP_ACT_ALLOW', args: [{ index: 0, value: 0n, op: 'SCMP_CMP_EQ' }] },
         { names: ['ptrace'], action: 'SCMP_ACT_KILL_PROCESS' },
         { names: ['mount'], action: 'SCMP_ACT_ERRNO', errnoRet: 38 },
       ],
@@ -79,7 +79,7 @@ describe('complainProfile', () => {
       defaultAction: 'SCMP_ACT_LOG', architectures: ['SCMP_ARCH_X86_64'], flags: [],
       syscalls: [
         { names: ['read'], action: 'SCMP_ACT_ALLOW' },
-        { names: ['personality'], action: 'SCMP_ACT_ALLOW', args: [{ index: 0, value: 0, op: 'SCMP_CMP_EQ' }] },
+        { names: ['personality'], action: 'SCMP_ACT_ALLOW', args: [{ index: 0, value: 0n, op: 'SCMP_CMP_EQ' }] },
         { names: ['ptrace'], action: 'SCMP_ACT_LOG' },
         { names: ['mount'], action: 'SCMP_ACT_LOG' },
       ],

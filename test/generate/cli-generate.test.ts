@@ -138,3 +138,39 @@ describe('seccompctl generate', () => {
     expect(r.stdout).toMatch(/callbacks suppressed/);
   });
 });
+
+describe('seccompctl generate, more flags', () => {
+  it('--format forces the parser: strace output read as audit finds nothing (exit 2)', async () => {
+    const r = await cli(['generate', fx('strace-f-sh-pipeline.strace'), '--format', 'audit']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/looked for audit/);
+    const ok = await cli(['generate', fx('strace-f-sh-pipeline.strace'), '--format', 'strace', '--runtime', 'none']);
+    expect(ok.code).toBe(0);
+    expect(names(JSON.parse(ok.stdout) as P)).toHaveLength(40);
+  });
+
+  it('--verbose lists each record with file:line and each syscall with its count and action', async () => {
+    const r = await cli(['generate', fx('audit-journald-gke-seed.log'), '--runtime', 'none', '--verbose']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`${fx('audit-journald-gke-seed.log')}:1: x86_64 setsockopt(54) log pid=7468 comm="nginx" exe=/usr/sbin/nginx`);
+    expect(r.stderr).toContain('found x86_64 epoll_wait (232): 2 call(s), log 2');
+  });
+
+  it('records of denied calls (ERRNO/KILL) are allowed, with a note', async () => {
+    const line = 'audit: type=1326 audit(1.1:1): pid=1 comm="a" exe="/a" sig=31 arch=c000003e syscall=101 compat=0 ip=0x1 code=0x80000000';
+    const r = await cli(['generate', '-', '--runtime', 'none'], { stdin: `${line}\n` });
+    expect(r.code).toBe(0);
+    expect(names(JSON.parse(r.stdout) as P)).toEqual(['ptrace']);
+    expect(r.stderr).toMatch(/note: 1 syscall\(s\) were seen denied or killed .*ptrace/);
+  });
+
+  it('--pid and --exe filters; strace programs come from execve', async () => {
+    const byPid = await cli(['generate', fx('strace-ff-perpid'), '--runtime', 'none', '--pid', '24954']);
+    // perpid.24954 by hand: set_robust_list, clone, exit_group.
+    expect(names(JSON.parse(byPid.stdout) as P)).toEqual(['clone', 'exit_group', 'set_robust_list']);
+    const byExe = await cli(['generate', fx('audit-dmesg-nginx-runc-complete.log'), '--runtime', 'none', '--exe', '/usr/sbin/nginx', '--json']);
+    const s = JSON.parse(byExe.stdout) as { processes: { exe: string }[]; filtered: number };
+    expect(s.filtered).toBeGreaterThan(0);
+    expect(new Set(s.processes.map((p) => p.exe))).toEqual(new Set(['/usr/sbin/nginx']));
+  });
+});

@@ -124,6 +124,9 @@ Examples:
   journalctl -k -o json | seccompctl generate - --json
   strace -f -o app.strace ./app && seccompctl generate app.strace --runtime none
   strace -ff -o trace/app ./app && seccompctl generate trace/
+
+strace output and records without arch= are read as this machine's architecture; --arch only adds
+architectures to the profile.
   seccompctl generate kern.log --arch aarch64,arm --default-errno ENOSYS -o profile.json
 
 Exit codes: 0 profile written; 1 records were lost (nothing written unless --allow-loss); 2 bad input or usage.`)
@@ -151,7 +154,6 @@ Exit codes: 0 profile written; 1 records were lost (nothing written unless --all
         filter,
         keepObservations: opts.verbose ? VERBOSE_OBSERVATIONS : 0,
         stdin: io.stdin,
-        ...(arches.length > 0 ? { nativeArch: arches[0]! } : {}),
         ...(progress ? {
           onProgress: (b: number) => io.stderr.write(`\rreading: ${(b / 2 ** 20).toFixed(0)} of ${(total / 2 ** 20).toFixed(0)} MiB (${Math.min(100, (100 * b) / total).toFixed(0)}%)`),
         } : {}),
@@ -199,6 +201,12 @@ Exit codes: 0 profile written; 1 records were lost (nothing written unless --all
         }
       }
 
+      const denied = [...r.syscalls.values()].flatMap((m) => [...m.values()])
+        .filter((s) => Object.keys(s.actions).some((a) => a !== 'log' && a !== 'allow' && a !== 'unknown'));
+      if (denied.length > 0) {
+        println(io.stderr, `note: ${denied.length} syscall(s) were seen denied or killed by the filter in force (${[...new Set(denied.map((s) => s.name ?? `#${s.nr}`))].slice(0, 10).join(' ')}${denied.length > 10 ? ' …' : ''}); ` +
+          'they are allowed in this profile because the workload attempted them');
+      }
       const g = generate(r, {
         runtime: opts.runtime,
         noNewPrivileges: nnp,

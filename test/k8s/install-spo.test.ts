@@ -40,7 +40,7 @@ describe('k8s install', () => {
     expect(c.volumeMounts).toContainEqual({ name: 'state', mountPath: '/run/seccompctl' });
     expect(c.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, privileged: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } });
     expect(c.securityContext.capabilities.add).toBeUndefined();
-    expect(c.resources.limits).toEqual({ cpu: '100m', memory: '128Mi' });
+    expect(c.resources.limits).toEqual({ cpu: '100m', memory: '192Mi' });
     expect(pod.volumes).toContainEqual({ name: 'node-seccomp', hostPath: { path: '/var/lib/kubelet/seccomp/seccompctl', type: 'DirectoryOrCreate' } });
     expect(c.volumeMounts).toContainEqual({ name: 'profiles', mountPath: '/profiles', readOnly: true });
     // Our own DaemonSet passes our lint at the restricted level.

@@ -174,3 +174,32 @@ describe('seccompctl generate, more flags', () => {
     expect(new Set(s.processes.map((p) => p.exe))).toEqual(new Set(['/usr/sbin/nginx']));
   });
 });
+
+describe('progress', () => {
+  it('a large input on a TTY shows progress on standard error (and none when not a TTY)', async () => {
+    const { PassThrough, Readable } = await import('node:stream');
+    const { run } = await import('../../src/cli/main.js');
+    const rec = readFileSync(fx('audit-journald-gke-seed.log'), 'utf8').split('\n')[0]!;
+    const filler = 'Nov 27 22:59:00 node1 kubelet[812]: I1127 22:59:00.123456 812 kubelet.go:2448] "SyncLoop (probe)" status="ready"\n';
+    const big = join(tmp, 'big.log');
+    const block = Buffer.from((filler.repeat(99) + rec + '\n').repeat(100));
+    const { openSync, writeSync, closeSync } = await import('node:fs');
+    const fd = openSync(big, 'w');
+    for (let n = 0; n < Math.ceil((70 << 20) / block.length); n++) writeSync(fd, block);
+    closeSync(fd);
+    const runIt = async (isTTY: boolean) => {
+      const err = new PassThrough();
+      const chunks: Buffer[] = [];
+      err.on('data', (c: Buffer) => chunks.push(c));
+      const code = await run(['generate', big, '--runtime', 'none', '-o', join(tmp, `big-${isTTY}.json`)], {
+        stdin: Readable.from([]), stdout: new PassThrough(), stderr: err, env: process.env, isTTY, cwd: tmp,
+      });
+      return { code, stderr: Buffer.concat(chunks).toString() };
+    };
+    const tty = await runIt(true);
+    expect(tty.code).toBe(0);
+    expect(tty.stderr).toMatch(/\rreading: \d+ of 7\d MiB \(\d+%\)/);
+    const pipe = await runIt(false);
+    expect(pipe.stderr).not.toMatch(/reading:/);
+  });
+});

@@ -153,8 +153,15 @@ function expandLeniently(raw: DockerProfile, o: Partial<DockerExpandOptions>): P
   return dockerToOci(fixed, {
     arch: o.arch ?? hostArch().id,
     caps: o.caps ?? DOCKER_DEFAULT_CAPS,
-    ...(o.kernelVersion !== undefined ? { kernelVersion: o.kernelVersion } : /^\d+\.\d+/.test(release()) ? { kernelVersion: release() } : {}),
+    ...(o.kernelVersion !== undefined ? { kernelVersion: o.kernelVersion } : hostKernel() !== undefined ? { kernelVersion: hostKernel()! } : {}),
   });
+}
+
+let kernel: string | null | undefined;
+/** This machine's kernel "X.Y…" (looked up once; uname is not free), or undefined when it does not look like one. */
+function hostKernel(): string | undefined {
+  if (kernel === undefined) kernel = /^\d+\.\d+/.test(release()) ? release() : null;
+  return kernel ?? undefined;
 }
 
 /** Like safeParseProfile but throws a UserError (exit 2) carrying the diagnostics. */

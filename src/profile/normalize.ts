@@ -53,8 +53,8 @@ export function normalizeProfile(p: Profile): Profile {
     }
     for (const n of r.names) g.names.add(n);
   }
-  const rules = [...groups.values()].map((g) => ({ ...g.rule, names: [...g.names].sort(byStr) }));
-  rules.sort((a, b) => (a.args ? 1 : 0) - (b.args ? 1 : 0) || byStr(ruleKey(a), ruleKey(b)) || byStr(a.names[0] ?? '', b.names[0] ?? ''));
-  out.syscalls = rules;
+  const keyed = [...groups.entries()].map(([key, g]) => ({ key, rule: { ...g.rule, names: [...g.names].sort(byStr) } }));
+  keyed.sort((a, b) => (a.rule.args ? 1 : 0) - (b.rule.args ? 1 : 0) || byStr(a.key, b.key) || byStr(a.rule.names[0] ?? '', b.rule.names[0] ?? ''));
+  out.syscalls = keyed.map((k) => k.rule);
   return out;
 }

@@ -3,7 +3,7 @@
 // the target, refuse hostile names.
 import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, unlinkSync, watch, type FSWatcher } from 'node:fs';
 import { join, sep } from 'node:path';
-import { UserError, writeFileAtomic } from '../common/index.js';
+import { EnvironmentError, UserError, writeFileAtomic } from '../common/index.js';
 import { nameProblem } from './names.js';
 import { checkProfileText } from './profiles.js';
 
@@ -162,6 +162,19 @@ function openTarget(to: string): string {
  * now invalid), removing only files listed in the ownership manifest. Synchronous; safe to re-run at any point.
  */
 export function syncEntries(entries: readonly SourceEntry[], to: string, opts: SyncOptions = {}): SyncReport {
+  try {
+    return syncEntriesInner(entries, to, opts);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException)?.code;
+    if (code === 'EACCES' || code === 'EPERM') {
+      throw new EnvironmentError(`cannot write in ${to}: ${(e as Error).message}`, 'run node sync as the owner of the target directory (uid 0 for <kubelet-root>/seccomp); the DaemonSet does, with no capabilities');
+    }
+    if (code === 'EROFS' || code === 'ENOSPC' || code === 'EDQUOT') throw new EnvironmentError(`cannot write in ${to}: ${(e as Error).message}`, 'mount the target read-write and make room on it');
+    throw e;
+  }
+}
+
+function syncEntriesInner(entries: readonly SourceEntry[], to: string, opts: SyncOptions): SyncReport {
   const report: SyncReport = { written: [], unchanged: [], removed: [], rejected: [], notes: [] };
   const dir = openTarget(to);
   const manifest = readManifest(dir, report.notes);

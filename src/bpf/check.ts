@@ -10,7 +10,7 @@ import { disassemble } from './disasm.js';
 import { emulate, type SeccompData, type TraceStep } from './emulate.js';
 import { evaluateModel, type Verdict } from './evaluate.js';
 import type { Insn } from './insn.js';
-import { nativeArch, prepareProfile, type Cond, type TargetOptions } from './model.js';
+import { effectiveConds, nativeArch, prepareProfile, type Cond, type TargetOptions } from './model.js';
 
 /** Options for checkSyscall. */
 export interface CheckOptions extends TargetOptions {
@@ -116,17 +116,18 @@ export function checkSyscall(profile: Profile, call: string, opts: CheckOptions 
   }
   const lines = disassemble(program, { raw: false, endian: native.endian }).split('\n');
   const path = run.trace!.map((s) => ({ ...s, text: (lines[s.pc] ?? '').trim() }));
-  return { call: c, data, verdict, allowed: isAllowLike(verdict.ret), decidedBy: decidingRule(verdict, abi, args, opts.source), path, program };
+  return { call: c, data, verdict, allowed: isAllowLike(verdict.ret), decidedBy: decidingRule(verdict, abi, opts.source), path, program };
 }
 
-function decidingRule(v: Verdict, abi: ArchInfo, args: readonly bigint[], source?: ProfileSource): DecidingRule {
+function decidingRule(v: Verdict, abi: ArchInfo, source?: ProfileSource): DecidingRule {
   const at = (p: string): { line?: number; col?: number } => {
     const pos = source?.locate(p);
     return pos ? { line: pos.line, col: pos.col } : {};
   };
   if (v.reason === 'rule' && v.rule) {
-    const held = v.rule.conds.filter((cd: Cond) => args[cd.index] !== undefined).map((cd) => cd.path);
-    return { path: v.rule.path, namePath: v.rule.namePath, ...at(v.rule.namePath), conditions: abi ? held : [] };
+    // The rule matched, so every condition libseccomp emits for it held.
+    const held = effectiveConds(v.rule, abi).map((cd: Cond) => cd.path);
+    return { path: v.rule.path, namePath: v.rule.namePath, ...at(v.rule.namePath), conditions: held };
   }
   if (v.reason === 'default') return { path: 'defaultAction', ...at('defaultAction'), conditions: [] };
   if (v.reason === 'enosys') return { path: 'syscalls', conditions: [] };

@@ -37,7 +37,23 @@ export interface RuncRule {
   conds: Cond[];
   /** The number of `name` on each filter arch where it exists (x32 numbers include the x32 bit). */
   nrs: ReadonlyMap<ArchId, number>;
+  /** Set when libseccomp derived this rule for the multiplexer (`socketcall`/`ipc`) from a rule on `via`. */
+  via?: string;
 }
+
+/** Arches where libseccomp also filters socket and SysV IPC calls made through socketcall(2)/ipc(2). */
+export const MUX_ARCHES: ReadonlySet<ArchId> = new Set<ArchId>(['x86', 'mips', 'mipsel', 'ppc', 'ppc64', 'ppc64le', 's390', 's390x']);
+/** socketcall(2) call numbers (include/uapi/linux/net.h). */
+export const SOCKETCALL_CALLS: Readonly<Record<string, number>> = {
+  socket: 1, bind: 2, connect: 3, listen: 4, accept: 5, getsockname: 6, getpeername: 7, socketpair: 8, send: 9, recv: 10,
+  sendto: 11, recvfrom: 12, shutdown: 13, setsockopt: 14, getsockopt: 15, sendmsg: 16, recvmsg: 17, accept4: 18,
+  recvmmsg: 19, sendmmsg: 20,
+};
+/** ipc(2) call numbers (include/uapi/linux/ipc.h). */
+export const IPC_CALLS: Readonly<Record<string, number>> = {
+  semop: 1, semget: 2, semctl: 3, semtimedop: 4, msgsnd: 11, msgrcv: 12, msgget: 13, msgctl: 14, shmat: 21, shmdt: 22,
+  shmget: 23, shmctl: 24,
+};
 
 /** Everything needed to decide a verdict or emit a program for one native arch. */
 export interface FilterModel {
@@ -147,7 +163,22 @@ function buildModel(profile: Profile, native: ArchInfo): FilterModel {
         const n = syscallNumber(a.id, name);
         if (n !== undefined) nrs.set(a.id, n);
       }
-      for (const g of groups) rules.push({ path, namePath, name, ret, conds: g, nrs });
+      for (const g of groups) {
+        rules.push({ path, namePath, name, ret, conds: g, nrs });
+        // libseccomp (arch_filter_rule_add → *_rule_add): on multiplexing arches a rule on a socket or SysV IPC call
+        // also filters socketcall/ipc with arg0 == the call number; the rule's own arg0 test is dropped there.
+        const mux = name in SOCKETCALL_CALLS ? 'socketcall' : name in IPC_CALLS ? 'ipc' : undefined;
+        if (mux === undefined) continue;
+        const call = BigInt((mux === 'socketcall' ? SOCKETCALL_CALLS : IPC_CALLS)[name]!);
+        const muxNrs = new Map<ArchId, number>();
+        for (const a of arches) {
+          const n = MUX_ARCHES.has(a.id) ? syscallNumber(a.id, mux) : undefined;
+          if (n !== undefined) muxNrs.set(a.id, n);
+        }
+        if (muxNrs.size === 0) continue;
+        const first: Cond = { index: 0, op: 'SCMP_CMP_EQ', value: call, valueTwo: 0n, path: `${namePath} (${mux} call ${call})` };
+        rules.push({ path, namePath, name: mux, ret, conds: [first, ...g.filter((c) => c.index !== 0)], nrs: muxNrs, via: name });
+      }
     });
   });
   const stubMax = needsStub(profile) ? stubMaxima(arches, allNames) : null;
@@ -173,11 +204,23 @@ function needsStub(p: Profile): boolean {
   return !['SCMP_ACT_ALLOW', 'SCMP_ACT_LOG', 'SCMP_ACT_TRACE'].includes(p.defaultAction);
 }
 
+/**
+ * The number runc's stub sees for a name (libseccomp `GetSyscallFromNameByArch`): libseccomp 2.5.4 resolves socket
+ * and SysV IPC calls on multiplexing arches to socketcall/ipc (e.g. socket → 102 on x86, not 359).
+ */
+export function stubNumber(a: ArchId, name: string): number | undefined {
+  if (MUX_ARCHES.has(a)) {
+    if (name in SOCKETCALL_CALLS) return syscallNumber(a, 'socketcall');
+    if (name in IPC_CALLS) return syscallNumber(a, 'ipc');
+  }
+  return syscallNumber(a, name);
+}
+
 function stubMaxima(arches: readonly ArchInfo[], names: readonly string[]): Map<ArchId, number> {
   const out = new Map<ArchId, number>();
   for (const a of arches) {
     let max = 0;
-    for (const n of names) max = Math.max(max, syscallNumber(a.id, n) ?? 0);
+    for (const n of names) max = Math.max(max, stubNumber(a.id, n) ?? 0);
     if (max > 0) out.set(a.id, max);
   }
   return out;

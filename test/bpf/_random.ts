@@ -1,7 +1,7 @@
 // Seeded random profiles and seccomp_data inputs for the differential tests.
 import type { Profile, SyscallArg, SyscallRule, Action, Operator } from '../../src/profile/index.js';
 import { archInfo, syscallNumber, syscallsOf, ARCHES, type ArchId } from '../../src/syscalls/index.js';
-import type { SeccompData } from '../../src/bpf/index.js';
+import { IPC_CALLS, SOCKETCALL_CALLS, type SeccompData } from '../../src/bpf/index.js';
 
 /** mulberry32: small, seeded, good enough for test inputs. */
 export function rng(seed: number): () => number {
@@ -36,6 +36,9 @@ const ACTS: readonly Action[] = ['SCMP_ACT_ALLOW', 'SCMP_ACT_ERRNO', 'SCMP_ACT_E
   'SCMP_ACT_TRAP', 'SCMP_ACT_LOG', 'SCMP_ACT_TRACE', 'SCMP_ACT_KILL_THREAD'];
 const OPS: readonly Operator[] = ['SCMP_CMP_NE', 'SCMP_CMP_LT', 'SCMP_CMP_LE', 'SCMP_CMP_EQ', 'SCMP_CMP_GE', 'SCMP_CMP_GT', 'SCMP_CMP_MASKED_EQ'];
 
+const MUX_NAMES = ['socket', 'bind', 'connect', 'listen', 'accept', 'accept4', 'sendto', 'recvfrom', 'sendmsg', 'recvmsg', 'setsockopt',
+  'getsockopt', 'shutdown', 'socketpair', 'semop', 'semget', 'semctl', 'semtimedop', 'msgsnd', 'msgrcv', 'msgget', 'shmat', 'shmget', 'shmctl'];
+
 /** Compat arches per native arch, plus a foreign one now and then. */
 export const NATIVES: readonly ArchId[] = ['x86_64', 'x86_64', 'x86_64', 'aarch64', 'x86', 'arm', 's390x', 'ppc64le', 'riscv64'];
 
@@ -58,6 +61,9 @@ export function randomProfile(r: Rand, native: ArchId, pool: readonly string[]):
   const nRules = 1 + r.int(14);
   // A few names per profile, reused across rules so several rules hit one syscall.
   const names = Array.from({ length: 2 + r.int(12) }, () => r.pick(pool));
+  // Socket and SysV IPC calls exercise libseccomp's socketcall/ipc multiplexing on x86, s390x and ppc64le.
+  const mux = MUX_NAMES.filter((n) => pool.includes(n));
+  if (mux.length && r.chance(0.5)) for (let i = 1 + r.int(3); i > 0; i--) names.push(r.pick(mux));
   for (let i = 0; i < nRules; i++) {
     const action = r.pick(ACTS);
     const rule: SyscallRule = { names: [...new Set(Array.from({ length: 1 + r.int(3) }, () => r.pick(names)))], action };
@@ -94,10 +100,14 @@ export function randomInput(r: Rand, p: Profile, native: ArchId): SeccompData {
   const names = (p.syscalls ?? []).flatMap((x) => x.names);
   let nr: number;
   const n2 = r.next();
-  if (n2 < 0.6) nr = syscallNumber(abi, r.pick(names)) ?? r.int(500);
+  const mux = ['socketcall', 'ipc'].map((m) => syscallNumber(abi, m)).filter((x): x is number => x !== undefined);
+  if (n2 < 0.12 && mux.length) nr = r.pick(mux);
+  else if (n2 < 0.6) nr = syscallNumber(abi, r.pick(names)) ?? r.int(500);
   else if (n2 < 0.8) nr = r.pick([...syscallsOf(abi).values()]);
   else nr = r.pick([0, 1, 0xffffffff, 0x40000000, 0x40000000 + r.int(600), 0x3fffffff, 0x80000000, 0xc0000000 + r.int(5), r.int(1000), r.u32()]);
   const args: bigint[] = [];
+  const calls = names.map((n) => SOCKETCALL_CALLS[n] ?? IPC_CALLS[n]).filter((x): x is number => x !== undefined);
+  const muxArg0 = !mux.includes(nr) ? undefined : calls.length && r.chance(0.7) ? BigInt(r.pick(calls)) : BigInt(r.int(26));
   const datums = (p.syscalls ?? []).flatMap((x) => (x.args ?? []).flatMap((a) => [a.value, a.valueTwo ?? 0n]));
   for (let i = 0; i < 6; i++) {
     const c = r.next();
@@ -105,7 +115,7 @@ export function randomInput(r: Rand, p: Profile, native: ArchId): SeccompData {
     if (c < 0.4 && datums.length) v = r.pick(datums) + BigInt(r.int(3) - 1);
     else if (c < 0.8) v = r.pick(BOUNDARY);
     else v = r.u64();
-    args.push(BigInt.asUintN(64, v));
+    args.push(BigInt.asUintN(64, i === 0 && muxArg0 !== undefined ? muxArg0 : v));
   }
   return { nr, arch, args, ip: r.u64() };
 }

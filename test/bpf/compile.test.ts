@@ -31,7 +31,7 @@ describe('compiler', () => {
     const r = new Rand(11);
     const natives = ARCHES.map((a) => a.id);
     let checked = 0;
-    for (let i = 0; i < 72; i++) {
+    for (let i = 0; i < 108; i++) {
       const native: ArchId = natives[i % natives.length]!;
       const pool = [...syscallsOf(native).keys()];
       const p = randomProfile(r, native, pool);

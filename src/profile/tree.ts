@@ -215,7 +215,8 @@ export function parseYaml(text: string, file: string): { tree?: TNode; diagnosti
   if (doc.errors.length > 0) {
     return {
       diagnostics: doc.errors.map((err) => ({
-        code: 'INVALID_YAML', severity: 'error' as const, message: `${err.code}: ${firstLine(err.message)}`, file, range: [err.pos[0], err.pos[1]] as const,
+        code: 'INVALID_YAML', severity: 'error' as const, file, range: [err.pos[0], err.pos[1]] as const,
+        message: err.code === 'MULTIPLE_DOCS' ? 'the file holds several YAML documents (---); put one profile in each file' : `${err.code}: ${firstLine(err.message)}`,
       })),
     };
   }

@@ -75,6 +75,16 @@ describe('parse: YAML and dialects', () => {
     expect(r.diagnostics[0]).toMatchObject({ code: 'INVALID_YAML', file: 'b.yaml', line: 3 });
   });
 
+  it('refuses alias bombs and multi-document files with a diagnostic', () => {
+    const lines = ['a0: &a0 [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 12; i++) lines.push(`a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]`);
+    const bomb = safeParseProfile(lines.join('\n') + '\n');
+    expect(bomb.ok).toBe(false);
+    expect(bomb.diagnostics.map((d) => d.code)).toContain('INVALID_YAML');
+    const multi = safeParseProfile('defaultAction: SCMP_ACT_LOG\n---\ndefaultAction: SCMP_ACT_ALLOW\n');
+    expect(multi.diagnostics[0]).toMatchObject({ code: 'INVALID_YAML', line: 2, col: 1 });
+  });
+
   it('detects Docker (archMap, name, includes...) and SPO CRs', () => {
     expect(parseProfile('{"defaultAction":"SCMP_ACT_ERRNO","archMap":[]}').dialect).toBe('docker');
     expect(parseProfile('{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"name":"read","action":"SCMP_ACT_ALLOW"}]}').dialect).toBe('docker');

@@ -87,6 +87,11 @@ describe('validation rules: each has a failing fixture', () => {
     expect(declared.filter((c) => !covered.has(c))).toEqual([]);
   });
 
+  it('docs/profile.md lists every validation code', () => {
+    const doc = readFileSync('docs/profile.md', 'utf8');
+    expect(VALIDATION_RULES.flatMap((r) => r.codes).filter((c) => !doc.includes(`\`${c}\``))).toEqual([]);
+  });
+
   it('restricting --runtime removes the other runtimes\' findings', () => {
     const ds = check('valid/docker-singular-name.json', ['docker']);
     expect(ds.some((d) => d.runtime !== undefined && d.runtime !== 'docker')).toBe(false);

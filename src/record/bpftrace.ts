@@ -38,7 +38,7 @@ export interface ProbeResult {
 const TS_COMPAT = 0x0002; // arch/x86/include/asm/thread_info.h
 
 /** The bpftrace program for one session. */
-export function probeProgram(session: number, marker: ExecMarker, opts: { watchRuncInit?: boolean } = {}): string {
+export function probeProgram(session: number, marker: ExecMarker, opts: { watchRuncInit?: boolean; denials?: boolean } = {}): string {
   const markerCond = marker.kind === 'pid' ? `pid == ${marker.pid}` : `str(args->filename) == ${JSON.stringify(marker.path)}`;
   const compat = process.arch === 'x64' ? `(curtask->thread_info.status & ${TS_COMPAT} ? 1 : 0)` : '0';
   const ses = `curtask->sessionid == ${session}`;
@@ -54,11 +54,14 @@ ${opts.watchRuncInit
   if (@live[tid] == 0 && comm == "runc:[2:INIT]") { @live[tid] = 1; }
   if (@live[tid]) { @sys[pid, comm, args->id, ${compat}] = count(); @inflight[tid] = 1; }
 }`
-    : `tracepoint:raw_syscalls:sys_enter /${ses} && @live[tid]/ { @sys[pid, comm, args->id, ${compat}] = count(); @inflight[tid] = 1; }`}
-tracepoint:raw_syscalls:sys_exit /${ses} && @live[tid]/ {
+    : opts.denials === false
+      // Recording only: no entry/exit pairing, one map update per call.
+      ? `tracepoint:raw_syscalls:sys_enter /${ses} && @live[tid]/ { @sys[pid, comm, args->id, ${compat}] = count(); }`
+      : `tracepoint:raw_syscalls:sys_enter /${ses} && @live[tid]/ { @sys[pid, comm, args->id, ${compat}] = count(); @inflight[tid] = 1; }`}
+${opts.denials === false ? '' : `tracepoint:raw_syscalls:sys_exit /${ses} && @live[tid]/ {
   if (@inflight[tid] == 0) { @denied[pid, comm, args->id, ${compat}, args->ret] = count(); }
   @inflight[tid] = 0;
-}
+}`}
 END { clear(@live); clear(@inflight); }
 `;
 }
@@ -133,7 +136,7 @@ export interface RunningProbe {
 }
 
 /** Starts bpftrace with the probe program. Rejects `ready` with an EnvironmentError when bpftrace fails. */
-export function startProbe(session: number, marker: ExecMarker, opts: { watchRuncInit?: boolean } = {}): RunningProbe {
+export function startProbe(session: number, marker: ExecMarker, opts: { watchRuncInit?: boolean; denials?: boolean } = {}): RunningProbe {
   const child = spawn('bpftrace', ['-e', probeProgram(session, marker, opts)], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, BPFTRACE_MAP_KEYS_MAX: '65536', BPFTRACE_STRLEN: '64' },

@@ -308,7 +308,7 @@ async function recordEbpf(argv: string[], opts: RecordOptions, container: boolea
       s.cancel();
       throw new BeforeStartError('cannot give the workload its own audit session (writing /proc/self/loginuid needs CAP_AUDIT_CONTROL and a kernel with CONFIG_AUDIT)', 'run as root, or use --backend strace');
     }
-    probe = startProbe(ses, { kind: 'pid', pid: s.child.pid! });
+    probe = startProbe(ses, { kind: 'pid', pid: s.child.pid! }, { denials: false });
     try {
       await probe.ready;
     } catch (e) {
@@ -334,7 +334,7 @@ async function recordEbpf(argv: string[], opts: RecordOptions, container: boolea
         throw new BeforeStartError('cannot give the container its own audit session (needs CAP_AUDIT_CONTROL and CONFIG_AUDIT)', 'use --backend strace');
       }
       const marker: ExecMarker = { kind: 'filename', path: argv[0]! };
-      probe = startProbe(ses, marker);
+      probe = startProbe(ses, marker, { denials: false });
       try {
         await probe.ready;
       } catch (e) {

@@ -22,6 +22,13 @@ export const ARG_CONSTANTS: Readonly<Record<string, bigint>> = {
   PR_CAPBSET_DROP: 24n, PR_SET_NO_NEW_PRIVS: 38n,
   TIOCSTI: 0x5412n, TIOCLINUX: 0x541cn,
   SIGKILL: 9n, SIGTERM: 15n, SIGSTOP: 19n,
+  // socketcall(2) and ipc(2) call numbers, for checking multiplexed calls.
+  SYS_SOCKET: 1n, SYS_BIND: 2n, SYS_CONNECT: 3n, SYS_LISTEN: 4n, SYS_ACCEPT: 5n, SYS_GETSOCKNAME: 6n, SYS_GETPEERNAME: 7n,
+  SYS_SOCKETPAIR: 8n, SYS_SEND: 9n, SYS_RECV: 10n, SYS_SENDTO: 11n, SYS_RECVFROM: 12n, SYS_SHUTDOWN: 13n,
+  SYS_SETSOCKOPT: 14n, SYS_GETSOCKOPT: 15n, SYS_SENDMSG: 16n, SYS_RECVMSG: 17n, SYS_ACCEPT4: 18n, SYS_RECVMMSG: 19n,
+  SYS_SENDMMSG: 20n,
+  SEMOP: 1n, SEMGET: 2n, SEMCTL: 3n, SEMTIMEDOP: 4n, MSGSND: 11n, MSGRCV: 12n, MSGGET: 13n, MSGCTL: 14n, SHMAT: 21n,
+  SHMDT: 22n, SHMGET: 23n, SHMCTL: 24n,
 };
 
 /** errno numbers → names (asm-generic), for messages. */

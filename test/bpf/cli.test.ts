@@ -136,3 +136,22 @@ describe('seccompctl compile', () => {
     expect(disassemble(compileProfile(p, { arch: 'x86_64' }).program)).not.toContain('write');
   });
 });
+
+describe('socketcall multiplexing on x86 (libseccomp)', () => {
+  it('a socket rule also decides socketcall(SYS_SOCKET, …) without its arg0 test', async () => {
+    const p = { defaultAction: 'SCMP_ACT_ERRNO', architectures: ['SCMP_ARCH_X86'], syscalls: [
+      { names: ['socket'], action: 'SCMP_ACT_ALLOW', args: [{ index: 0, value: 40, op: 'SCMP_CMP_NE' }] },
+    ] };
+    const f = join(dir, 'mux.json');
+    writeFileSync(f, JSON.stringify(p));
+    const direct = await cli(['check', f, 'socket(AF_VSOCK, 1, 0)', '--arch', 'x86_64', '--abi', 'x86', '--json']);
+    // runc's stub sees socket as 102 (libseccomp resolves it to socketcall on x86), so the direct call (359) is
+    // above the highest named number: ENOSYS, and glibc falls back to socketcall.
+    expect(JSON.parse(direct.stdout)).toMatchObject({ ret: 'ERRNO(38)', reason: 'enosys', nr: 359 });
+    const mux = await cli(['check', f, 'socketcall(SYS_SOCKET, 0)', '--arch', 'x86_64', '--abi', 'x86', '--json']);
+    expect(mux.code).toBe(0);
+    expect(JSON.parse(mux.stdout)).toMatchObject({ action: 'ALLOW', nr: 102, decidedBy: { path: 'syscalls[0]', conditions: ['syscalls[0].names[0] (socketcall call 1)'] } });
+    const other = await cli(['check', f, 'socketcall(SYS_CONNECT, 0)', '--arch', 'x86_64', '--abi', 'x86', '--json']);
+    expect(JSON.parse(other.stdout)).toMatchObject({ ret: 'ERRNO(1)', reason: 'default' });
+  });
+});

@@ -86,6 +86,7 @@ export function makeSource(file: string, text: string, tree: TNode | undefined, 
 
 /** Adds line/col (and the file) to diagnostics that carry a range or a path. */
 export function placeDiagnostics(ds: readonly Diagnostic[], source: ProfileSource): Diagnostic[] {
+  if (ds.length === 0) return [];
   const lc = new LineCounter(source.text);
   return ds.map((d) => {
     let x: Diagnostic = d.file === undefined ? { ...d, file: source.file } : d;

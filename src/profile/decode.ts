@@ -268,7 +268,7 @@ function decodeSpo(d: Decoder, node: TNode): { cr: SpoProfile; spec: DockerProfi
   const metadata: SpoProfile['metadata'] = {};
   const me = m.get('metadata');
   if (me && me.value.kind !== 'null') {
-    const mm = d.object(me.value, 'metadata', ['name', 'namespace', 'labels', 'annotations', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'managedFields', 'finalizers'], 'in metadata (kept: name, namespace, labels, annotations)');
+    const mm = d.object(me.value, 'metadata', ['name', 'namespace', 'labels', 'annotations', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'managedFields', 'finalizers', 'ownerReferences', 'generateName', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'selfLink'], 'in metadata (kept: name, namespace, labels, annotations)');
     if (mm) {
       for (const k of ['name', 'namespace'] as const) {
         const e = mm.get(k);

@@ -67,6 +67,8 @@ arch, capabilities (--caps) and minKernel (--kernel); "name" → "names"; "comme
       if (opts.normalize) p = normalizeProfile(p);
       let out: string;
       if (opts.to === 'oci') out = printProfile(p);
+      // Docker → Docker without expansion flags keeps archMap, includes/excludes etc. (only the layout changes).
+      else if (opts.to === 'docker' && r.dialect === 'docker' && !expandFlags) out = printDockerProfile(r.raw);
       else if (opts.to === 'docker') out = printDockerProfile(ociToDocker(p));
       else {
         const name = opts.name ?? defaultName(file);

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/common/index.js';
 import { normalizeProfile, parseProfile, printProfile, safeParseProfile, type Profile } from '../../src/profile/index.js';
@@ -118,6 +119,14 @@ describe('parse: hostile input never throws', () => {
     fc.assert(fc.property(fc.array(frag, { maxLength: 60 }), (xs) => {
       expect(typeof safeParseProfile(xs.join('')).ok).toBe('boolean');
     }), { numRuns: 500 });
+  });
+  it('truncated and byte-flipped real profiles', () => {
+    const real = readFileSync('/usr/share/containers/seccomp.json', 'utf8');
+    fc.assert(fc.property(fc.nat(real.length), fc.nat(real.length), fc.integer({ min: 0, max: 255 }), (cut, at, byte) => {
+      expect(safeParseProfile(real.slice(0, cut)).ok).toBe(cut === real.length || /^\s*$/.test(real.slice(cut)));
+      const flipped = real.slice(0, at) + String.fromCharCode(byte) + real.slice(at + 1);
+      expect(typeof safeParseProfile(flipped).ok).toBe('boolean');
+    }), { numRuns: 300 });
   });
   it('random JSON values', () => {
     fc.assert(fc.property(fc.json(), (s) => {

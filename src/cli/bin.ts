@@ -3,6 +3,14 @@
 import { basename } from 'node:path';
 import { run } from './main.js';
 
+// `seccompctl compile … | head`: a closed pipe ends the output quietly, as with any Unix filter.
+for (const s of [process.stdout, process.stderr]) {
+  s.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+    throw e;
+  });
+}
+
 const argv = process.argv.slice(2);
 // As a kubectl plugin (`kubectl seccomp patch …`) the k8s subcommands are the top level.
 const asPlugin = basename(process.argv[1] ?? '').startsWith('kubectl-seccomp');

@@ -37,10 +37,10 @@ export class Aggregator {
     files: 0, bytes: 0, lines: 0, matched: 0, filtered: 0, skipped: 0, malformed: 0, malformedAt: [], lostAtLeast: 0,
   };
   private readonly syscalls = new Map<ArchId, Map<string, SyscallStat>>();
-  private readonly processes = new Map<string, ProcessStat>();
+  private readonly processes: ProcessStat[] = [];
+  private readonly processesByPid = new Map<number | undefined, ProcessStat[]>();
   private readonly archCompat = new Map<ArchId, { compat: number; native: number; unknown: number }>();
   private processesOverflow = 0;
-  private lastProcess: ProcessStat | undefined;
   private readonly loss: LossSignal[] = [];
   private readonly lossTotals: IngestResult['lossTotals'] = {};
   private readonly diagnostics = new Map<string, Diagnostic>();
@@ -78,19 +78,20 @@ export class Aggregator {
       if (!st.argSamples.some((s) => JSON.stringify(s) === j)) st.argSamples.push(args);
     }
     if (o.pid !== undefined || o.comm !== undefined || o.exe !== undefined) {
-      const last = this.lastProcess;
-      let p = last !== undefined && last.pid === o.pid && last.comm === o.comm && last.exe === o.exe ? last : undefined;
-      const pkey = p ? '' : `${o.pid ?? ''}\0${o.comm ?? ''}\0${o.exe ?? ''}`;
-      if (!p) p = this.processes.get(pkey);
+      // Processes by pid, then (comm, exe): no string key to build per record.
+      let same = this.processesByPid.get(o.pid);
+      let p = same?.find((x) => x.comm === o.comm && x.exe === o.exe);
       if (!p) {
-        if (this.processes.size >= MAX_PROCESSES) {
+        if (this.processes.length >= MAX_PROCESSES) {
           this.processesOverflow++;
         } else {
-          this.processes.set(pkey, (p = { pid: o.pid, comm: o.comm, exe: o.exe, records: 0, syscalls: new Map() }));
+          p = { pid: o.pid, comm: o.comm, exe: o.exe, records: 0, syscalls: new Map() };
+          this.processes.push(p);
+          if (!same) this.processesByPid.set(o.pid, (same = []));
+          same.push(p);
         }
       }
       if (p) {
-        this.lastProcess = p;
         p.records += o.count;
         let m = p.syscalls.get(o.arch);
         if (!m) p.syscalls.set(o.arch, (m = new Map()));
@@ -132,7 +133,7 @@ export class Aggregator {
       counters: this.counters,
       syscalls: this.syscalls,
       archCompat: this.archCompat,
-      processes: [...this.processes.values()],
+      processes: [...this.processes],
       processesOverflow: this.processesOverflow,
       loss: this.loss,
       lossTotals: this.lossTotals,

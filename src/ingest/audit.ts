@@ -114,7 +114,18 @@ export function parseFields(s: string, start = 0): RecordFields {
 }
 
 const WANTED: readonly FieldKey[] = ['arch', 'syscall', 'compat', 'code', 'pid', 'comm', 'exe'];
-const NEEDLES = WANTED.map((k) => ` ${k}=`);
+const NEEDLES = WANTED.map((k) => `${k}=`);
+
+/** Where `key=` starts as a whole key (at `start` or after a space) in s[start, end), or -1. */
+function findKey(s: string, needle: string, start: number, end: number): number {
+  // Needles start with a letter, which is rarer than the space a ` key=` needle would start with: faster search.
+  let k = s.indexOf(needle, start);
+  while (k >= 0 && k < end) {
+    if (k === start || s.charCodeAt(k - 1) === 32) return k;
+    k = s.indexOf(needle, k + 1);
+  }
+  return -1;
+}
 
 /**
  * parseFields for raw kernel records, where no value contains a space (the kernel hex-encodes comm/exe that
@@ -126,13 +137,9 @@ export function parseRawFields(s: string, start = 0): RecordFields {
   if (end < 0) end = s.length;
   for (let w = 0; w < WANTED.length; w++) {
     const key = WANTED[w]!;
-    let at: number;
-    if (s.startsWith(key, start) && s.charCodeAt(start + key.length) === 61) at = start + key.length + 1;
-    else {
-      const k = s.indexOf(NEEDLES[w]!, start);
-      if (k < 0 || k >= end) continue;
-      at = k + NEEDLES[w]!.length;
-    }
+    const k = findKey(s, NEEDLES[w]!, start, end);
+    if (k < 0) continue;
+    const at = k + key.length + 1;
     let v: string;
     if (s.charCodeAt(at) === 34) {
       const close = s.indexOf('"', at + 1);
@@ -414,10 +421,7 @@ export class AuditParser {
     this.records++;
     this.agg.add({
       arch, nr, name, action, count: 1, rendering, file: this.file, line: lineNo,
-      ...(pid !== undefined ? { pid } : {}),
-      ...(comm !== undefined ? { comm } : {}),
-      ...(exe !== undefined ? { exe } : {}),
-      ...(compatText !== undefined ? { compat: compatText === '1' } : {}),
+      pid, comm, exe, compat: compatText === undefined ? undefined : compatText === '1', args: undefined,
     });
   }
 

@@ -21,14 +21,14 @@ export interface Observation {
   readonly nr: number | undefined;
   /** The name on `arch`, or undefined when the number has no name in the tables. */
   readonly name: string | undefined;
-  readonly pid?: number;
-  readonly comm?: string;
-  readonly exe?: string;
+  readonly pid?: number | undefined;
+  readonly comm?: string | undefined;
+  readonly exe?: string | undefined;
   readonly action: SeenAction;
   /** Whether the kernel said `compat=1` (a 32-bit process on a 64-bit kernel). */
-  readonly compat?: boolean;
+  readonly compat?: boolean | undefined;
   /** Raw argument texts (strace), split at top-level commas; absent when the source has none. */
-  readonly args?: readonly string[];
+  readonly args?: readonly string[] | undefined;
   /** How many calls this observation stands for (1 except for strace summary rows). */
   readonly count: number;
   readonly rendering: Rendering;

@@ -165,13 +165,30 @@ export function parseJson(text: string, file: string): { tree?: TNode; diagnosti
       return { kind: 'string', range: s.range, value: s.value };
     }
     if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) {
-      const m = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
-      m.lastIndex = i;
-      const hit = m.exec(text);
-      if (!hit || hit[0] === '-') fail('bad number');
-      const t = hit![0];
-      i += t.length;
-      const isInt = hit![1] === undefined && hit![2] === undefined;
+      // Hand scan (a regex match per number allocates; profiles can hold millions of numbers).
+      const digits = (): number => {
+        const s0 = i;
+        while (i < n && text.charCodeAt(i) >= 0x30 && text.charCodeAt(i) <= 0x39) i++;
+        return i - s0;
+      };
+      if (c === '-') i++;
+      const intStart = i;
+      const d0 = digits();
+      if (d0 === 0) fail('bad number', start);
+      if (d0 > 1 && text.charCodeAt(intStart) === 0x30) fail('leading zeros are not allowed in JSON numbers', start);
+      let isInt = true;
+      if (text[i] === '.') {
+        i++;
+        isInt = false;
+        if (digits() === 0) fail('bad number', start);
+      }
+      if (text[i] === 'e' || text[i] === 'E') {
+        i++;
+        isInt = false;
+        if (text[i] === '+' || text[i] === '-') i++;
+        if (digits() === 0) fail('bad number', start);
+      }
+      const t = text.slice(start, i);
       return isInt
         ? { kind: 'number', range: [start, i], value: Number(t), int: BigInt(t), text: t }
         : { kind: 'number', range: [start, i], value: Number(t), text: t };

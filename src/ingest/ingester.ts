@@ -21,18 +21,25 @@ const DETECT_LINES = 400;
 const AUDIT_MARK = /type=1326|type=SECCOMP|audit\[\d+\]: SECCOMP|kauditd_printk_skb|audit_printk_skb|audit_lost=|"SECCOMP|_AUDIT_TYPE/;
 const STRACE_CALL = /^(?:\[pid\s+\d+\]\s+|\d+\s+)?(?:\s*(?:\d\d:\d\d:\d\d(?:\.\d+)?|\d+\.\d+)\s+)?(?:[A-Za-z_][A-Za-z0-9_]*\(.*(?:\) += |<unfinished \.\.\.>)|<\.\.\. [A-Za-z_][A-Za-z0-9_]* resumed>|\+\+\+ (?:exited|killed)|% time +seconds)/;
 
-/** Guesses a text's format from its first lines: strace when it has strace lines and no audit markers. */
+/**
+ * Guesses a text's format from its first lines: audit as soon as one line has audit markers; strace when strace
+ * lines make up at least half of the non-empty lines (or the first one is); undefined when neither shows.
+ */
 export function detectFormat(sample: string): InputFormat | undefined {
   let audit = 0;
   let strace = 0;
-  let n = 0;
-  for (const line of sample.split('\n')) {
-    if (++n > DETECT_LINES) break;
+  let nonEmpty = 0;
+  let firstIsStrace: boolean | undefined;
+  for (const line of sample.split('\n').slice(0, DETECT_LINES)) {
+    if (line.trim() === '') continue;
+    nonEmpty++;
+    const isStrace = !AUDIT_MARK.test(line) && STRACE_CALL.test(line);
+    firstIsStrace ??= isStrace;
     if (AUDIT_MARK.test(line)) audit++;
-    else if (STRACE_CALL.test(line)) strace++;
+    else if (isStrace) strace++;
   }
   if (audit > 0) return 'audit';
-  if (strace > 0) return 'strace';
+  if (strace > 0 && (firstIsStrace || strace * 2 >= nonEmpty)) return 'strace';
   return undefined;
 }
 

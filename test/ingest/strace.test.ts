@@ -152,3 +152,13 @@ describe.skipIf(!haveSystem('strace'))('live strace run vs strace\'s own summary
     expect(syscallNames(strace(text), 'x86_64')).toEqual(syscallNames(traceOnly, 'x86_64'));
   });
 });
+
+describe('format detection', () => {
+  it('audit markers win; strace needs most lines (or the first) to look like strace', async () => {
+    const { detectFormat } = await import('../../src/ingest/index.js');
+    expect(detectFormat('execve("/bin/true", ["true"], 0x7ffd /* 3 vars */) = 0\nhello\nworld\nfoo')).toBe('strace');
+    expect(detectFormat('Nov 27 22:59:00 n1 app[1]: hello\nNov 27 22:59:00 n1 app[1]: note: x(1) = 2\nNov 27 22:59:00 n1 app[1]: bye')).toBeUndefined();
+    expect(detectFormat('1 read(0, "", 1) = 0\naudit: type=1326 audit(1.1:1): syscall=1')).toBe('audit');
+    expect(detectFormat('a\nb\nc\n1 read(0, "", 1) = 0')).toBeUndefined();
+  });
+});

@@ -79,7 +79,6 @@ export class StraceParser {
   private readonly traced = new Set<string>();
   /** Names read from summary tables. */
   private readonly summaryNames = new Set<string>();
-  private lastLineNo = 0;
   calls = 0;
 
   /** `filePid`: the pid of a `-ff` output file (its `.PID` suffix), used when lines carry no prefix. */
@@ -103,7 +102,6 @@ export class StraceParser {
 
   /** Handles one line (without its newline). */
   line(raw: string, lineNo: number): void {
-    this.lastLineNo = lineNo;
     const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (this.summaryLine(text, lineNo)) return;
     const pm = PREFIX.exec(text)!;
@@ -337,7 +335,8 @@ export class StraceParser {
 
   /** Called at end of input. */
   end(): void {
-    void this.lastLineNo;
+    // Nothing to settle: a call left unfinished (killed process, cut file) was counted when it started.
+    this.tracees.clear();
   }
 }
 

@@ -1,5 +1,6 @@
 // The recorder on real processes: every backend sees the whole process tree; bad runs write nothing.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -99,4 +100,33 @@ describe.skipIf(!live)('record CLI: nothing half-written', () => {
     expect(r.stderr).toMatch(/interrupted twice/);
     expect(existsSync(out)).toBe(false);
   });
+});
+
+describe.skipIf(!live || !haveSystem('setpriv'))('record/verify without root (as nobody)', () => {
+  const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
+  const bin = join(process.cwd(), 'src', 'cli', 'bin.ts');
+  const asNobody = (args: string[]): { code: number | null; stderr: string } => {
+    const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', tsx, bin, ...args], { encoding: 'utf8', cwd: dir });
+    return { code: r.status, stderr: r.stderr };
+  };
+
+  it('auto falls back to strace and says why; ebpf, audit and verify name the missing privilege', () => {
+    chmodSync(dir, 0o777);
+    const out = join(dir, 'nobody.json');
+    const a = asNobody(['record', '-o', out, '--', 'true']);
+    expect(a.code, a.stderr).toBe(0);
+    expect(a.stderr).toMatch(/eBPF unavailable: the eBPF backend needs root .*; falling back to strace/);
+    expect(a.stderr).toMatch(/with strace/);
+    expect(existsSync(out)).toBe(true);
+    const b = asNobody(['record', '--backend', 'ebpf', '-o', join(dir, 'n2.json'), '--', 'true']);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toMatch(/needs root \(CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN\)[\s\S]*use --backend strace/);
+    const c = asNobody(['record', '--backend', 'audit', '-o', join(dir, 'n3.json'), '--', 'true']);
+    expect(c.code).toBe(2);
+    expect(c.stderr).toMatch(/runc needs root/);
+    const v = asNobody(['verify', out, '--', 'true']);
+    expect(v.code).toBe(2);
+    expect(v.stderr).toMatch(/runc needs root[\s\S]*hint: run seccompctl as root/);
+    expect(existsSync(join(dir, 'n2.json')) || existsSync(join(dir, 'n3.json'))).toBe(false);
+  }, 60_000);
 });

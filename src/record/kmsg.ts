@@ -76,6 +76,7 @@ try { fd = fs.openSync('/dev/kmsg', fs.constants.O_RDONLY | fs.constants.O_NONBL
 catch (e) { parentPort.postMessage({ error: e.message }); return; }
 const buf = Buffer.alloc(16384);
 let last;
+let stopAt;
 let ready = false;
 let batch = [];
 const flush = () => { if (batch.length) { parentPort.postMessage({ items: batch }); batch = []; } };
@@ -93,6 +94,11 @@ for (;;) {
     if (e.code === 'EPIPE') continue;
     parentPort.postMessage({ error: e.message });
     break;
+  }
+  // Under a constant flood EAGAIN may never come: stop 200 ms after being asked anyway.
+  if (Atomics.load(stop, 0) === 1) {
+    if (stopAt === undefined) stopAt = Date.now();
+    else if (Date.now() - stopAt > 200) break;
   }
   const text = buf.toString('utf8', 0, n);
   const semi = text.indexOf(';');

@@ -51,7 +51,8 @@ export function disablePrintkRatelimit(): () => void {
   withLock(() => {
     const st = readState();
     const holders = (st?.holders ?? []).filter(alive);
-    const original = holders.length > 0 && st ? st.original : readFileSync(SYSCTL, 'utf8').trim();
+    // A state file left by a holder that died still has the value to restore (the sysctl itself reads 0 now).
+    const original = st ? st.original : readFileSync(SYSCTL, 'utf8').trim();
     writeFileSync(STATE, JSON.stringify({ original, holders: [...holders, me] }));
     writeFileSync(SYSCTL, '0');
   });

@@ -130,3 +130,25 @@ describe.skipIf(!live || !haveSystem('setpriv'))('record/verify without root (as
     expect(existsSync(join(dir, 'n2.json')) || existsSync(join(dir, 'n3.json'))).toBe(false);
   }, 60_000);
 });
+
+describe.skipIf(!live)('kernel.printk_ratelimit sharing', () => {
+  it('restores the value saved by a holder that died, not the 0 it left behind', async () => {
+    const { disablePrintkRatelimit } = await import('../../src/record/index.js');
+    const sysctl = '/proc/sys/kernel/printk_ratelimit';
+    const state = '/run/seccompctl/printk-ratelimit.json';
+    const original = readFileSync(sysctl, 'utf8').trim();
+    if (existsSync(state)) return; // another run holds it right now: do not interfere
+    try {
+      // A holder (pid 2^22 + 1 never exists) set it to 0 and died.
+      writeFileSync(state, JSON.stringify({ original: '7', holders: [4194305] }));
+      writeFileSync(sysctl, '0');
+      const restore = disablePrintkRatelimit();
+      expect(readFileSync(sysctl, 'utf8').trim()).toBe('0');
+      restore();
+      expect(readFileSync(sysctl, 'utf8').trim()).toBe('7');
+      expect(existsSync(state)).toBe(false);
+    } finally {
+      writeFileSync(sysctl, original);
+    }
+  });
+});

@@ -351,7 +351,7 @@ async function recordEbpf(argv: string[], opts: RecordOptions, container: boolea
   const r = await probe.stop();
   const agg = new Aggregator({});
   for (const o of probeObservations(r.entries)) agg.add(o);
-  return { ...exit, ingest: agg.result(), ...(r.warnings.length ? {} : {}) };
+  return { ...exit, ingest: agg.result() };
 }
 
 // -------------------------------------------------------------------------------------------------------- strace

@@ -58,9 +58,8 @@ class Decoder {
     }
     const m = new Map<string, TEntry>();
     for (const e of node.entries) {
-      const p = join(path, e.key);
-      if (m.has(e.key)) this.warn('DUPLICATE_KEY', e.keyRange, p, `key "${e.key}" appears twice; runtimes use the last one`, 'remove the duplicate key');
-      else if (!known.includes(e.key)) this.warn('UNKNOWN_KEY', e.keyRange, p, `unknown key "${e.key}" ${unknownHint}`, 'remove it or fix its spelling');
+      if (m.has(e.key)) this.warn('DUPLICATE_KEY', e.keyRange, join(path, e.key), `key "${e.key}" appears twice; runtimes use the last one`, 'remove the duplicate key');
+      else if (!known.includes(e.key)) this.warn('UNKNOWN_KEY', e.keyRange, join(path, e.key), `unknown key "${e.key}" ${unknownHint}`, 'remove it or fix its spelling');
       m.set(e.key, e);
     }
     return m;
@@ -83,12 +82,16 @@ class Decoder {
     return out;
   }
   u32(node: TNode, path: string): number | undefined {
-    if (node.kind === 'number' && node.int !== undefined && node.int >= 0n && node.int <= BigInt(U32_MAX)) return Number(node.int);
+    // Up to 10 digits is exact as a double; the sign check covers "-0".
+    if (node.kind === 'number' && node.isInt && node.text.length <= 10 && node.text[0] !== '-' && node.value <= U32_MAX) return node.value;
     this.err('INVALID_VALUE', node, path, `expected an integer from 0 to ${U32_MAX}, found ${describe(node)}`);
     return undefined;
   }
   u64(node: TNode, path: string): bigint | undefined {
-    if (node.kind === 'number' && node.int !== undefined && node.int >= 0n && node.int <= U64_MAX) return node.int;
+    if (node.kind === 'number' && node.isInt && node.text[0] !== '-' && node.text.length <= 20) {
+      const v = BigInt(node.text);
+      if (v <= U64_MAX) return v;
+    }
     this.err('INVALID_VALUE', node, path, `expected an integer from 0 to ${U64_MAX} (uint64), found ${describe(node)}`,
       'write the value as a plain non-negative integer, e.g. 18446744073709551615 for 2^64-1');
     return undefined;

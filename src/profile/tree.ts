@@ -8,8 +8,8 @@ export type TNode =
   | { readonly kind: 'object'; readonly range: readonly [number, number]; readonly entries: readonly TEntry[] }
   | { readonly kind: 'array'; readonly range: readonly [number, number]; readonly items: readonly TNode[] }
   | { readonly kind: 'string'; readonly range: readonly [number, number]; readonly value: string }
-  /** `int` is set when the number is an integer written without fraction or exponent (kept exact). */
-  | { readonly kind: 'number'; readonly range: readonly [number, number]; readonly value: number; readonly int?: bigint; readonly text: string }
+  /** `isInt` when written without fraction or exponent; then `text` is its exact decimal digits (use BigInt(text)). */
+  | { readonly kind: 'number'; readonly range: readonly [number, number]; readonly value: number; readonly isInt: boolean; readonly text: string }
   | { readonly kind: 'boolean'; readonly range: readonly [number, number]; readonly value: boolean }
   | { readonly kind: 'null'; readonly range: readonly [number, number] };
 
@@ -69,7 +69,8 @@ export function parseJson(text: string, file: string): { tree?: TNode; diagnosti
   const fail = (msg: string, at = i): never => {
     throw new JsonFail('INVALID_JSON', `${msg}, found ${describe(at)}`, at);
   };
-  const str = (): { value: string; range: [number, number] } => {
+  /** Scans a string starting at i (a quote); returns its value, leaving i after the closing quote. */
+  const str = (): string => {
     const start = i;
     i++; // opening quote
     let out = '';
@@ -80,7 +81,7 @@ export function parseJson(text: string, file: string): { tree?: TNode; diagnosti
       if (c === 0x22) {
         out += text.slice(chunk, i);
         i++;
-        return { value: out, range: [start, i] };
+        return out;
       }
       if (c < 0x20) fail('control character in string (escape it)');
       if (c === 0x5c) {
@@ -120,12 +121,14 @@ export function parseJson(text: string, file: string): { tree?: TNode; diagnosti
       for (;;) {
         ws();
         if (text[i] !== '"') fail('expected a "quoted" object key');
-        const k = str();
+        const keyStart = i;
+        const key = str();
+        const keyRange: [number, number] = [keyStart, i];
         ws();
         if (text[i] !== ':') fail('expected ":" after object key');
         i++;
         const v = value(depth + 1);
-        entries.push({ key: k.value, keyRange: k.range, value: v });
+        entries.push({ key, keyRange, value: v });
         ws();
         if (text[i] === ',') {
           i++;
@@ -161,8 +164,8 @@ export function parseJson(text: string, file: string): { tree?: TNode; diagnosti
       }
     }
     if (c === '"') {
-      const s = str();
-      return { kind: 'string', range: s.range, value: s.value };
+      const v = str();
+      return { kind: 'string', range: [start, i], value: v };
     }
     if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) {
       // Hand scan (a regex match per number allocates; profiles can hold millions of numbers).
@@ -189,9 +192,8 @@ export function parseJson(text: string, file: string): { tree?: TNode; diagnosti
         if (digits() === 0) fail('bad number', start);
       }
       const t = text.slice(start, i);
-      return isInt
-        ? { kind: 'number', range: [start, i], value: Number(t), int: BigInt(t), text: t }
-        : { kind: 'number', range: [start, i], value: Number(t), text: t };
+      // BigInt is made only where a uint64 is expected (decode), not for every number.
+      return { kind: 'number', range: [start, i], value: Number(t), isInt, text: t };
     }
     for (const [word, node] of [['true', true], ['false', false], ['null', null]] as const) {
       if (text.startsWith(word, i)) {
@@ -262,8 +264,8 @@ export function parseYaml(text: string, file: string): { tree?: TNode; diagnosti
     if (isScalar(node)) {
       const v = node.value;
       if (typeof v === 'string') return { kind: 'string', range, value: v };
-      if (typeof v === 'bigint') return { kind: 'number', range, value: Number(v), int: v, text: String(v) };
-      if (typeof v === 'number') return { kind: 'number', range, value: v, text: String(v) };
+      if (typeof v === 'bigint') return { kind: 'number', range, value: Number(v), isInt: true, text: String(v) };
+      if (typeof v === 'number') return { kind: 'number', range, value: v, isInt: false, text: String(v) };
       if (typeof v === 'boolean') return { kind: 'boolean', range, value: v };
       if (v === null) return { kind: 'null', range };
       return { kind: 'string', range, value: String(v) };

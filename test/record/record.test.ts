@@ -87,7 +87,25 @@ describe.skipIf(!live)('record CLI: nothing half-written', () => {
     const p = JSON.parse(readFileSync(out, 'utf8')) as Profile;
     expect(p.syscalls![0]!.names).toContain('getpgid');
     expect(p.defaultAction).toBe('SCMP_ACT_ERRNO');
-  });
+
+    // verify forwards SIGINT too: the handler's getpgid runs under enforcement and is allowed ...
+    const verifying = cli(['verify', out, '--', DEBIAN_PYTHON, '-c', script]);
+    await new Promise((r) => setTimeout(r, 2500));
+    process.emit('SIGINT');
+    const v = await verifying;
+    expect(v.code, v.stdout + v.stderr).toBe(0);
+    expect(v.stdout).toMatch(/PASS/);
+    // ... and once removed from the profile, the shutdown path's denial is caught and named.
+    const broken = join(dir, 'server-no-getpgid.json');
+    writeFileSync(broken, JSON.stringify({ ...p, syscalls: [{ ...p.syscalls![0]!, names: p.syscalls![0]!.names.filter((n) => n !== 'getpgid') }] }));
+    const verifying2 = cli(['verify', '--json', broken, '--', DEBIAN_PYTHON, '-c', script]);
+    await new Promise((r) => setTimeout(r, 2500));
+    process.emit('SIGINT');
+    const v2 = await verifying2;
+    expect(v2.code).toBe(1);
+    const j = JSON.parse(v2.stdout) as { denials: { name: string }[] };
+    expect(j.denials.map((d) => d.name)).toEqual(['getpgid']);
+  }, 60_000);
 
   it('a second SIGINT abandons the recording: nothing is written', async () => {
     const out = join(dir, 'twice.json');

@@ -254,7 +254,8 @@ export const ruleDuplicates: ValidationRule = {
     rules(c.p).forEach((r, i) => {
       if (hasConditions(r)) return;
       const conditional = (r.args?.length ?? 0) > 0;
-      const key = `${r.action}|${r.errnoRet ?? ''}|${JSON.stringify((r.args ?? []).map((a) => [a.index, a.op, String(a.value), String(a.valueTwo ?? '')]))}`;
+      // SCMP_ACT_KILL is an alias of SCMP_ACT_KILL_THREAD.
+      const key = `${r.action === 'SCMP_ACT_KILL' ? 'SCMP_ACT_KILL_THREAD' : r.action}|${r.errnoRet ?? ''}|${JSON.stringify((r.args ?? []).map((a) => [a.index, a.op, String(a.value), String(a.valueTwo ?? '')]))}`;
       namesOf(r).forEach((n, k) => {
         const path = r.names !== undefined ? `syscalls[${i}].names[${k}]` : `syscalls[${i}].name`;
         const prevKey = `${n}#${conditional ? key : 'u'}`;

@@ -13,6 +13,6 @@ export { validateProfile, VALIDATION_RULES } from './validate.js';
 export type { DockerExpandOptions } from './docker.js';
 export { dockerToOci, ociToDocker, DOCKER_DEFAULT_CAPS, normalizeCap } from './docker.js';
 export type { OciToSpoOptions } from './spo.js';
-export { ociToSpo, spoToOci, SPO_API_VERSION } from './spo.js';
+export { ociToSpo, spoToOci, SPO_API_VERSION, SPO_INT64_MAX } from './spo.js';
 export { detectDialect, SPO_GROUP } from './decode.js';
 export { PROFILE_SCHEMA_PATH, readProfileSchema } from './schema.js';

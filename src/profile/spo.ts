@@ -16,11 +16,14 @@ export interface OciToSpoOptions {
   apiVersion?: string;
 }
 
+/** The CRD types argument values as `format: int64`: larger uint64 values are refused by the API server. */
+export const SPO_INT64_MAX = (1n << 63n) - 1n;
+
 const DNS1123 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /**
- * Wraps an OCI profile in a SeccompProfile CR. The CRD has no defaultErrnoRet: a profile that sets one to anything
- * but EPERM cannot be expressed and is refused (UserError) rather than silently changed to EPERM.
+ * Wraps an OCI profile in a SeccompProfile CR. Refused (UserError) rather than silently changed: a defaultErrnoRet
+ * other than EPERM (the CRD has no such field) and argument values above int64 (the CRD's `format: int64`).
  */
 export function ociToSpo(p: Profile, opts: OciToSpoOptions): SpoProfile {
   if (!DNS1123.test(opts.name) || opts.name.length > 253) {
@@ -32,6 +35,12 @@ export function ociToSpo(p: Profile, opts: OciToSpoOptions): SpoProfile {
       fix: 'install the profile as a plain file (seccompctl k8s install), or list the denied syscalls with "errnoRet" explicitly',
     }]);
   }
+  const big = (p.syscalls ?? []).flatMap((r, i) => (r.args ?? []).flatMap((a, j) =>
+    (['value', 'valueTwo'] as const).filter((k) => (a[k] ?? 0n) > SPO_INT64_MAX).map((k) => ({
+      code: 'SPO_VALUE_RANGE', severity: 'error' as const, path: `syscalls[${i}].args[${j}].${k}`,
+      message: `${a[k]} does not fit the CRD's int64 ${k}`, fix: 'install this profile as a plain file instead of an SPO resource',
+    }))));
+  if (big.length) throw new UserError('the profile cannot be expressed as a SeccompProfile resource', big);
   const spec: SpoProfile['spec'] = { defaultAction: p.defaultAction };
   if (p.architectures !== undefined) spec.architectures = [...p.architectures];
   if (p.flags !== undefined) spec.flags = [...p.flags];

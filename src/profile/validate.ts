@@ -345,11 +345,33 @@ export const ruleListener: ValidationRule = {
   },
 };
 
+const SPO_INT64_MAX = (1n << 63n) - 1n;
+
+export const ruleSpoLimits: ValidationRule = {
+  name: 'spo-limits', codes: ['SPO_VALUE_RANGE', 'SPO_TOO_MANY_ARGS'],
+  check(c) {
+    if (c.dialect !== 'spo') return;
+    rules(c.p).forEach((r, i) => {
+      if ((r.args?.length ?? 0) > 6) {
+        c.report({ code: 'SPO_TOO_MANY_ARGS', severity: 'error', path: `syscalls[${i}].args`, message: `${r.args!.length} argument conditions: the SeccompProfile CRD allows at most 6 per rule, so the API server refuses the resource`, fix: 'split the rule' });
+      }
+      (r.args ?? []).forEach((a, j) => {
+        for (const k of ['value', 'valueTwo'] as const) {
+          const v = a[k];
+          if (v !== undefined && v > SPO_INT64_MAX) {
+            c.report({ code: 'SPO_VALUE_RANGE', severity: 'error', path: `syscalls[${i}].args[${j}].${k}`, message: `${v} does not fit the CRD's int64 ${k}: the API server refuses the resource`, fix: 'install the profile as a plain file (uint64 is fine there), or use a value up to 9223372036854775807' });
+          }
+        }
+      });
+    });
+  },
+};
+
 /** Every rule, in reporting order. */
 export const VALIDATION_RULES: readonly ValidationRule[] = [
   ruleUnknownAction, ruleUnknownOperator, ruleUnknownArch, ruleFlags, ruleSyscallNames, ruleDockerOnlyKeys,
   ruleErrnoOnNonErrnoAction, ruleArgs, ruleEmptyNames, ruleDuplicates, ruleCompatArches, ruleEpermFallback,
-  ruleAllowLikeDefault, ruleListener,
+  ruleAllowLikeDefault, ruleListener, ruleSpoLimits,
 ];
 
 /**

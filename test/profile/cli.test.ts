@@ -71,10 +71,10 @@ describe('seccompctl validate', () => {
 });
 
 describe('seccompctl convert', () => {
-  it('SPO → OCI → SPO → OCI keeps the profile (exact uint64 values)', async () => {
+  it('SPO → OCI → SPO → OCI keeps the profile (exact large values)', async () => {
     const oci1 = await cli(['convert', `${FIX}/valid/spo-web.yaml`, '--to', 'oci']);
     expect(oci1.code).toBe(0);
-    expect(oci1.stdout).toContain('"value": 18446744073709551615');
+    expect(oci1.stdout).toContain('"value": 9223372036854775807'); // int64 max: the CRD's limit, above 2^53
     const sp = await cli(['convert', '-', '--to', 'spo', '--name', 'web'], { stdin: oci1.stdout });
     expect(sp.code).toBe(0);
     expect(sp.stdout).toMatch(/^apiVersion: security-profiles-operator\.x-k8s\.io\/v1beta1\nkind: SeccompProfile\nmetadata:\n {2}name: web\n/);
@@ -88,6 +88,14 @@ describe('seccompctl convert', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('SPO_NO_DEFAULT_ERRNO');
     expect(existsSync(out)).toBe(false);
+  });
+
+  it('refuses SPO for uint64 values above the CRD\'s int64', async () => {
+    const r = await cli(['convert', `${FIX}/rules/spo-value-range.yaml`, '--to', 'oci']);
+    expect(r.code).toBe(0);
+    const sp = await cli(['convert', '-', '--to', 'spo', '--name', 'x'], { stdin: r.stdout });
+    expect(sp.code).toBe(2);
+    expect(sp.stderr).toContain('SPO_VALUE_RANGE');
   });
 
   it('bad input: exit 2 and the output file untouched', async () => {

@@ -59,20 +59,25 @@ describe('dockerToOci (Docker setupSeccomp semantics)', () => {
 });
 
 describe('OCI ↔ SPO', () => {
-  const oci: Profile = {
+  const ociBig: Profile = {
     defaultAction: 'SCMP_ACT_ERRNO', architectures: ['SCMP_ARCH_X86_64'], flags: [],
     syscalls: [{ names: ['read'], action: 'SCMP_ACT_ALLOW', args: [{ index: 0, value: 18446744073709551615n, op: 'SCMP_CMP_EQ' }] }],
   };
+  it('refuses values above int64 (the CRD types args as int64)', () => {
+    expect(() => ociToSpo(ociBig, { name: 'web' })).toThrow(UserError);
+  });
   it('wraps a profile in a SeccompProfile and back, losslessly', () => {
+    const oci: Profile = { ...ociBig, syscalls: [{ names: ['read'], action: 'SCMP_ACT_ALLOW', args: [{ index: 0, value: 9223372036854775807n, op: 'SCMP_CMP_EQ' }] }] };
     const cr = ociToSpo(oci, { name: 'web', namespace: 'prod' });
     expect(cr).toMatchObject({ apiVersion: 'security-profiles-operator.x-k8s.io/v1beta1', kind: 'SeccompProfile', metadata: { name: 'web', namespace: 'prod' } });
     const text = printSpoProfile(cr);
-    expect(text).toContain('value: 18446744073709551615');
+    expect(text).toContain('value: 9223372036854775807');
     const back = parseProfile(text);
     expect(back.dialect).toBe('spo');
     expect(spoToOci(back.spo!)).toEqual(oci);
   });
   it('refuses what the CRD cannot hold: defaultErrnoRet other than EPERM, bad names, unresolved base profiles', () => {
+    const oci: Profile = { ...ociBig, syscalls: [{ names: ['read'], action: 'SCMP_ACT_ALLOW' }] };
     expect(() => ociToSpo({ ...oci, defaultErrnoRet: 38 }, { name: 'web' })).toThrow(/defaultErrnoRet/);
     expect(() => ociToSpo(oci, { name: 'Web_App' })).toThrow(UserError);
     const cr = { ...ociToSpo(oci, { name: 'a' }) };

@@ -58,6 +58,8 @@ const CASES: Case[] = [
   { file: 'rules/rule-same-as-default.json', code: 'RULE_SAME_AS_DEFAULT', path: 'syscalls[1].action', severity: 'info' },
   { file: 'rules/listener-metadata.json', code: 'LISTENER_METADATA_WITHOUT_PATH', path: 'listenerMetadata', severity: 'error' },
   { file: 'rules/notify-no-listener.json', code: 'NOTIFY_WITHOUT_LISTENER', path: 'syscalls[1].action', severity: 'error' },
+  { file: 'rules/spo-value-range.yaml', code: 'SPO_VALUE_RANGE', path: 'spec.syscalls[1].args[0].value', severity: 'error' },
+  { file: 'rules/spo-too-many-args.yaml', code: 'SPO_TOO_MANY_ARGS', path: 'spec.syscalls[1].args', severity: 'error' },
   { file: 'rules/notify-default.json', code: 'NOTIFY_DEFAULT_ACTION', path: 'defaultAction', severity: 'error' },
 ];
 

@@ -130,11 +130,12 @@ function decodeArg(d: Decoder, node: TNode, path: string): SyscallArg | undefine
     }
     return e;
   };
-  const ie = need('index');
-  const ve = need('value');
+  // Go's encoding/json leaves a missing index/value at 0 (and SPO writes `value` with omitempty, so 0 is omitted).
+  const ie = m.get('index');
+  const ve = m.get('value');
   const oe = need('op');
-  const index = ie ? d.u32(ie.value, join(path, 'index')) : undefined;
-  const value = ve ? d.u64(ve.value, join(path, 'value')) : undefined;
+  const index = ie ? d.u32(ie.value, join(path, 'index')) : 0;
+  const value = ve ? d.u64(ve.value, join(path, 'value')) : 0n;
   const op = oe ? d.string(oe.value, join(path, 'op')) : undefined;
   const v2e = m.get('valueTwo');
   const valueTwo = v2e ? d.u64(v2e.value, join(path, 'valueTwo')) : undefined;

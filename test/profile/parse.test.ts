@@ -33,6 +33,13 @@ describe('parse: JSON', () => {
     }
   });
 
+  it('a missing arg index/value is 0, as Go decodes it (SPO writes value 0 with omitempty); a missing op is an error', () => {
+    const ok = parseProfile('{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["x"],"action":"SCMP_ACT_ALLOW","args":[{"op":"SCMP_CMP_EQ"}]}]}');
+    expect(ok.profile.syscalls![0]!.args).toEqual([{ index: 0, value: 0n, op: 'SCMP_CMP_EQ' }]);
+    const bad = safeParseProfile('{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["x"],"action":"SCMP_ACT_ALLOW","args":[{"index":1,"value":2}]}]}');
+    expect(bad.diagnostics.map((d) => [d.code, d.path])).toEqual([['MISSING_FIELD', 'syscalls[0].args[0].op']]);
+  });
+
   it('reports a missing defaultAction and wrong types as errors (exit 2 from parseProfile)', () => {
     const r = safeParseProfile('{"syscalls": {}}');
     expect(r.ok).toBe(false);

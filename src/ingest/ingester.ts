@@ -7,6 +7,7 @@ import { UserError } from '../common/index.js';
 import { hostArch } from '../syscalls/index.js';
 import { Aggregator } from './aggregate.js';
 import { AuditParser } from './audit.js';
+import { jsFindAudit, wasmScanner, type FindResult, type WasmScanner } from './scan.js';
 import { StraceParser } from './strace.js';
 import type { IngestOptions, IngestResult, InputFormat } from './types.js';
 
@@ -43,7 +44,8 @@ export function detectFormat(sample: string): InputFormat | undefined {
   return undefined;
 }
 
-const AUDIT_NEEDLE = Buffer.from('audit');
+/** The read buffer of pushFileSync with its SIMD search (null: no WebAssembly SIMD here; created on first use). */
+let scanner: WasmScanner | null | undefined;
 
 /**
  * Incremental ingest: `beginFile`, then `pushChunk` (bytes) or `pushLine` (text lines) any number of times, then
@@ -63,6 +65,7 @@ export class Ingester {
   private pendingBytes = 0;
   private open = false;
   private progressAt = 0;
+  private readonly found: FindResult = { hit: -1, newlines: 0 };
 
   constructor(opts: IngestOptions = {}) {
     this.opts = opts;
@@ -159,24 +162,24 @@ export class Ingester {
     while (pos < len) {
       const p = this.parser;
       if (p instanceof AuditParser && p.prefilterSafe) {
-        // Fast path: jump to the next line that mentions "audit", counting the lines in between.
-        let hit = buf.indexOf(AUDIT_NEEDLE, pos);
-        if (hit >= len) hit = -1;
-        const stop = hit < 0 ? len : hit;
-        let nl = buf.indexOf(10, pos);
-        let skippedLines = 0;
+        // Fast path: jump to the next line that mentions "audit", counting the lines in between; only that line
+        // is decoded. In the read buffer of pushFileSync the search runs in WebAssembly SIMD (see scan.ts).
+        const found = this.found;
+        if (scanner && buf.buffer === scanner.buffer.buffer) scanner.find(pos, len, found);
+        else jsFindAudit(buf, pos, len, found);
+        const hit = found.hit;
         let lineStart = pos;
-        while (nl >= 0 && nl < stop) {
-          skippedLines++;
-          lineStart = nl + 1;
-          nl = buf.indexOf(10, lineStart);
+        if (found.newlines > 0) {
+          lineStart = (hit < 0 ? buf.lastIndexOf(10, len - 1) : buf.lastIndexOf(10, hit)) + 1;
+          this.agg.counters.lines += found.newlines;
+          this.agg.counters.skipped += found.newlines;
+          this.lineNo += found.newlines;
         }
-        if (nl >= len) nl = -1;
-        this.agg.counters.lines += skippedLines;
-        this.agg.counters.skipped += skippedLines;
-        this.lineNo += skippedLines;
         pos = lineStart;
-        if (hit < 0 || nl < 0) break; // no hit, or the line with the hit is incomplete
+        if (hit < 0) break;
+        let nl = buf.indexOf(10, hit);
+        if (nl >= len) nl = -1;
+        if (nl < 0) break; // the line with the hit is incomplete
         this.agg.counters.lines++;
         this.lineNo++;
         p.line(buf.toString('utf8', pos, nl), this.lineNo);
@@ -196,7 +199,9 @@ export class Ingester {
     this.beginFile(path, filePid);
     const fd = openSync(path, 'r');
     try {
-      const buf = Buffer.allocUnsafe(READ_BUFFER_BYTES);
+      // The WebAssembly scanner's memory is the read buffer (no copy); one per process, as this is synchronous.
+      scanner ??= wasmScanner(READ_BUFFER_BYTES) ?? null;
+      const buf = scanner?.buffer ?? Buffer.allocUnsafe(READ_BUFFER_BYTES);
       let have = 0;
       for (;;) {
         const n = readSync(fd, buf, have, buf.length - have, null);

@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  ACTIONS, FLAGS, OPERATORS, SPEC_ARCHES, normalizeProfile, parseProfile, printDockerProfile, printProfile, printSpoProfile,
+  ACTIONS, FLAGS, OPERATORS, SPEC_ARCHES, normalizeProfile, parseProfile, printDockerProfile, printProfile, printSpoProfile, validateProfile,
   type DockerProfile, type Profile, type SpoProfile, type SyscallArg,
 } from '../../src/profile/index.js';
 
@@ -76,6 +76,23 @@ describe('round trips: parse(print(p)) equals p', () => {
         const r = parseProfile(printSpoProfile(cr, format));
         expect(r.dialect).toBe('spo');
         expect(r.spo).toEqual(cr);
+      }
+    }), { numRuns: 200 });
+  });
+});
+
+describe('validateProfile on arbitrary profiles', () => {
+  it('never throws, and every finding has a known severity and a path (Docker dialect, junk enum strings too)', () => {
+    const junky = docker.chain((d) => fc.record({ a: fc.string({ maxLength: 6 }), op: fc.string({ maxLength: 6 }) }).map(({ a, op }) => ({
+      ...d, defaultAction: (a.length % 2 ? a : d.defaultAction) as DockerProfile['defaultAction'],
+      syscalls: (d.syscalls ?? []).map((r) => ({ ...r, args: (r.args ?? []).map((x) => ({ ...x, op: (op.length % 2 ? op : x.op) as SyscallArg['op'] })) })),
+    })));
+    fc.assert(fc.property(junky, (d) => {
+      const r = parseProfile(printDockerProfile(d));
+      for (const x of validateProfile(r.profile, { parsedRaw: r.raw, dialect: r.dialect, source: r.source })) {
+        expect(['error', 'warning', 'info']).toContain(x.severity);
+        expect(x.path).toBeTypeOf('string');
+        expect(x.code).toMatch(/^[A-Z0-9_]+$/);
       }
     }), { numRuns: 200 });
   });

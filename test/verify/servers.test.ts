@@ -28,6 +28,16 @@ const KEY_SYSCALLS: Record<string, string[]> = {
   'python-http': ['accept4', 'clone3', 'sendto', 'recvfrom'],
 };
 
+// Kernel-log readers (audit recording, complain verification) run one at a time: three servers flooding
+// /dev/kmsg at once on a loaded 2-core machine can overwrite the ring before a reader drains it, which is loss
+// the tool reports correctly but which this test is not about.
+let kmsgTurn: Promise<unknown> = Promise.resolve();
+function oneKmsgReaderAtATime<T>(f: () => Promise<T>): Promise<T> {
+  const run = kmsgTurn.then(f, f);
+  kmsgTurn = run.catch(() => undefined);
+  return run;
+}
+
 async function recordServer(def: ServerDef, dir: string, b: (typeof BACKENDS)[number]): Promise<{ r: RecordResult; traffic: string[] | Error }> {
   const port = await freePort();
   const { result, traffic } = await drive(def, port, (signal) => recordWorkload({
@@ -52,7 +62,9 @@ describe.skipIf(!live).concurrent('record → verify on real servers', () => {
     try {
       def.setup(dir);
       for (const b of BACKENDS) {
-        const { r, traffic } = await recordServer(def, dir, b);
+        const { r, traffic } = b.backend === 'audit'
+          ? await oneKmsgReaderAtATime(() => recordServer(def, dir, b))
+          : await recordServer(def, dir, b);
         expect(traffic, `${def.name}/${b.backend}: requests while recording`).not.toBeInstanceOf(Error);
         expect(r.stopped, r.stderr).toBe(true);
         expect(r.backend).toBe(b.backend);
@@ -82,7 +94,7 @@ describe.skipIf(!live).concurrent('record → verify on real servers', () => {
         }
       }
       // The complain pass agrees: nothing would be denied (eBPF-recorded profile, NNP off: the Kubernetes default).
-      const { v, traffic } = await verifyServer(def, dir, recorded.get(`${def.name}/ebpf`)!.noNnp, false, 'complain');
+      const { v, traffic } = await oneKmsgReaderAtATime(() => verifyServer(def, dir, recorded.get(`${def.name}/ebpf`)!.noNnp, false, 'complain'));
       expect(traffic).not.toBeInstanceOf(Error);
       expect(v.denials).toEqual([]);
       expect(v.passed, v.stderr).toBe(true);

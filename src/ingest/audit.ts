@@ -174,6 +174,22 @@ const JOURNALD_TEXT = /\baudit\[(\d+)\]: SECCOMP /;
 const SUPPRESSED = /\b(?:kauditd_printk_skb|audit_printk_skb): (\d+) callbacks suppressed/;
 const AUDIT_LOST = /\baudit_lost=(\d+)/;
 
+/** What a decoded record payload gives, for its repeats (everything of the observation but the line). */
+interface Memo {
+  readonly arch: ArchId;
+  readonly nr: number | undefined;
+  readonly name: string | undefined;
+  readonly action: SeenAction;
+  readonly pid: number | undefined;
+  readonly comm: string | undefined;
+  readonly exe: string | undefined;
+  readonly compat: boolean | undefined;
+  readonly exec: boolean;
+}
+/** Bounds of the payload memo: at most this many payloads per rendering (then it starts over), this long. */
+const MAX_MEMO = 4096;
+const MAX_MEMO_KEY = 1024;
+
 /** Stateful parser for one input file of audit renderings. Feed lines in order with `line()`. */
 export class AuditParser {
   private readonly agg: Aggregator;
@@ -184,6 +200,10 @@ export class AuditParser {
   private prevKmsgSeq = -1;
   private prevAuditLost = -1;
   private sawKmsg = false;
+  /** Decoded payloads per rendering (see record). */
+  private readonly memo: Partial<Record<Rendering, Map<string, Memo>>> = {};
+  /** Decoded payloads of fastLine, by the hash of their bytes (a collision only costs a decode). */
+  private readonly byteMemo = new Map<number, { rendering: Rendering; bytes: Buffer; memo: Memo }>();
   /** Whether any execve/execveat was seen (a recording that has none probably starts mid-workload). */
   sawExec = false;
   records = 0;
@@ -197,6 +217,75 @@ export class AuditParser {
   /** True while every line can be prefiltered on the substring "audit" (false once /dev/kmsg lines appear). */
   get prefilterSafe(): boolean {
     return !this.sawKmsg;
+  }
+
+  /**
+   * The byte-level path for the common raw shapes, with the same outcome as `line()` on the decoded line (tests
+   * compare both on every fixture and on random input): journald text (`… audit[PID]: SECCOMP payload`), dmesg and
+   * syslog (`… audit: type=1326 audit(T:S): payload`) and auditd raw (`type=SECCOMP msg=audit(T:S): payload`).
+   * `buf[ls, le)` is one ASCII line without its newline, `h` its first `audit`, `hash` a hash of a byte range.
+   * Nothing is decoded when the payload bytes were seen before; returns false, having done nothing, for any other
+   * shape (the caller then decodes the line and calls `line()`).
+   */
+  fastLine(buf: Buffer, ls: number, le: number, h: number, lineNo: number, hash: (from: number, to: number) => number): boolean {
+    if (le <= ls || buf[le - 1] === 13 /* \r */) return false;
+    const b0 = buf[ls]!;
+    // /dev/kmsg (`PRI,SEQ,…;`), journal JSON and `node=` prefixes take the general path.
+    if ((b0 >= 48 && b0 <= 57) || b0 === 123 /* { */ || b0 === 110 /* n */) return false;
+    let rendering: Rendering;
+    let p: number;
+    let serial: number | undefined;
+    if (buf[h + 5] === 91 /* [ */) {
+      // journald: `audit[` digits `]: SECCOMP ` at the first "audit", which starts a word (JOURNALD_TEXT).
+      if (h > ls && isWordByte(buf[h - 1]!)) return false;
+      let i = h + 6;
+      while (i < le && buf[i]! >= 48 && buf[i]! <= 57) i++;
+      if (i === h + 6 || !bytesAt(buf, i, le, JOURNALD_TAIL)) return false;
+      // A kernel-form marker anywhere would make line() read the line as a kernel record: the prefix is checked
+      // here, the payload when it is first decoded (the fixed middle cannot hold or complete one).
+      if (hasKernelMarker(buf, ls, h)) return false;
+      rendering = 'journald';
+      p = i + JOURNALD_TAIL.length;
+    } else {
+      let st: number; // where `audit(` starts
+      if (bytesAt(buf, h, le, DMESG_HEAD)) {
+        if (b0 === 91 /* [ */) rendering = 'dmesg';
+        else if (bytesAt(buf, ls, le, TYPE_EQ)) return false;
+        else rendering = 'syslog';
+        st = h + DMESG_HEAD.length - 6;
+      } else if (h === ls + AUDITD_HEAD.length && bytesAt(buf, ls, le, AUDITD_HEAD) && buf[h + 5] === 40 /* ( */) {
+        rendering = 'auditd';
+        st = h;
+      } else {
+        return false;
+      }
+      // AUDIT_STAMP at st: `audit(` [^)]* `)` then `:` (exactly: other spacing takes the general path), one space.
+      const close = buf.indexOf(41 /* ) */, st + 6);
+      if (close < 0 || close >= le || buf[close + 1] !== 58 /* : */) return false;
+      const sn = serialOfBytes(buf, st + 6, close);
+      if (sn === null) return false;
+      serial = sn;
+      p = close + 2;
+      const sp = buf[p]!;
+      if (p < le && (sp === 32 || (sp >= 9 && sp <= 13))) p++;
+    }
+    const len = le - p;
+    if (len > MAX_MEMO_KEY) return false;
+    const hv = hash(p, le);
+    const m = this.byteMemo.get(hv);
+    if (m !== undefined && m.rendering === rendering && m.bytes.length === len && buf.compare(m.bytes, 0, len, p, le) === 0) {
+      this.repeat(m.memo, rendering, lineNo, serial);
+      return true;
+    }
+    const payload = buf.toString('latin1', p, le); // ASCII: the same string as utf8
+    if (rendering === 'journald' && (payload.includes('type=1326 ') || payload.includes('type=SECCOMP '))) return false;
+    if (rendering === 'auditd' && payload.includes(') : ')) return false; // ausearch's spelling
+    const o = this.decode(payload, 0, rendering, lineNo, serial);
+    if (o !== undefined) {
+      if (this.byteMemo.size >= MAX_MEMO) this.byteMemo.clear();
+      this.byteMemo.set(hv, { rendering, bytes: Buffer.from(payload, 'latin1'), memo: o });
+    }
+    return true;
   }
 
   /** Handles one line (without its newline). */
@@ -350,14 +439,46 @@ export class AuditParser {
     this.agg.counters.skipped++;
   }
 
-  /** Decodes one record's payload (from `start`) into an observation. */
+  /**
+   * Decodes one record's payload (from `start`) into an observation. Real logs repeat the same payloads (one process,
+   * one call site) over and over: a payload decoded once is remembered with its outcome, and a repeat only runs the
+   * per-line parts (serial check, aggregation). Only records that decoded cleanly are remembered, so malformed
+   * ones are counted at every line; the warnings a first decode may add are kept once per code anyway.
+   */
   private record(s: string, start: number, rendering: Rendering, lineNo: number, serial: number | undefined): void {
+    const key = s.length - start <= MAX_MEMO_KEY ? s.slice(start) : undefined;
+    const memo = key !== undefined ? this.memo[rendering]?.get(key) : undefined;
+    if (memo !== undefined) {
+      this.repeat(memo, rendering, lineNo, serial);
+      return;
+    }
+    const o = this.decode(s, start, rendering, lineNo, serial);
+    if (o === undefined || key === undefined) return;
+    let m = this.memo[rendering];
+    if (m === undefined) this.memo[rendering] = m = new Map();
+    else if (m.size >= MAX_MEMO) m.clear();
+    m.set(key, o);
+  }
+
+  /** A payload decoded before, seen again: what record() does after decoding it. */
+  private repeat(memo: Memo, rendering: Rendering, lineNo: number, serial: number | undefined): void {
+    this.checkSerial(serial, rendering, lineNo);
+    if (memo.exec) this.sawExec = true;
+    this.records++;
+    this.agg.add({
+      arch: memo.arch, nr: memo.nr, name: memo.name, action: memo.action, count: 1, rendering, file: this.file, line: lineNo,
+      pid: memo.pid, comm: memo.comm, exe: memo.exe, compat: memo.compat, args: undefined,
+    });
+  }
+
+  /** The full decode of a payload; returns what a repeat of it needs (undefined: malformed, nothing added). */
+  private decode(s: string, start: number, rendering: Rendering, lineNo: number, serial: number | undefined): Memo | undefined {
     const interpreted = rendering === 'ausearch';
     const f = interpreted ? parseFields(s, start) : parseRawFields(s, start);
     const sys = f.syscall;
     if (sys === undefined || sys === '') {
       this.agg.malformed(this.file, lineNo);
-      return;
+      return undefined;
     }
     this.checkSerial(serial, rendering, lineNo);
     // Architecture.
@@ -377,7 +498,7 @@ export class AuditParser {
       if (!a) {
         this.agg.malformed(this.file, lineNo);
         this.agg.warn({ code: 'UNKNOWN_ARCH', severity: 'warning', file: this.file, line: lineNo, message: `unknown arch=${archText}; record skipped` });
-        return;
+        return undefined;
       }
       arch = a.id;
       // x32: the interpreted form gives a name, not the number with the x32 bit.
@@ -417,12 +538,15 @@ export class AuditParser {
     const comm = untrusted(f.comm, f.commQuoted, interpreted);
     const exe = untrusted(f.exe, f.exeQuoted, interpreted);
     const compatText = f.compat;
-    if (name === 'execve' || name === 'execveat') this.sawExec = true;
+    const compat = compatText === undefined ? undefined : compatText === '1';
+    const exec = name === 'execve' || name === 'execveat';
+    if (exec) this.sawExec = true;
     this.records++;
     this.agg.add({
       arch, nr, name, action, count: 1, rendering, file: this.file, line: lineNo,
-      pid, comm, exe, compat: compatText === undefined ? undefined : compatText === '1', args: undefined,
+      pid, comm, exe, compat, args: undefined,
     });
+    return { arch, nr, name, action, pid, comm, exe, compat, exec };
   }
 
   /** Audit serials are global and consecutive: a jump means records went missing in between. */
@@ -456,6 +580,50 @@ export class AuditParser {
       });
     }
   }
+}
+
+const JOURNALD_TAIL = Buffer.from(']: SECCOMP ');
+const DMESG_HEAD = Buffer.from('audit: type=1326 audit(');
+const AUDITD_HEAD = Buffer.from('type=SECCOMP msg=');
+const TYPE_EQ = Buffer.from('type=');
+const KERNEL_MARKERS = [Buffer.from('type=1326 '), Buffer.from('type=SECCOMP ')];
+
+/** Whether buf[i, end) starts with `needle`. */
+function bytesAt(buf: Buffer, i: number, end: number, needle: Buffer): boolean {
+  if (i + needle.length > end) return false;
+  for (let k = 0; k < needle.length; k++) if (buf[i + k] !== needle[k]) return false;
+  return true;
+}
+
+/** A character `\b` counts as a word character: [A-Za-z0-9_]. */
+function isWordByte(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+
+/** Whether buf[from, to) holds `type=1326 ` or `type=SECCOMP ` (what makes line() read a kernel-form record). */
+function hasKernelMarker(buf: Buffer, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    if (buf[i] !== 116 /* t */) continue;
+    for (const m of KERNEL_MARKERS) if (bytesAt(buf, i, to, m)) return true;
+  }
+  return false;
+}
+
+/**
+ * serialOf on the bytes of a stamp, for the plain case (1 to 15 digits after the last colon); null for anything
+ * else (the caller takes the general path, where serialOf decides).
+ */
+function serialOfBytes(buf: Buffer, from: number, to: number): number | null {
+  let i = to;
+  while (i > from && buf[i - 1] !== 58 /* : */) i--;
+  if (to - i < 1 || to - i > 15) return null;
+  let n = 0;
+  for (let k = i; k < to; k++) {
+    const c = buf[k]!;
+    if (c < 48 || c > 57) return null;
+    n = n * 10 + (c - 48);
+  }
+  return n;
 }
 
 function isDigits(s: string): boolean {

@@ -65,7 +65,7 @@ export class Ingester {
   private pendingBytes = 0;
   private open = false;
   private progressAt = 0;
-  private readonly found: FindResult = { hit: -1, newlines: 0 };
+  private readonly found: FindResult = { hit: -1, newlines: 0, lastNewline: -1 };
 
   constructor(opts: IngestOptions = {}) {
     this.opts = opts;
@@ -165,24 +165,33 @@ export class Ingester {
         // Fast path: jump to the next line that mentions "audit", counting the lines in between; only that line
         // is decoded. In the read buffer of pushFileSync the search runs in WebAssembly SIMD (see scan.ts).
         const found = this.found;
-        if (scanner && buf.buffer === scanner.buffer.buffer) scanner.find(pos, len, found);
+        const wasm = scanner && buf.buffer === scanner.buffer.buffer ? scanner : undefined;
+        if (wasm) wasm.find(pos, len, found);
         else jsFindAudit(buf, pos, len, found);
         const hit = found.hit;
         let lineStart = pos;
         if (found.newlines > 0) {
-          lineStart = (hit < 0 ? buf.lastIndexOf(10, len - 1) : buf.lastIndexOf(10, hit)) + 1;
+          lineStart = found.lastNewline + 1;
           this.agg.counters.lines += found.newlines;
           this.agg.counters.skipped += found.newlines;
           this.lineNo += found.newlines;
         }
         pos = lineStart;
         if (hit < 0) break;
-        let nl = buf.indexOf(10, hit);
-        if (nl >= len) nl = -1;
+        let nl: number;
+        if (wasm) {
+          nl = wasm.eol(pos, len); // also tells whether the line is ASCII
+        } else {
+          nl = buf.indexOf(10, hit);
+          if (nl >= len) nl = -1;
+        }
         if (nl < 0) break; // the line with the hit is incomplete
         this.agg.counters.lines++;
         this.lineNo++;
-        p.line(buf.toString('utf8', pos, nl), this.lineNo);
+        // ASCII lines of the common shapes are handled on the bytes; anything else is decoded.
+        if (!(wasm && wasm.ascii && p.fastLine(buf, pos, nl, hit, this.lineNo, wasm.hash))) {
+          p.line(buf.toString('utf8', pos, nl), this.lineNo);
+        }
         pos = nl + 1;
         continue;
       }

@@ -1,15 +1,18 @@
 // The byte-level prefilter of audit files: find the next line that mentions `audit`, counting the lines skipped on
 // the way, without decoding anything. Two implementations with the same contract:
-// - `WasmScanner`: a tiny WebAssembly SIMD routine (16 bytes per step: newline count and candidate search in one
-//   pass over the bytes, like grep's memchr); the read buffer lives inside its memory, so nothing is copied;
+// - `WasmScanner`: a tiny WebAssembly SIMD module (16 bytes per step: newline count and candidate search in one
+//   pass over the bytes, like grep's memchr); the read buffer lives inside its memory, so nothing is copied. It
+//   also finds a line's end (telling whether the line is ASCII) and hashes byte ranges, for AuditParser.fastLine;
 // - `jsFindAudit`: Buffer.indexOf per line (any Buffer; used for pushChunk input and when WebAssembly SIMD is
 //   unavailable).
 // The Ingester uses them only where every line without `audit` is skipped anyway (AuditParser.prefilterSafe).
 
-/** Result of one search: the byte offset of the first `audit` (or -1) and how many `\n` lie before it. */
+/** Result of one search: the offset of the first `audit` (or -1), the newlines before it and where the last was. */
 export interface FindResult {
   hit: number;
   newlines: number;
+  /** The offset of the last newline before the hit (or before the end, without a hit); -1 when there is none. */
+  lastNewline: number;
 }
 
 const AUDIT = Buffer.from('audit');
@@ -23,33 +26,28 @@ export function jsFindAudit(buf: Buffer, from: number, to: number, out: FindResu
   if (hit >= to || hit + AUDIT.length > to) hit = -1;
   const stop = hit < 0 ? to : hit;
   let n = 0;
+  let last = -1;
   let nl = buf.indexOf(10, from);
   while (nl >= 0 && nl < stop) {
     n++;
+    last = nl;
     nl = buf.indexOf(10, nl + 1);
   }
   out.hit = hit;
   out.newlines = n;
+  out.lastNewline = last;
 }
 
-// ---- WebAssembly module, assembled here from its instructions (no toolchain, no binary blob) -------------------
-//
-// (module
-//   (memory (export "mem") PAGES)
-//   (global $nl (export "nl") (mut i32) (i32.const 0))
-//   (func (export "find") (param $i i32) (param $end i32) (result i32)
-//     ;; SIMD part, 16 bytes a step while 20 bytes remain (the last byte of `audit` is read 4 bytes further):
-//     ;;   nlm = bitmask(v == '\n'); m = bitmask(v == 'a' & v[+4] == 't')
-//     ;;   for each bit b of m: if bytes b+1..b+3 are "udi": nl += popcnt(nlm & ((1<<b)-1)); return i+b
-//     ;;   nl += popcnt(nlm)
-//     ;; scalar tail: the same byte by byte; return -1 when there is no `audit`.
-//   ))
+// ---- The WebAssembly module, assembled here from its instructions (no toolchain, no binary blob) ----------------
+// Exports: memory `mem` (the read buffer), functions `find`, `eol`, `hash` (below), globals `nl`, `last`, `hi`.
 
+/** The opcodes used (WebAssembly core spec + SIMD proposal, prefix 0xfd). */
 const OP = {
   block: 0x02, loop: 0x03, if: 0x04, end: 0x0b, br: 0x0c, brIf: 0x0d, return: 0x0f,
   localGet: 0x20, localSet: 0x21, localTee: 0x22, globalGet: 0x23, globalSet: 0x24,
   load8u: 0x2d, i32const: 0x41, eqz: 0x45, eq: 0x46, ne: 0x47, gtU: 0x4b, geU: 0x4f,
-  ctz: 0x68, popcnt: 0x69, add: 0x6a, sub: 0x6b, and: 0x71, shl: 0x74,
+  load32: 0x28, clz: 0x67, ctz: 0x68, popcnt: 0x69, add: 0x6a, sub: 0x6b, mul: 0x6c, and: 0x71, or: 0x72, xor: 0x73,
+  shl: 0x74, shrU: 0x76, rotl: 0x77,
   void: 0x40, i32: 0x7f, v128: 0x7b,
   simd: 0xfd, v128load: 0x00, splat8: 0x0f, eq8: 0x23, v128and: 0x4e, bitmask8: 0x64,
 } as const;
@@ -92,62 +90,75 @@ function name(s: string): number[] {
   return [...uleb(s.length), ...Buffer.from(s)];
 }
 
-/** The `find` function body. Locals: 0 $i, 1 $end (params), 2 $m, 3 $nlm, 4 $b. */
+/** Small helpers shared by the function bodies below. */
+const get = (l: number) => [OP.localGet, l];
+const set = (l: number) => [OP.localSet, l];
+const c = (n: number) => [OP.i32const, ...sleb(n)];
+const byteAt = (local: number, off: number) => [...get(local), OP.load8u, 0, ...uleb(off)];
+const splatEq = (ch: number) => [...c(ch), OP.simd, OP.splat8, OP.simd, OP.eq8];
+const v128At = (local: number, off: number) => [...get(local), OP.simd, OP.v128load, 0, ...uleb(off)];
+/** `(1 << b) - 1`: the mask of the bits below bit b. */
+const below = (b: number) => [...c(1), ...get(b), OP.shl, ...c(1), OP.sub];
+/** The position of the highest set bit of `mask` in the 16-byte block at `i`: `i + 31 - clz(mask)`. */
+const highest = (i: number, mask: number[]) => [...get(i), ...c(31), OP.add, ...mask, OP.clz, OP.sub];
+
+function funcBody(extraLocals: number, code: number[]): number[] {
+  const body = [...vec(extraLocals > 0 ? [[...uleb(extraLocals), OP.i32]] : []), ...code, OP.end];
+  return [...uleb(body.length), ...body];
+}
+
+/**
+ * `find(i, end)`: the first `audit` in [i, end) or -1; global 0 ← newlines before it, global 1 ← the last newline
+ * before it (-1: none). Locals: 0 $i, 1 $end, 2 $m, 3 $nlm, 4 $b, 5 $n, 6 $last.
+ */
 function findBody(): number[] {
   const o = OP;
-  const I = 0, END = 1, M = 2, NLM = 3, B = 4, N = 5;
-  const get = (l: number) => [o.localGet, l];
-  const set = (l: number) => [o.localSet, l];
-  const c = (n: number) => [o.i32const, ...sleb(n)];
-  const byteAt = (local: number, off: number) => [...get(local), o.load8u, 0, ...uleb(off)];
-  const splatEq = (ch: number) => [...c(ch), o.simd, o.splat8, o.simd, o.eq8];
-  const v128At = (off: number) => [...get(I), o.simd, o.v128load, 0, ...uleb(off)];
-  const addNl = (count: number[]) => [...get(N), ...count, o.add, ...set(N)];
-  const ret = (value: number[]) => [...get(N), o.globalSet, 0, ...value, o.return];
-  const code = [
-    // SIMD loop: block $done { loop $step { ... } }
+  const I = 0, END = 1, M = 2, NLM = 3, B = 4, N = 5, LAST = 6;
+  const ret = (value: number[]) => [...get(N), o.globalSet, 0, ...get(LAST), o.globalSet, 1, ...value, o.return];
+  return funcBody(5, [
+    ...c(-1), ...set(LAST),
+    // SIMD loop, 16 bytes a step while 20 remain: block $done { loop $step { ... } }
     o.block, o.void,
     o.loop, o.void,
-    // if (i + 20 > end) break $done
     ...get(I), ...c(20), o.add, ...get(END), o.gtU, o.brIf, 1,
-    // nlm = bitmask(load(i) == '\n')
-    ...v128At(0), ...splatEq(10), o.simd, o.bitmask8, ...set(NLM),
-    // m = bitmask((load(i) == 'a') & (load(i + 4) == 't'))
-    ...v128At(0), ...splatEq(0x61), ...v128At(2), ...splatEq(0x64), o.simd, o.v128and, ...v128At(4), ...splatEq(0x74), o.simd, o.v128and,
-    o.simd, o.bitmask8, ...set(M),
-    // block $noHit { loop $bits { ... } }
+    // nlm = bitmask(v == '\n'); m = bitmask(v == 'a' & v[+2] == 'd' & v[+4] == 't')
+    ...v128At(I, 0), ...splatEq(10), o.simd, o.bitmask8, ...set(NLM),
+    ...v128At(I, 0), ...splatEq(0x61), ...v128At(I, 2), ...splatEq(0x64), o.simd, o.v128and,
+    ...v128At(I, 4), ...splatEq(0x74), o.simd, o.v128and, o.simd, o.bitmask8, ...set(M),
+    // For each candidate bit b (lowest first): block $noHit { loop $bits { ... } }
     o.block, o.void,
     o.loop, o.void,
     ...get(M), o.eqz, o.brIf, 1,
-    // b = ctz(m); candidate at i + b
     ...get(M), o.ctz, ...set(B),
-    // if bytes (i+b)+1..3 are 'u','d','i'
+    // bytes +1 and +3 are 'u' and 'i': a hit. Count the newlines below it, note the last one, return.
     ...get(I), ...get(B), o.add, o.load8u, 0, 1, ...c(0x75), o.eq,
-    ...get(I), ...get(B), o.add, o.load8u, 0, 2, ...c(0x64), o.eq, o.and,
     ...get(I), ...get(B), o.add, o.load8u, 0, 3, ...c(0x69), o.eq, o.and,
     o.if, o.void,
-    // nl += popcnt(nlm & ((1 << b) - 1)); return i + b
-    ...addNl([...get(NLM), ...c(1), ...get(B), o.shl, ...c(1), o.sub, o.and, o.popcnt]),
+    ...get(NLM), ...below(B), o.and, ...set(NLM),
+    ...get(N), ...get(NLM), o.popcnt, o.add, ...set(N),
+    ...get(NLM), o.if, o.void, ...highest(I, get(NLM)), ...set(LAST), o.end,
     ...ret([...get(I), ...get(B), o.add]),
     o.end,
-    // m &= m - 1; continue $bits
     ...get(M), ...get(M), ...c(1), o.sub, o.and, ...set(M),
     o.br, 0,
-    o.end, o.end, // loop $bits, block $noHit
-    // nl += popcnt(nlm); i += 16; continue $step
-    ...addNl([...get(NLM), o.popcnt]),
+    o.end, o.end,
+    // No hit in this block: count its newlines, note the last one, next block.
+    ...get(NLM), o.if, o.void,
+    ...get(N), ...get(NLM), o.popcnt, o.add, ...set(N),
+    ...highest(I, get(NLM)), ...set(LAST),
+    o.end,
     ...get(I), ...c(16), o.add, ...set(I),
     o.br, 0,
-    o.end, o.end, // loop $step, block $done
-    // Scalar tail: block $out { loop $byte { ... } }
+    o.end, o.end,
+    // Scalar tail, byte by byte: block $out { loop $byte { ... } }
     o.block, o.void,
     o.loop, o.void,
     ...get(I), ...get(END), o.geU, o.brIf, 1,
     ...byteAt(I, 0), ...c(10), o.eq,
     o.if, o.void,
-    ...addNl(c(1)),
+    ...get(N), ...c(1), o.add, ...set(N), ...get(I), ...set(LAST),
     o.end,
-    // if (i + 5 <= end && bytes i..i+4 == "audit") return i
+    // if (i + 5 <= end && bytes i..i+4 are "audit") return i
     ...get(I), ...c(5), o.add, ...get(END), o.gtU, o.eqz,
     o.if, o.void,
     ...byteAt(I, 0), ...c(0x61), o.eq,
@@ -163,30 +174,85 @@ function findBody(): number[] {
     o.br, 0,
     o.end, o.end,
     ...ret(c(-1)),
+  ]);
+}
+
+/**
+ * `eol(i, end)`: the first newline in [i, end) or -1; global 2 ← 1 when a byte before it is ≥ 0x80 (the line is
+ * not ASCII), else 0. Locals: 0 $i, 1 $end, 2 $nlm, 3 $hi, 4 $b.
+ */
+function eolBody(): number[] {
+  const o = OP;
+  const I = 0, END = 1, NLM = 2, HI = 3, B = 4;
+  const ret = (value: number[]) => [...get(HI), ...c(0), o.ne, o.globalSet, 2, ...value, o.return];
+  return funcBody(3, [
+    o.block, o.void,
+    o.loop, o.void,
+    ...get(I), ...c(16), o.add, ...get(END), o.gtU, o.brIf, 1,
+    ...v128At(I, 0), ...splatEq(10), o.simd, o.bitmask8, ...set(NLM),
+    ...get(NLM), o.if, o.void,
+    // hi |= the high bits of the bytes below the newline; return its position
+    ...get(NLM), o.ctz, ...set(B),
+    ...get(HI), ...v128At(I, 0), o.simd, o.bitmask8, ...below(B), o.and, o.or, ...set(HI),
+    ...ret([...get(I), ...get(B), o.add]),
     o.end,
-  ];
-  // Four extra i32 locals ($m, $nlm, $b, $n).
-  const body = [...vec([[4, o.i32]]), ...code];
-  return [...uleb(body.length), ...body];
+    ...get(HI), ...v128At(I, 0), o.simd, o.bitmask8, o.or, ...set(HI),
+    ...get(I), ...c(16), o.add, ...set(I),
+    o.br, 0,
+    o.end, o.end,
+    o.block, o.void,
+    o.loop, o.void,
+    ...get(I), ...get(END), o.geU, o.brIf, 1,
+    ...byteAt(I, 0), ...c(10), o.eq,
+    o.if, o.void, ...ret(get(I)), o.end,
+    ...get(HI), ...byteAt(I, 0), ...c(0x80), o.and, o.or, ...set(HI),
+    ...get(I), ...c(1), o.add, ...set(I),
+    o.br, 0,
+    o.end, o.end,
+    ...ret(c(-1)),
+  ]);
+}
+
+/** `hash(i, end)`: a 32-bit hash of the bytes [i, end) (4 at a time, then the tail). Locals: 0 $i, 1 $end, 2 $h. */
+function hashBody(): number[] {
+  const o = OP;
+  const I = 0, END = 1, H = 2;
+  const mix = (word: number[]) => [...get(H), ...c(5), o.rotl, ...word, o.xor, ...c(0x27220a95), o.mul, ...set(H)];
+  return funcBody(1, [
+    ...get(END), ...get(I), o.sub, ...set(H),
+    o.block, o.void,
+    o.loop, o.void,
+    ...get(I), ...c(4), o.add, ...get(END), o.gtU, o.brIf, 1,
+    ...mix([...get(I), o.load32, 0, 0]),
+    ...get(I), ...c(4), o.add, ...set(I),
+    o.br, 0,
+    o.end, o.end,
+    o.block, o.void,
+    o.loop, o.void,
+    ...get(I), ...get(END), o.geU, o.brIf, 1,
+    ...mix(byteAt(I, 0)),
+    ...get(I), ...c(1), o.add, ...set(I),
+    o.br, 0,
+    o.end, o.end,
+    ...get(H), ...get(H), ...c(16), o.shrU, o.xor,
+  ]);
 }
 
 function moduleBytes(pages: number): Uint8Array {
   const o = OP;
+  const mutI32 = (init: number) => [o.i32, 0x01, o.i32const, ...sleb(init), o.end];
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, vec([[0x60, ...vec([[o.i32], [o.i32]]), ...vec([[o.i32]])]])), // type 0: (i32, i32) → i32
-    ...section(3, vec([[0]])), // func 0 has type 0
+    ...section(3, vec([[0], [0], [0]])), // find, eol, hash: all type 0
     ...section(5, vec([[0x00, ...uleb(pages)]])), // memory 0: min pages
-    ...section(6, vec([[o.i32, 0x01, o.i32const, 0, o.end]])), // global 0: mut i32 = 0
-    ...section(7, vec([[...name('find'), 0x00, 0], [...name('mem'), 0x02, 0], [...name('nl'), 0x03, 0]])),
-    ...section(10, vec([findBody()])),
+    ...section(6, vec([mutI32(0), mutI32(-1), mutI32(0)])), // globals: newlines, last newline, not ASCII
+    ...section(7, vec([
+      [...name('find'), 0x00, 0], [...name('eol'), 0x00, 1], [...name('hash'), 0x00, 2], [...name('mem'), 0x02, 0],
+      [...name('nl'), 0x03, 0], [...name('last'), 0x03, 1], [...name('hi'), 0x03, 2],
+    ])),
+    ...section(10, vec([findBody(), eolBody(), hashBody()])),
   ]);
-}
-
-/** A scanner over its own memory: `buffer` is where reads go; `find` has jsFindAudit's contract on that buffer. */
-export interface WasmScanner {
-  readonly buffer: Buffer;
-  find(from: number, to: number, out: FindResult): void;
 }
 
 /** The part of the WebAssembly JS API used here (tsconfig has no DOM lib, and @types/node does not declare it). */
@@ -199,6 +265,17 @@ interface WasmGlobal { value: number }
 const WA = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 
 let compiled: object | null | undefined;
+
+/** A scanner over its own memory: `buffer` is where reads go; `find` has jsFindAudit's contract on that buffer. */
+export interface WasmScanner {
+  readonly buffer: Buffer;
+  find(from: number, to: number, out: FindResult): void;
+  /** The first newline in buffer[from, to) or -1; `ascii` tells whether the bytes before it are all < 0x80. */
+  eol(from: number, to: number): number;
+  readonly ascii: boolean;
+  /** A 32-bit hash of buffer[from, to). */
+  hash(from: number, to: number): number;
+}
 
 /**
  * A new scanner whose buffer holds `bytes` bytes, or undefined when this runtime has no WebAssembly SIMD
@@ -216,16 +293,24 @@ export function wasmScanner(bytes: number): WasmScanner | undefined {
   if (compiled === null || !WA) return undefined;
   const inst = new WA.Instance(compiled, {});
   const mem = inst.exports.mem as WasmMemory;
-  const fn = inst.exports.find as (from: number, to: number) => number;
+  type Fn = (from: number, to: number) => number;
+  const find = inst.exports.find as Fn;
   const nl = inst.exports.nl as WasmGlobal;
+  const last = inst.exports.last as WasmGlobal;
+  const hi = inst.exports.hi as WasmGlobal;
   if (mem.buffer.byteLength < bytes) mem.grow(Math.ceil((bytes - mem.buffer.byteLength) / 65536));
   const buffer = Buffer.from(mem.buffer, 0, bytes);
   return {
     buffer,
     find(from: number, to: number, out: FindResult): void {
-      nl.value = 0;
-      out.hit = fn(from, to);
+      out.hit = find(from, to);
       out.newlines = nl.value;
+      out.lastNewline = last.value;
     },
+    eol: inst.exports.eol as Fn,
+    get ascii(): boolean {
+      return hi.value === 0;
+    },
+    hash: inst.exports.hash as Fn,
   };
 }

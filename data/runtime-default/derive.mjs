@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Derives the bundled RuntimeDefault data (`seccompctl diff A runtime-default:…`) from the runtimes' own profile data.
+// Derives the bundled Docker and CRI-O RuntimeDefault data (`seccompctl diff A runtime-default:…`) from the runtimes'
+// own profile data (containerd's: derive-containerd.mjs, from its Go source).
 // Usage: node data/runtime-default/derive.mjs MOBY_DEFAULT_JSON [CONTAINERS_SECCOMP_JSON]
 //   MOBY_DEFAULT_JSON: `git show seccomp/v0.2.3:seccomp/default.json` in a github.com/moby/profiles checkout
 //   CONTAINERS_SECCOMP_JSON: Debian's /usr/share/containers/seccomp.json (golang-github-containers-common 0.50.1)
@@ -25,19 +26,7 @@ out('docker', {
   profile: docker,
 });
 
-// containerd: RuntimeDefault is Go code (contrib/seccomp/seccomp_default.go) computed the same way from the same
-// list (research/runtimes.md §3); it sets no defaultErrnoRet (so EPERM) and architectures directly per GOARCH
-// (amd64 → X86_64, X86, X32, like Docker's archMap). Derived from Docker's list: the two are synced by hand upstream
-// and drift slightly (e.g. lsm_* syscalls), which this data does not capture.
-const { defaultErrnoRet: _drop, ...containerd } = docker;
-out('containerd', {
-  runtime: 'containerd',
-  describes: "containerd RuntimeDefault, approximated by Docker's moby/profiles seccomp/v0.2.3 list without defaultErrnoRet (research/runtimes.md §3)",
-  version: 'containerd 2.x (approximation via moby/profiles seccomp/v0.2.3)',
-  defaultCaps: 'docker',
-  postEdits: [],
-  profile: containerd,
-});
+// containerd: RuntimeDefault is Go code, not JSON; containerd.json is made from that code by derive-containerd.mjs.
 
 // CRI-O: containers/common's seccomp.json, then CRI-O's DefaultProfile() edits (research/runtimes.md §4): clone,
 // clone3 and unshare only with CAP_SYS_ADMIN; Docker's clone namespace-flag rule; clone3 → ENOSYS.

@@ -3,14 +3,14 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../common/index.js';
-import { DOCKER_DEFAULT_CAPS, normalizeProfile, parseProfile, type Profile, type SyscallRule } from '../profile/index.js';
+import { DOCKER_DEFAULT_CAPS, normalizeCap, normalizeProfile, parseProfile, type Profile, type SyscallRule } from '../profile/index.js';
 import { archInfo, hostArch, type ArchId } from '../syscalls/index.js';
 
 /** Runtimes whose RuntimeDefault profile is bundled. */
 export const RUNTIME_DEFAULTS = ['containerd', 'cri-o', 'docker'] as const;
 export type RuntimeDefaultName = (typeof RUNTIME_DEFAULTS)[number];
 
-/** CRI-O's default_capabilities (crio.conf). Docker and containerd use DOCKER_DEFAULT_CAPS. */
+/** CRI-O's default_capabilities (crio.conf). Docker and containerd (pkg/oci defaultUnixCaps) use DOCKER_DEFAULT_CAPS. */
 export const CRIO_DEFAULT_CAPS: readonly string[] = [
   'CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_FSETID', 'CAP_FOWNER', 'CAP_SETGID', 'CAP_SETUID', 'CAP_SETPCAP',
   'CAP_NET_BIND_SERVICE', 'CAP_KILL',
@@ -24,6 +24,8 @@ export interface RuntimeDefault {
   readonly version: string;
   readonly arch: ArchId;
   readonly caps: readonly string[];
+  /** The host kernel "X.Y" the expansion assumed (rules with a newer minKernel are left out). */
+  readonly kernelVersion: string;
   /** The OCI profile the runtime hands to runc for a default container on `arch`. */
   readonly profile: Profile;
 }
@@ -35,6 +37,16 @@ interface DataFile {
   defaultCaps: 'docker' | 'cri-o';
   postEdits: string[];
   profile: unknown;
+}
+
+/** How to expand a bundled RuntimeDefault. */
+export interface RuntimeDefaultOptions {
+  /** Default: this machine's. */
+  arch?: ArchId;
+  /** The container's bounding capability set. Default: the runtime's default capabilities. */
+  caps?: readonly string[];
+  /** Host kernel "X.Y". Default: 6.1 (any kernel >= 4.8 gives the same result for the bundled data). */
+  kernelVersion?: string;
 }
 
 const DATA_DIR = new URL('../../data/runtime-default/', import.meta.url);
@@ -52,7 +64,7 @@ export function parseRuntimeDefaultRef(ref: string): RuntimeDefaultName | undefi
 
 /** CRI-O's DefaultProfile() edits: clone, clone3, unshare only with CAP_SYS_ADMIN; else clone without namespace flags, clone3 → ENOSYS. */
 function crioCloneEdits(p: Profile, caps: readonly string[], arch: ArchId): Profile {
-  if (caps.includes('CAP_SYS_ADMIN')) return p;
+  if (caps.some((c) => normalizeCap(c) === 'CAP_SYS_ADMIN')) return p;
   const drop = new Set(['clone', 'clone3', 'unshare']);
   const rules: SyscallRule[] = (p.syscalls ?? []).map((r) => (r.args && r.args.length > 0) || r.action !== 'SCMP_ACT_ALLOW'
     ? r : { ...r, names: r.names.filter((n) => !drop.has(n)) });
@@ -63,17 +75,21 @@ function crioCloneEdits(p: Profile, caps: readonly string[], arch: ArchId): Prof
   return { ...p, syscalls: rules };
 }
 
-/** Loads a bundled RuntimeDefault profile expanded for `arch` (default: this machine's). */
-export function loadRuntimeDefault(runtime: RuntimeDefaultName, opts: { arch?: ArchId } = {}): RuntimeDefault {
+/**
+ * Loads a bundled RuntimeDefault profile expanded the way the runtime computes it for one container: for `arch`,
+ * the bounding capability set and the host kernel (archMap, includes/excludes by arch, caps and minKernel).
+ */
+export function loadRuntimeDefault(runtime: RuntimeDefaultName, opts: RuntimeDefaultOptions = {}): RuntimeDefault {
   const arch = opts.arch ?? hostArch().id;
+  const kernelVersion = opts.kernelVersion ?? '6.1';
   const path = fileURLToPath(new URL(`${runtime}.json`, DATA_DIR));
   const data = JSON.parse(readFileSync(path, 'utf8')) as DataFile;
-  const caps = data.defaultCaps === 'cri-o' ? CRIO_DEFAULT_CAPS : DOCKER_DEFAULT_CAPS;
+  const caps = opts.caps ?? (data.defaultCaps === 'cri-o' ? CRIO_DEFAULT_CAPS : DOCKER_DEFAULT_CAPS);
   const parsed = parseProfile(JSON.stringify(data.profile), {
-    file: path, dialect: 'docker', docker: { arch: archInfo(arch).id, caps, kernelVersion: '6.1' },
+    file: path, dialect: 'docker', docker: { arch: archInfo(arch).id, caps, kernelVersion },
   });
   let profile = parsed.profile;
   if (data.postEdits.includes('cri-o-clone')) profile = crioCloneEdits(profile, caps, arch);
   // containerd sets no defaultErrnoRet: the kernel's ERRNO default data is 0 → runc uses EPERM.
-  return { runtime, describes: data.describes, version: data.version, arch, caps, profile: normalizeProfile(profile) };
+  return { runtime, describes: data.describes, version: data.version, arch, caps, kernelVersion, profile: normalizeProfile(profile) };
 }

@@ -1,0 +1,196 @@
+// The fast paths give exactly the general path's result: the WebAssembly scanner against the Buffer.indexOf
+// reference, and files read through pushFileSync (SIMD prefilter + byte-level record path + payload memo) against
+// the same bytes fed as a string through ingestText (line by line, decoded, no byte-level path) — on every fixture
+// and on random input built from record shapes and their near misses.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Ingester, ingestText, type IngestOptions, type IngestResult } from '../../src/ingest/index.js';
+import { jsFindAudit, wasmScanner, type FindResult } from '../../src/ingest/scan.js';
+
+const FX = join(import.meta.dirname, '..', 'fixtures', 'ingest');
+const TMP = mkdtempSync(join(tmpdir(), 'seccompctl-fastpath-'));
+afterAll(() => rmSync(TMP, { recursive: true, force: true }));
+
+/** Everything a result holds, in order (maps as entry lists). */
+function full(r: IngestResult): unknown {
+  return {
+    formats: r.formats,
+    counters: r.counters,
+    syscalls: [...r.syscalls].map(([a, m]) => [a, [...m].map(([k, s]) => [k, s.name, s.nr, s.count, s.actions, s.argSamples])]),
+    archCompat: [...r.archCompat],
+    processes: r.processes.map((p) => [p.pid, p.comm, p.exe, p.records, [...p.syscalls].map(([a, m]) => [a, [...m]])]),
+    processesOverflow: r.processesOverflow,
+    loss: r.loss,
+    lossTotals: r.lossTotals,
+    diagnostics: r.diagnostics,
+    observations: r.observations,
+  };
+}
+
+let n = 0;
+/** The same bytes through both paths: a file read by pushFileSync, and the decoded text through ingestText. */
+function bothPaths(bytes: Buffer, opts: IngestOptions): { fast: unknown; general: unknown } {
+  const file = join(TMP, `in-${n++}.log`);
+  writeFileSync(file, bytes);
+  const o = { nativeArch: 'x86_64' as const, keepObservations: 100_000, ...opts };
+  const ing = new Ingester(o);
+  ing.pushFileSync(file);
+  const fast = full(ing.result());
+  const general = full(ingestText(bytes.toString('utf8'), { ...o, file }));
+  rmSync(file);
+  return { fast, general };
+}
+
+describe('WebAssembly scanner', () => {
+  const sc = wasmScanner(1 << 16);
+
+  it('is available on this Node (SIMD), so the fast path is what the other tests exercise', () => {
+    expect(sc).toBeDefined();
+  });
+
+  it('property: find, eol and ascii agree with Buffer.indexOf and a byte loop on any bytes and range', () => {
+    const piece = fc.oneof(
+      fc.constantFrom('audit', 'audi', 'udit', 'a', 't', 'd', '\n', ' ', 'xaudit\n', 'aud\nit', '\xe9', '\xff', 'audit['),
+      fc.string({ unit: 'binary', maxLength: 40 }),
+    );
+    fc.assert(fc.property(fc.array(piece, { maxLength: 60 }), fc.nat(), fc.nat(), (parts, x, y) => {
+      const b = Buffer.from(parts.join(''), 'latin1');
+      b.copy(sc!.buffer, 0);
+      const from = b.length === 0 ? 0 : x % (b.length + 1);
+      const to = from + (b.length - from === 0 ? 0 : y % (b.length - from + 1));
+      const want: FindResult = { hit: 0, newlines: 0, lastNewline: 0 };
+      const got: FindResult = { hit: 0, newlines: 0, lastNewline: 0 };
+      jsFindAudit(sc!.buffer, from, to, want);
+      sc!.find(from, to, got);
+      expect(got).toEqual(want);
+      let nl = sc!.buffer.indexOf(10, from);
+      if (nl >= to) nl = -1;
+      let ascii = true;
+      for (let i = from; i < (nl < 0 ? to : nl); i++) if (sc!.buffer[i]! >= 0x80) ascii = false;
+      expect(sc!.eol(from, to)).toBe(nl);
+      expect(sc!.ascii).toBe(ascii);
+    }), { numRuns: 1000 });
+  });
+
+  it('hash depends on every byte and on the length', () => {
+    const b = sc!.buffer;
+    b.write('pid=7468 comm="nginx" exe="/usr/sbin/nginx" sig=0 arch=c000003e syscall=232 compat=0', 0, 'latin1');
+    const h = sc!.hash(0, 87);
+    expect(sc!.hash(0, 87)).toBe(h);
+    expect(sc!.hash(0, 86)).not.toBe(h);
+    for (const i of [0, 3, 42, 85, 86]) {
+      b[i] ^= 1;
+      expect(sc!.hash(0, 87)).not.toBe(h);
+      b[i] ^= 1;
+    }
+  });
+});
+
+describe('pushFileSync (fast path) = ingestText (general path)', () => {
+  const fixtures = readdirSync(FX).filter((f) => statSync(join(FX, f)).isFile());
+
+  it.each(fixtures)('fixture %s', (f) => {
+    const bytes = readFileSync(join(FX, f));
+    for (const format of ['auto', 'audit'] as const) {
+      const { fast, general } = bothPaths(bytes, { format });
+      expect(fast).toEqual(general);
+    }
+  });
+
+  it('the audit fixtures concatenated many times (several read buffers, lines across buffer ends, memo reuse)', () => {
+    const parts = fixtures.filter((f) => f.startsWith('audit-')).map((f) => readFileSync(join(FX, f), 'utf8'));
+    let text = '';
+    while (text.length < 9 << 20) text += parts.join('\n');
+    const { fast, general } = bothPaths(Buffer.from(text), { format: 'audit', keepObservations: 50 });
+    expect(fast).toEqual(general);
+  });
+
+  // Record shapes the byte-level path handles, and near misses it must hand to the general path unchanged.
+  const PAYLOAD = 'auid=4294967295 uid=0 gid=0 ses=4294967295 pid=10638 comm="runc:[2:INIT]" exe="/" sig=0 arch=c000003e syscall=257 compat=0 ip=0x40828e code=0x7ffc0000';
+  const payload = fc.oneof(
+    fc.constant(PAYLOAD),
+    fc.constantFrom(
+      'pid=1 comm="nginx" exe="/usr/sbin/nginx" arch=c000003e syscall=59 compat=0 code=0x7ffc0000',
+      'pid=2 comm=6E67696E78 exe="/x" arch=40000003 syscall=102 compat=1 code=0x50001',
+      'pid=3 comm="caf\u00e9" exe="/b" arch=c00000b7 syscall=56 code=0x7ffc0000',
+      'pid=4 comm="a" arch=ffffffff syscall=1 code=0x0',
+      'pid=5 comm="b" syscall=1 code=0x7ffc0000',
+      'pid=6 comm="c" arch=c000003e syscall=999 code=0x7ffc0000',
+      'pid=7 comm="d" arch=c000003e code=0x7ffc0000',
+      'pid=8 comm="e" arch=c000003e syscall=0 compat=0 type=1326 code=0x7ffc0000',
+      'pid=9 comm="f" arch=c000003e syscall=0 ) : code=log',
+      'subj==cri-containerd.apparmor.d (enforce) pid=10 comm="g" exe="/g" arch=c000003e syscall=232 code=0x7ffc0000',
+      'pid=11 arch=c000003e syscall=3 code=0x7ffc0000\x1dAUID="unset" ARCH=x86_64',
+      'audit_lost=5 pid=12 arch=c000003e syscall=3',
+      '',
+    ),
+    fc.string({ maxLength: 30 }),
+  );
+  const serial = fc.oneof(fc.integer({ min: 0, max: 2000 }).map(String), fc.constantFrom('', 'x', '007', '1e3', ' 5', '99999999999999999', '1.5'));
+  const stamp = fc.tuple(fc.constantFrom('1795818969.767:', '11/27/26 22:59:00.123:', '', '1:2:'), serial).map(([a, b]) => a + b);
+  const sep = fc.constantFrom('): ', '):', ') : ', ')\t: ', '):\t', ')  :  ', ') x');
+  const line = fc.oneof(
+    fc.tuple(fc.constantFrom('[  518.2] ', '[Fri Nov 27] ', 'Nov 27 22:59:00 n1 kernel: ', '<4>1 2026-11-27 n1 kernel - - - ', 'type=x ', '5,1043,70,-;', '12 ', 'node=n1 ', '\u00e9 '), stamp, sep, payload)
+      .map(([pre, st, sp, p]) => `${pre}audit: type=1326 audit(${st}${sp}${p}`),
+    fc.tuple(fc.constantFrom('', 'node=n1 ', 'x'), stamp, sep, payload).map(([pre, st, sp, p]) => `${pre}type=SECCOMP msg=audit(${st}${sp}${p}`),
+    fc.tuple(fc.constantFrom('Nov 27 22:59:00 n1 ', '2026-11-27T22:59:00+0000 n1 ', 'xaudit ', 'type=1326 ', '[1] ', '{', 'naudit ', ''),
+      fc.constantFrom('audit[10638]: SECCOMP ', 'audit[]: SECCOMP ', 'audit[1]:SECCOMP ', 'xaudit[1]: SECCOMP ', 'audit[1]: SECCOMP  '), payload)
+      .map(([pre, mid, p]) => `${pre}${mid}${p}`),
+    fc.constantFrom(
+      'kauditd_printk_skb: 7 callbacks suppressed', 'audit: backlog limit exceeded', 'audit: audit_lost=3 audit_rate_limit=0',
+      'audit: type=1300 audit(1795818969.767:470): arch=c000003e syscall=59 success=yes', 'plain text line', '',
+      `5,1044,708952700,-;audit: type=1326 audit(1795818969.767:471): ${PAYLOAD}`, '{"MESSAGE":"SECCOMP syscall=1 arch=c000003e"}',
+    ),
+    fc.string({ maxLength: 40 }),
+  );
+  const eol = fc.constantFrom('\n', '\n', '\n', '\r\n');
+
+  // Each near miss alone and twice in a row (the second one through the memo), with a good record around it.
+  const NEAR_MISSES = [
+    `type=SECCOMP msg=audit(1795818969.767:5): pid=9 comm="f" arch=c000003e syscall=0 ) : code=log`, // ausearch spelling
+    `type=SECCOMP msg=audit(1795818969.767:5) : ${PAYLOAD}`,
+    `Nov 27 22:59:00 n1 audit[1]: SECCOMP pid=8 arch=c000003e syscall=0 type=1326 code=0x7ffc0000`, // kernel form wins
+    `Nov 27 type=SECCOMP n1 audit[1]: SECCOMP ${PAYLOAD}`,
+    `Nov 27 22:59:00 n1 xaudit[1]: SECCOMP ${PAYLOAD}`,
+    `[  518.2] audit: type=1326 audit(1795818969.767:5):\t${PAYLOAD}`,
+    `[  518.2] audit: type=1326 audit(1795818969.767:5)\t: ${PAYLOAD}`,
+    `[  518.2] audit: type=1326 audit(1795818969.767:): ${PAYLOAD}`,
+    `[  518.2] audit: type=1326 audit(1795818969.767:1e3): ${PAYLOAD}`,
+    `[  518.2] audit: type=1326 audit(1795818969.767:12345678901234567): ${PAYLOAD}`,
+    `[  518.2] audit: type=1326 audit(1795818969.767:5): ${PAYLOAD}\r`,
+    `[  518.2] audit: type=1326 audit(1795818969.767:5): ${PAYLOAD.replace('runc:[2:INIT]', 'caf\u00e9')}`,
+    `type=x audit: type=1326 audit(1795818969.767:5): ${PAYLOAD}`,
+    `5,1043,708952635,-;audit: type=1326 audit(1795818969.767:5): ${PAYLOAD}`,
+    `node=n1 type=SECCOMP msg=audit(1795818969.767:5): ${PAYLOAD}`,
+  ];
+  const GOOD = `[  518.2] audit: type=1326 audit(1795818969.767:4): ${PAYLOAD}`;
+
+  it.each(NEAR_MISSES)('near miss: %s', (l) => {
+    for (const text of [`${l}\n`, `${GOOD}\n${l}\n${l}\n${GOOD}\n`]) {
+      for (const format of ['auto', 'audit'] as const) {
+        const { fast, general } = bothPaths(Buffer.from(text), { format });
+        expect(fast).toEqual(general);
+      }
+    }
+  });
+
+  it('property: random logs of record shapes and near misses give the same result through both paths', () => {
+    fc.assert(fc.property(
+      fc.array(fc.tuple(line, eol), { maxLength: 40 }),
+      fc.array(fc.nat(), { maxLength: 40 }),
+      fc.constantFrom('auto', 'audit') as fc.Arbitrary<'auto' | 'audit'>,
+      fc.boolean(),
+      (lines, repeats, format, cutLast) => {
+        // Repeat some lines so the memo is hit, with other lines between.
+        const all = lines.flatMap(([l, e], i) => Array.from({ length: 1 + ((repeats[i] ?? 0) % 3) }, () => l + e));
+        let text = all.join('');
+        if (cutLast) text = text.replace(/\r?\n$/, '');
+        const { fast, general } = bothPaths(Buffer.from(text), { format });
+        expect(fast).toEqual(general);
+      },
+    ), { numRuns: 300 });
+  });
+});

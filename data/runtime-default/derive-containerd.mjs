@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Derives data/runtime-default/containerd.json from containerd's RuntimeDefault, which is Go code, not JSON.
-// Usage: node data/runtime-default/derive-containerd.mjs SECCOMP_DEFAULT_GO VERSION COMMIT
+// Usage: node data/runtime-default/derive-containerd.mjs SECCOMP_DEFAULT_GO VERSION COMMIT [OUT]
 //   SECCOMP_DEFAULT_GO: `git show <tag>:contrib/seccomp/seccomp_default.go` in a github.com/containerd/containerd
 //                       checkout (the bundled data: tag v2.3.4, commit db8809540e1a7a9da5d518876894933ff55692ab)
 //   VERSION, COMMIT:    the tag and commit the file was read at (recorded in the output)
+//   OUT:                where to write (default: containerd.json next to this script)
 //
 // The Go file is read as data: a small reader for the few Go forms that file uses (a literal list of syscall rules,
 // `switch runtime.GOARCH`, a loop over the bounding capabilities with `switch c`, a kernel-version `if`, a flag set
@@ -13,9 +14,9 @@
 // it does not know stops it with the line number: extend the reader rather than hand-edit the output.
 import { readFileSync, writeFileSync } from 'node:fs';
 
-const [goFile, version, commit] = process.argv.slice(2);
+const [goFile, version, commit, outFile] = process.argv.slice(2);
 if (!goFile || !version || !commit) {
-  process.stderr.write('usage: derive-containerd.mjs SECCOMP_DEFAULT_GO VERSION COMMIT\n');
+  process.stderr.write('usage: derive-containerd.mjs SECCOMP_DEFAULT_GO VERSION COMMIT [OUT]\n');
   process.exit(2);
 }
 
@@ -150,7 +151,7 @@ function syscallLit(vars) {
         fields((k) => {
           if (k === 'Index') a.index = Number(expr());
           else if (k === 'Value') a.value = safe(expr());
-          else if (k === 'ValueTwo') a.valueTwo = safe(expr());
+          else if (k === 'ValueTwo') { const v = safe(expr()); if (v !== 0) a.valueTwo = v; } // omitempty in the OCI spec
           else if (k === 'Op') a.op = specsConst(OPS, 'operator');
           else fail(`unknown LinuxSeccompArg field ${k}`);
         });
@@ -325,9 +326,16 @@ function parseDefaultProfile() {
 }
 
 // ---- output ---------------------------------------------------------------------------------------------------
-toks = tokenize(readFileSync(goFile, 'utf8'));
-const archCases = parseArches();
-const { defaultAction, defaultErrnoRet, rules } = parseDefaultProfile();
+let archCases, parsed;
+try {
+  toks = tokenize(readFileSync(goFile, 'utf8'));
+  archCases = parseArches();
+  parsed = parseDefaultProfile();
+} catch (e) {
+  process.stderr.write(`derive-containerd: ${e.message}\n`);
+  process.exit(1);
+}
+const { defaultAction, defaultErrnoRet, rules } = parsed;
 
 // archMap keyed by the host's native arch: only GOARCH values Go has can reach a case; the others (e.g. "mipsel64",
 // which Go calls mips64le) never match, so such hosts get no architectures (native only), as in containerd.
@@ -337,7 +345,10 @@ for (const { labels, arches } of archCases) {
   for (const l of labels) {
     const native = GOARCH_NATIVE[l];
     if (!native) { unreachable.push(l); continue; }
-    if (!arches.includes(native)) throw new Error(`GOARCH ${l}: architectures ${arches} lack the native ${native}`);
+    if (!arches.includes(native)) {
+      process.stderr.write(`derive-containerd: GOARCH ${l}: architectures ${arches} lack the native ${native}; archMap cannot express that\n`);
+      process.exit(1);
+    }
     archMap.push({ architecture: native, subArchitectures: arches.filter((a) => a !== native) });
   }
 }
@@ -348,7 +359,7 @@ if (defaultErrnoRet !== undefined) profile.defaultErrnoRet = defaultErrnoRet;
 profile.archMap = archMap;
 profile.syscalls = rules;
 const unconditional = rules.filter((r) => !r.includes && !r.excludes && !r.args && r.action === 'SCMP_ACT_ALLOW').reduce((n, r) => n + r.names.length, 0);
-writeFileSync(new URL('./containerd.json', import.meta.url), JSON.stringify({
+writeFileSync(outFile ?? new URL('./containerd.json', import.meta.url), JSON.stringify({
   runtime: 'containerd',
   describes: `containerd RuntimeDefault: DefaultProfile() in contrib/seccomp/seccomp_default.go at ${version} (no defaultErrnoRet, so EPERM; architectures per GOARCH; ${unconditional} unconditional names)`,
   version: `containerd ${version} (${commit.slice(0, 12)})`,

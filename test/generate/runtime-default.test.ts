@@ -66,6 +66,23 @@ describe('containerd RuntimeDefault (containerd v2.3.4 seccomp_default.go)', () 
     expect(c.architectures).toEqual(d.architectures);
   });
 
+  it('on every arch Go runs on, with default and with all gated capabilities, only those differences (and 386 modify_ldt, mips64le arches)', () => {
+    const gated = ['CAP_DAC_READ_SEARCH', 'CAP_SYS_ADMIN', 'CAP_SYS_BOOT', 'CAP_SYS_CHROOT', 'CAP_SYS_MODULE', 'CAP_SYS_PACCT',
+      'CAP_SYS_PTRACE', 'CAP_SYS_RAWIO', 'CAP_SYS_TIME', 'CAP_SYS_TTY_CONFIG', 'CAP_SYS_NICE', 'CAP_SYSLOG', 'CAP_BPF', 'CAP_PERFMON'];
+    const goArches = ['x86_64', 'x86', 'aarch64', 'arm', 'riscv64', 'loongarch64', 'ppc64le', 'ppc64', 's390x', 'mips', 'mipsel', 'mips64', 'mipsel64'] as const;
+    for (const arch of goArches) {
+      for (const caps of [DOCKER_DEFAULT_CAPS, [...DOCKER_DEFAULT_CAPS, ...gated]]) {
+        const c = loadRuntimeDefault('containerd', { arch, caps }).profile;
+        const d = loadRuntimeDefault('docker', { arch, caps }).profile;
+        const admin = caps.includes('CAP_SYS_ADMIN');
+        expect([arch, minus(plainAllowed(c), plainAllowed(d))]).toEqual([arch, [...(admin ? [] : LSM), ...(arch === 'x86' ? ['modify_ldt'] : [])].sort()]);
+        expect([arch, minus(plainAllowed(d), plainAllowed(c))]).toEqual([arch, arch === 'riscv64' ? [] : ['riscv_hwprobe']]);
+        expect(otherRules(c)).toEqual(otherRules(d));
+        if (arch !== 'mipsel64') expect(c.architectures).toEqual(d.architectures);
+      }
+    }
+  });
+
   it('with CAP_SYS_ADMIN: 23 more names, clone/clone3 plain, no clone3 ENOSYS; lsm_* then the same as Docker', () => {
     const caps = [...DOCKER_DEFAULT_CAPS, 'CAP_SYS_ADMIN'];
     const c = loadRuntimeDefault('containerd', { arch: 'x86_64', caps }).profile;
@@ -101,6 +118,8 @@ describe('containerd RuntimeDefault (containerd v2.3.4 seccomp_default.go)', () 
     expect(plainAllowed(x86)).toContain('modify_ldt');
     expect(plainAllowed(x86)).not.toContain('arch_prctl');
     expect(x86.architectures).toBeUndefined(); // arches() has no "386" case: native only
+    // Docker lists modify_ldt for arches amd64, x32, x86; "x86" is no GOARCH (Go says 386), so a 386 Docker host omits it.
+    expect(plainAllowed(loadRuntimeDefault('docker', { arch: 'x86' }).profile)).not.toContain('modify_ldt');
     const s390x = loadRuntimeDefault('containerd', { arch: 's390x' }).profile;
     expect(s390x.architectures).toEqual(['SCMP_ARCH_S390', 'SCMP_ARCH_S390X']);
     expect(s390x.syscalls!.filter((r) => r.names.includes('clone') && r.args).map((r) => r.args![0]!.index)).toEqual([1]);

@@ -10,7 +10,13 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { EnvironmentError } from '../common/index.js';
 
 /** Which exec starts the workload inside the session. */
-export type ExecMarker = { kind: 'pid'; pid: number } | { kind: 'filename'; path: string };
+export type ExecMarker =
+  /**
+   * The exec of this pid. `sessionExact`: nothing else in the session makes a syscall once the probe is attached,
+   * before that exec (spawnInSession's wrapper under dash), so the record program needs no per-task map.
+   */
+  | { kind: 'pid'; pid: number; sessionExact?: boolean }
+  | { kind: 'filename'; path: string };
 
 /** One aggregated key of the probe's maps. */
 export interface ProbeCount {
@@ -37,10 +43,34 @@ export interface ProbeResult {
 
 const TS_COMPAT = 0x0002; // arch/x86/include/asm/thread_info.h
 
-/** The bpftrace program for one session. */
-export function probeProgram(session: number, marker: ExecMarker, opts: { watchRuncInit?: boolean; denials?: boolean } = {}): string {
+/** Options of the probe program. */
+export interface ProbeOptions {
+  /** Verify: watch runc's init from its first call under that name (it runs under the filter before its exec). */
+  watchRuncInit?: boolean;
+  /** Verify (default): also pair entries with exits to find denied calls. `false` is record mode. */
+  denials?: boolean;
+  /**
+   * Record mode: count every call (two map operations per call) instead of noting each (process, syscall, arch)
+   * once (one map lookup per call once seen). Default false: a profile needs the set, not the counts.
+   */
+  counts?: boolean;
+}
+
+/**
+ * The bpftrace program for one session.
+ *
+ * Record mode (`denials: false`) is built for a low per-call cost, since `sys_enter` runs on every syscall of the
+ * machine: no sys_exit probe, no per-call `comm` (the name is noted per process at exec and fork), and, for a
+ * `pid` marker, no per-thread map: the session alone scopes the workload exactly, because spawnInSession's wrapper
+ * stops itself before the probe attaches and its next call after SIGCONT is the marker execve itself. A `filename`
+ * marker (a container: runc's init runs in the session before its exec, and `runc run` stays in it) keeps the
+ * per-thread `@live` map. Each call costs the session check (one kernel read), the compat bit (one read) and one hash
+ * lookup (`@seen`, set once per key); `counts: true` replaces that with a per-CPU count (lookup + update).
+ */
+export function probeProgram(session: number, marker: ExecMarker, opts: ProbeOptions = {}): string {
+  if (opts.denials === false && opts.watchRuncInit !== true) return recordProgram(session, marker, opts.counts === true);
   const markerCond = marker.kind === 'pid' ? `pid == ${marker.pid}` : `str(args->filename) == ${JSON.stringify(marker.path)}`;
-  const compat = process.arch === 'x64' ? `(curtask->thread_info.status & ${TS_COMPAT} ? 1 : 0)` : '0';
+  const compat = compatExpr();
   const ses = `curtask->sessionid == ${session}`;
   return `
 BEGIN { printf("SECCOMPCTL_READY\\n"); }
@@ -54,10 +84,7 @@ ${opts.watchRuncInit
   if (@live[tid] == 0 && comm == "runc:[2:INIT]") { @live[tid] = 1; }
   if (@live[tid]) { @sys[pid, comm, args->id, ${compat}] = count(); @inflight[tid] = 1; }
 }`
-    : opts.denials === false
-      // Recording only: no entry/exit pairing, one map update per call.
-      ? `tracepoint:raw_syscalls:sys_enter /${ses} && @live[tid]/ { @sys[pid, comm, args->id, ${compat}] = count(); }`
-      : `tracepoint:raw_syscalls:sys_enter /${ses} && @live[tid]/ { @sys[pid, comm, args->id, ${compat}] = count(); @inflight[tid] = 1; }`}
+    : `tracepoint:raw_syscalls:sys_enter /${ses} && @live[tid]/ { @sys[pid, comm, args->id, ${compat}] = count(); @inflight[tid] = 1; }`}
 ${opts.denials === false ? '' : `tracepoint:raw_syscalls:sys_exit /${ses} && @live[tid]/ {
   if (@inflight[tid] == 0) { @denied[pid, comm, args->id, ${compat}, args->ret] = count(); }
   @inflight[tid] = 0;
@@ -66,15 +93,74 @@ END { clear(@live); clear(@inflight); }
 `;
 }
 
-/** Parses bpftrace's map dump. comm may hold any character, so the numeric fields are matched from the right. */
+/** 1 for a 32-bit (ia32) call: TS_COMPAT is set per call, so an `int 0x80` from a 64-bit process counts as ia32. */
+function compatExpr(): string {
+  return process.arch === 'x64' ? `(curtask->thread_info.status & ${TS_COMPAT} ? 1 : 0)` : '0';
+}
+
+function recordProgram(session: number, marker: ExecMarker, counts: boolean): string {
+  const ses = `curtask->sessionid == ${session}`;
+  const compat = compatExpr();
+  const exact = marker.kind === 'pid' && marker.sessionExact === true;
+  const markerCond = marker.kind === 'pid' ? `pid == ${marker.pid}` : `str(args->filename) == ${JSON.stringify(marker.path)}`;
+  // exact: the session holds nothing but the workload from the marker execve on (see spawnInSession). Otherwise
+  // (a container: runc's init runs in the session before its exec, and `runc run` stays in it) only the marked
+  // tasks and what they fork.
+  const scoped = exact ? ses : `${ses} && @live[tid]`;
+  const note = counts
+    ? '@seen[pid, args->id, $c] = count();'
+    : 'if (@seen[pid, args->id, $c] == 0) { @seen[pid, args->id, $c] = 1; }';
+  const lines = [
+    'BEGIN { printf("SECCOMPCTL_READY\\n"); }',
+    exact
+      // The marker's execve entry is seen by sys_enter: @started only counts the start.
+      ? `tracepoint:sched:sched_process_exec /${ses} && ${markerCond}/ { @started[pid] = count(); }`
+      // The marker's execve entry happened before the task was marked: @execs adds it.
+      : `tracepoint:sched:sched_process_exec /${ses} && ${markerCond}/ { @live[tid] = 1; @execs[pid, comm, ${compat}] = count(); }`,
+    // The process name, noted at every exec (after it, comm is the new program's) and fork (the parent's, which the
+    // child starts with); a thread's tid entry is dropped when it exits, a process's stays for the dump.
+    `tracepoint:sched:sched_process_exec /${scoped}/ { @comm[pid] = comm; }`,
+    exact
+      ? `tracepoint:sched:sched_process_fork /${ses}/ { @comm[args->child_pid] = comm; }`
+      : `tracepoint:sched:sched_process_fork /${ses} && @live[args->parent_pid]/ { @live[args->child_pid] = 1; @comm[args->child_pid] = comm; }`,
+    exact
+      ? `tracepoint:sched:sched_process_exit /${ses} && tid != pid/ { delete(@comm[tid]); }`
+      : `tracepoint:sched:sched_process_exit /${scoped}/ { delete(@live[tid]); if (tid != pid) { delete(@comm[tid]); } }`,
+    `tracepoint:raw_syscalls:sys_enter /${scoped}/ { $c = ${compat}; ${note} }`,
+    exact ? '' : 'END { clear(@live); }',
+  ];
+  return `\n${lines.filter(Boolean).join('\n')}\n`;
+}
+
+/**
+ * Parses bpftrace's map dump. comm may hold any character, so the numeric fields are matched from the right.
+ * Record-mode `@seen[pid, nr, compat]` rows take their comm from `@comm[pid]` ('' when the process was never named).
+ */
 export function parseProbeOutput(text: string): { entries: ProbeCount[]; denials: ProbeCount[]; execs: number } {
   let execs = 0;
   const entries: ProbeCount[] = [];
   const denials: ProbeCount[] = [];
+  const seen: { pid: number; nr: number; compat: boolean; count: number }[] = [];
+  const comms = new Map<number, string>();
   for (const line of text.split('\n')) {
     let m = /^@sys\[(\d+), (.*), (-?\d+), (\d)\]: (\d+)$/.exec(line);
     if (m) {
       entries.push({ pid: Number(m[1]), comm: m[2]!, nr: Number(m[3]), compat: m[4] === '1', count: Number(m[5]) });
+      continue;
+    }
+    m = /^@seen\[(\d+), (-?\d+), (\d)\]: (\d+)$/.exec(line);
+    if (m) {
+      seen.push({ pid: Number(m[1]), nr: Number(m[2]), compat: m[3] === '1', count: Number(m[4]) });
+      continue;
+    }
+    m = /^@comm\[(\d+)\]: (.*)$/.exec(line);
+    if (m) {
+      comms.set(Number(m[1]), m[2]!);
+      continue;
+    }
+    m = /^@started\[(\d+)\]: (\d+)$/.exec(line);
+    if (m) {
+      execs += Number(m[2]);
       continue;
     }
     m = /^@execs\[(\d+), (.*), (\d)\]: (\d+)$/.exec(line);
@@ -88,6 +174,7 @@ export function parseProbeOutput(text: string): { entries: ProbeCount[]; denials
     m = /^@denied\[(\d+), (.*), (-?\d+), (\d), (-?\d+)\]: (\d+)$/.exec(line);
     if (m) denials.push({ pid: Number(m[1]), comm: m[2]!, nr: Number(m[3]), compat: m[4] === '1', ret: Number(m[5]), count: Number(m[6]) });
   }
+  for (const s of seen) entries.push({ pid: s.pid, comm: comms.get(s.pid) ?? '', nr: s.nr, compat: s.compat, count: s.count });
   return { entries, denials, execs };
 }
 
@@ -136,7 +223,7 @@ export interface RunningProbe {
 }
 
 /** Starts bpftrace with the probe program. Rejects `ready` with an EnvironmentError when bpftrace fails. */
-export function startProbe(session: number, marker: ExecMarker, opts: { watchRuncInit?: boolean; denials?: boolean } = {}): RunningProbe {
+export function startProbe(session: number, marker: ExecMarker, opts: ProbeOptions = {}): RunningProbe {
   const child = spawn('bpftrace', ['-e', probeProgram(session, marker, opts)], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, BPFTRACE_MAP_KEYS_MAX: '65536', BPFTRACE_STRLEN: '64' },

@@ -46,6 +46,11 @@ export interface WorkloadOptions extends WorkloadIO {
 
 export interface RecordOptions extends WorkloadOptions {
   backend?: 'auto' | RecordBackend;
+  /**
+   * eBPF: count every call. Default false: each (process, syscall, arch) is noted once, at a lower cost per call,
+   * and its observation carries count 1 (the set is what a profile needs).
+   */
+  exactCounts?: boolean;
 }
 
 /** How CMD ended. */
@@ -288,7 +293,7 @@ export function probeObservations(counts: readonly ProbeCount[], action: Observa
   return counts.filter((c) => c.nr >= 0).map((c) => {
     const { arch, nr } = archOfProbe(c);
     return {
-      arch, nr, name: syscallName(arch, nr), pid: c.pid, comm: c.comm, action, compat: c.compat, count: c.count,
+      arch, nr, name: syscallName(arch, nr), pid: c.pid, ...(c.comm !== '' ? { comm: c.comm } : {}), action, compat: c.compat, count: c.count,
       rendering: 'strace-summary', file: '<ebpf>', line: 0,
     } satisfies Observation;
   });
@@ -308,7 +313,7 @@ async function recordEbpf(argv: string[], opts: RecordOptions, container: boolea
       s.cancel();
       throw new BeforeStartError('cannot give the workload its own audit session (writing /proc/self/loginuid needs CAP_AUDIT_CONTROL and a kernel with CONFIG_AUDIT)', 'run as root, or use --backend strace');
     }
-    probe = startProbe(ses, { kind: 'pid', pid: s.child.pid! }, { denials: false });
+    probe = startProbe(ses, { kind: 'pid', pid: s.child.pid!, sessionExact: s.exact }, { denials: false, counts: opts.exactCounts === true });
     try {
       await probe.ready;
     } catch (e) {
@@ -334,7 +339,7 @@ async function recordEbpf(argv: string[], opts: RecordOptions, container: boolea
         throw new BeforeStartError('cannot give the container its own audit session (needs CAP_AUDIT_CONTROL and CONFIG_AUDIT)', 'use --backend strace');
       }
       const marker: ExecMarker = { kind: 'filename', path: argv[0]! };
-      probe = startProbe(ses, marker, { denials: false });
+      probe = startProbe(ses, marker, { denials: false, counts: opts.exactCounts === true });
       try {
         await probe.ready;
       } catch (e) {

@@ -1,19 +1,66 @@
 // Start a host command in a fresh kernel audit session, held at a gate until a tracer has attached.
+//
+// The gate is a SIGSTOP the wrapper sends itself after its last preparatory call: once it is stopped, every later
+// syscall of the session is the workload's, starting with the execve of CMD right after SIGCONT (dash makes no call
+// between kill() returning and the exec). So a tracer scoped to the session needs no per-task bookkeeping.
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
-import type { Readable, Writable } from 'node:stream';
+import { accessSync, constants, readFileSync } from 'node:fs';
+import type { Readable } from 'node:stream';
 
 /** A command waiting to exec in its own audit session. */
 export interface SessionChild {
   child: ChildProcess;
-  /** The audit session id, or undefined when it could not be set (not root, or loginuid immutable). */
+  /**
+   * The audit session id once the wrapper is stopped at the gate, or undefined when it could not be set (not root, or
+   * loginuid immutable) or the wrapper died.
+   */
   session: Promise<number | undefined>;
-  /** Lets the command exec. */
+  /**
+   * Whether the wrapper shell is dash, which makes no syscall between its SIGSTOP and the exec: then the session
+   * holds nothing but CMD's process tree from the moment the wrapper is stopped (bash resets signal handlers first).
+   */
+  exact: boolean;
+  /** Lets the command exec (SIGCONT). */
   go(): void;
-  /** Abandons the start (the wrapper exits 125 without running the command). */
+  /** Abandons the start (the wrapper is killed without running the command). */
   cancel(): void;
 }
 
-const WRAPPER = 'echo 0 >/proc/self/loginuid 2>/dev/null && cat /proc/self/sessionid >&3; exec 3>&-; read go <&4 || exit 125; exec 4<&-; exec "$@"';
+const WRAPPER = 'echo 0 >/proc/self/loginuid 2>/dev/null && cat /proc/self/sessionid >&3; exec 3>&-; kill -STOP $$; exec "$@"';
+
+/** dash, when installed (Debian's and Ubuntu's /bin/sh). */
+function dashPath(): string | undefined {
+  for (const p of ['/usr/bin/dash', '/bin/dash']) {
+    try {
+      accessSync(p, constants.X_OK);
+      return p;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+/** The state letter of /proc/PID/stat ('T' stopped), or undefined when the process is gone. */
+function procState(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Resolves true once `pid` is stopped, false when it exits (or is a zombie) first. */
+async function waitStopped(pid: number, exited: () => boolean): Promise<boolean> {
+  for (let i = 0; ; i++) {
+    if (exited()) return false;
+    const st = procState(pid);
+    if (st === undefined || st === 'Z' || st === 'X') return false;
+    if (st === 'T') return true;
+    await new Promise((r) => setTimeout(r, i < 50 ? 1 : 10));
+  }
+}
 
 /**
  * Spawns `sh` that moves itself to a new audit session (writing /proc/self/loginuid needs CAP_AUDIT_CONTROL), reports
@@ -21,22 +68,33 @@ const WRAPPER = 'echo 0 >/proc/self/loginuid 2>/dev/null && cat /proc/self/sessi
  */
 export function spawnInSession(argv: readonly string[], opts: { stdio?: [StdioOptions, StdioOptions, StdioOptions] | undefined; env?: NodeJS.ProcessEnv; cwd?: string } = {}): SessionChild {
   const [i, o, e] = (opts.stdio ?? ['inherit', 'inherit', 'inherit']) as [never, never, never];
-  const child = spawn('sh', ['-c', WRAPPER, 'sh', ...argv], {
-    stdio: [i, o, e, 'pipe', 'pipe'],
+  const shell = dashPath();
+  const child = spawn(shell ?? 'sh', ['-c', WRAPPER, 'sh', ...argv], {
+    stdio: [i, o, e, 'pipe'],
     ...(opts.env ? { env: opts.env } : {}),
     ...(opts.cwd ? { cwd: opts.cwd } : {}),
   });
   const fd3 = child.stdio[3] as Readable;
-  const fd4 = child.stdio[4] as Writable;
-  fd4.on('error', () => undefined);
-  const session = new Promise<number | undefined>((resolve) => {
-    let text = '';
-    fd3.on('data', (c: Buffer) => { text += c.toString(); });
-    fd3.on('close', () => {
-      const n = Number.parseInt(text.trim(), 10);
-      resolve(Number.isFinite(n) && n !== 4294967295 ? n : undefined);
-    });
+  let exited = false;
+  child.on('exit', () => { exited = true; });
+  const text = new Promise<string | undefined>((resolve) => {
+    let t = '';
+    fd3.on('data', (c: Buffer) => { t += c.toString(); });
+    fd3.on('close', () => resolve(t));
     fd3.on('error', () => resolve(undefined));
   });
-  return { child, session, go: () => { fd4.end('go\n'); }, cancel: () => { fd4.destroy(); } };
+  const session = text.then(async (t) => {
+    const n = Number.parseInt((t ?? '').trim(), 10);
+    if (!Number.isFinite(n) || n === 4294967295) return undefined;
+    return child.pid !== undefined && await waitStopped(child.pid, () => exited) ? n : undefined;
+  });
+  const signal = (sig: NodeJS.Signals): void => {
+    if (exited) return;
+    try {
+      child.kill(sig);
+    } catch {
+      // already gone
+    }
+  };
+  return { child, session, exact: shell !== undefined, go: () => signal('SIGCONT'), cancel: () => signal('SIGKILL') };
 }

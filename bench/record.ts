@@ -1,46 +1,150 @@
 // npm run bench:record — a syscall-heavy workload (N getppid calls in a loop) run bare and under each recorder
-// backend in one run; prints each backend's wall-time ratio to the bare run.
+// backend in one run; prints each backend's ratio to the bare run.
 //
-// Two figures per backend: the workload's own loop time (measured inside the process, what the recorder costs the
-// workload) and end-to-end wall time (including the recorder's start: bpftrace compiling its program, runc).
-import { spawnSync } from 'node:child_process';
+// Figures per row: the workload's own loop time, wall and CPU (measured inside the process: what the recorder costs
+// the workload; CPU time is steadier on a shared machine, and the tracepoint's cost lands in it as system time), and
+// for the real `recordWorkload` rows the end-to-end wall time (including bpftrace compiling its program, runc).
+//
+// The eBPF rows, alternating with bare runs each repetition:
+// - floor: `tracepoint:raw_syscalls:sys_enter {}`, a program that does nothing: what the kernel's tracepoint and
+//   BPF dispatch cost on every syscall, which no program can go below (bpftrace 0.17 attaches through perf events);
+// - ebpf-v1: the first record program (session check, per-thread map, per-call comm, count per (pid, comm, nr,
+//   compat)), kept here for comparison;
+// - ebpf: the record program as `record --backend ebpf` runs it (set of (pid, nr, compat), noted once);
+// - ebpf-counts: the same with exact per-call counts (`exactCounts`);
+// - record: recordWorkload({ backend: 'ebpf' }) end to end.
+// BENCH_BPF_STATS=1 also turns kernel.bpf_stats_enabled on for the run (restored afterwards) and prints the
+// sys_enter program's own run time per call, read from bpftrace's prog fds.
+import { spawn, spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { recordWorkload, type RecordBackend } from '../src/record/index.js';
+import { probeProgram, recordWorkload, spawnInSession, type RecordBackend } from '../src/record/index.js';
 
 const N = Number(process.env.BENCH_CALLS ?? 300_000);
 const REPS = Number(process.env.BENCH_REPS ?? 7);
+const STATS = process.env.BENCH_BPF_STATS === '1';
 const PY = '/usr/bin/python3';
-const script = `import os, time\nt = time.perf_counter()\nfor _ in range(${N}): os.getppid()\nprint(time.perf_counter() - t)`;
+const script = [
+  'import os, time',
+  't, c = time.perf_counter(), time.process_time()',
+  `for _ in range(${N}): os.getppid()`,
+  'print(time.perf_counter() - t, time.process_time() - c)',
+].join('\n');
 const argv = [PY, '-c', script];
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
+  return s[Math.floor(s.length / 2)] ?? Number.NaN;
 }
 
-interface Row { name: string; loop: number; wall: number; note: string }
-const rows: Row[] = [];
+interface Run { loop: number; cpu: number; wall?: number; progNs?: number; note?: string }
+const parseLoop = (stdout: string): { loop: number; cpu: number } => {
+  const [loop, cpu] = stdout.trim().split(/\s+/).map(Number);
+  return { loop: loop ?? Number.NaN, cpu: cpu ?? Number.NaN };
+};
 
-function bare(): { loop: number; wall: number } {
+function bare(): Run {
   const t = performance.now();
   const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8' });
-  return { loop: Number(r.stdout.trim()), wall: (performance.now() - t) / 1000 };
+  return { ...parseLoop(r.stdout), wall: (performance.now() - t) / 1000 };
 }
 
-// The machine is shared and noisy: bare and eBPF runs alternate, and each figure is a median.
-const bareRuns: { loop: number; wall: number }[] = [];
-const ebpfRuns: { loop: number; wall: number }[] = [];
-let ebpfNote = '';
-for (let i = 0; i < REPS; i++) {
-  bareRuns.push(bare());
-  const t = performance.now();
-  const r = await recordWorkload({ argv, backend: 'ebpf' });
-  ebpfRuns.push({ loop: Number(r.stdout.trim()), wall: (performance.now() - t) / 1000 });
-  ebpfNote = `getppid counted: ${r.ingest.syscalls.get('x86_64')?.get('getppid')?.count ?? 0}`;
+/** Average run time (ns) of the busiest BPF program bpftrace holds (sys_enter), when bpf stats are on. */
+function progNs(pid: number): number | undefined {
+  let best: { cnt: number; ns: number } | undefined;
+  for (const fd of readdirSync(`/proc/${pid}/fdinfo`)) {
+    try {
+      const t = readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8');
+      const cnt = Number(/run_cnt:\s+(\d+)/.exec(t)?.[1] ?? 0);
+      const ns = Number(/run_time_ns:\s+(\d+)/.exec(t)?.[1] ?? 0);
+      if (cnt > 0 && (!best || cnt > best.cnt)) best = { cnt, ns };
+    } catch {
+      // fd closed meanwhile
+    }
+  }
+  return best && best.cnt > 0 ? best.ns / best.cnt : undefined;
 }
-bareRuns.push(bare());
-rows.push({ name: 'bare', loop: median(bareRuns.map((r) => r.loop)), wall: median(bareRuns.map((r) => r.wall)), note: '' });
-rows.push({ name: 'ebpf', loop: median(ebpfRuns.map((r) => r.loop)), wall: median(ebpfRuns.map((r) => r.wall)), note: ebpfNote });
+
+/** The workload in its own audit session under a bpftrace program built for that session and pid. */
+async function underProgram(program: (session: number, pid: number, exact: boolean) => string): Promise<Run> {
+  const s = spawnInSession(argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const ses = await s.session;
+  if (ses === undefined) { s.cancel(); throw new Error('no audit session (run as root)'); }
+  const b = spawn('bpftrace', ['-e', program(ses, s.child.pid!, s.exact)], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, BPFTRACE_MAP_KEYS_MAX: '65536' } });
+  let out = '';
+  let err = '';
+  b.stderr.on('data', (c: Buffer) => { err += c.toString(); });
+  const closed = new Promise<void>((res) => b.on('close', () => res()));
+  await new Promise<void>((res, rej) => {
+    b.stdout.on('data', (c: Buffer) => { out += c.toString(); if (out.includes('READY')) res(); });
+    void closed.then(() => rej(new Error(`bpftrace: ${err.trim()}`)));
+  }).catch((e: unknown) => { s.cancel(); throw e; });
+  let so = '';
+  s.child.stdout!.on('data', (c: Buffer) => { so += c.toString(); });
+  const done = new Promise((r) => s.child.on('close', r));
+  s.go();
+  await done;
+  const ns = STATS ? progNs(b.pid!) : undefined;
+  for (let i = 0; i < 20; i++) {
+    b.kill('SIGINT');
+    if (await Promise.race([closed.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 500))])) break;
+  }
+  // The getppid (x86_64 110) row(s) of whichever map the program keeps.
+  const rows = out.split('\n').filter((l) => /^@\w+\[(\d+, )?110(, \d)?\]: \d+$/.test(l) || /^@\w+\[\d+, [^\]]*, 110, 0\]: \d+$/.test(l));
+  const note = rows.length ? `getppid ${rows.map((l) => l.replace(/^.*: /, '')).join('+')}` : '';
+  return { ...parseLoop(so), ...(ns !== undefined ? { progNs: ns } : {}), note };
+}
+
+const FLOOR = (): string => 'BEGIN { printf("READY\\n"); }\ntracepoint:raw_syscalls:sys_enter {}\n';
+// The first record program (before the per-call cost work), for the before/after comparison in one run.
+const V1 = (ses: number, pid: number): string => `BEGIN { printf("READY\\n"); }
+tracepoint:sched:sched_process_exec /curtask->sessionid == ${ses} && pid == ${pid}/ { @live[tid] = 1; @execs[pid, comm, (curtask->thread_info.status & 2 ? 1 : 0)] = count(); }
+tracepoint:sched:sched_process_fork /curtask->sessionid == ${ses} && @live[args->parent_pid]/ { @live[args->child_pid] = 1; }
+tracepoint:sched:sched_process_exit /curtask->sessionid == ${ses} && @live[tid]/ { delete(@live[tid]); }
+tracepoint:raw_syscalls:sys_enter /curtask->sessionid == ${ses} && @live[tid]/ { @sys[pid, comm, args->id, (curtask->thread_info.status & 2 ? 1 : 0)] = count(); }
+END { clear(@live); }
+`;
+const OURS = (counts: boolean) => (ses: number, pid: number, exact: boolean): string =>
+  probeProgram(ses, { kind: 'pid', pid, sessionExact: exact }, { denials: false, counts }).replace('SECCOMPCTL_READY', 'READY');
+
+let restoreStats: (() => void) | undefined;
+if (STATS) {
+  const path = '/proc/sys/kernel/bpf_stats_enabled';
+  const before = readFileSync(path, 'utf8').trim();
+  writeFileSync(path, '1');
+  restoreStats = () => writeFileSync(path, before);
+  process.on('exit', restoreStats);
+}
+
+const series: Record<string, Run[]> = { bare: [], floor: [], 'ebpf-v1': [], ebpf: [], 'ebpf-counts': [], record: [] };
+try {
+  for (let i = 0; i < REPS; i++) {
+    series.bare!.push(bare());
+    series.floor!.push(await underProgram(FLOOR));
+    series['ebpf-v1']!.push(await underProgram(V1));
+    series.bare!.push(bare());
+    series.ebpf!.push(await underProgram(OURS(false)));
+    series['ebpf-counts']!.push(await underProgram(OURS(true)));
+    series.bare!.push(bare());
+    const t = performance.now();
+    const r = await recordWorkload({ argv, backend: 'ebpf' });
+    const seen = r.ingest.syscalls.get('x86_64')?.has('getppid') === true;
+    series.record!.push({ ...parseLoop(r.stdout), wall: (performance.now() - t) / 1000, note: `getppid ${seen ? 'seen' : 'NOT SEEN'}` });
+  }
+  series.bare!.push(bare());
+} finally {
+  restoreStats?.();
+}
+
+interface Row { name: string; loop: number; cpu: number; wall?: number; progNs?: number; note: string }
+const rows: Row[] = Object.entries(series).map(([name, runs]) => {
+  const w = runs.map((r) => r.wall).filter((x): x is number => x !== undefined);
+  const p = runs.map((r) => r.progNs).filter((x): x is number => x !== undefined);
+  return {
+    name, loop: median(runs.map((r) => r.loop)), cpu: median(runs.map((r) => r.cpu)),
+    ...(w.length ? { wall: median(w) } : {}), ...(p.length ? { progNs: median(p) } : {}), note: runs.at(-1)?.note ?? '',
+  };
+});
 
 const others: { backend: RecordBackend; container: boolean }[] = [
   { backend: 'strace', container: false },
@@ -51,12 +155,20 @@ for (const b of others) {
   const r = await recordWorkload({ argv, backend: b.backend, container: b.container });
   const wall = (performance.now() - t) / 1000;
   const calls = r.ingest.syscalls.get('x86_64')?.get('getppid')?.count ?? 0;
-  rows.push({ name: b.backend, loop: Number(r.stdout.trim()), wall, note: `getppid counted: ${calls}${r.ingest.loss.length ? `; kernel log LOSS (${r.ingest.loss.length} signal(s))` : ''}` });
+  rows.push({ name: b.backend, ...parseLoop(r.stdout), wall, note: `getppid counted: ${calls}${r.ingest.loss.length ? `; kernel log LOSS (${r.ingest.loss.length} signal(s))` : ''}` });
 }
 
 const base = rows[0]!;
-process.stdout.write(`record benchmark: ${N} getppid calls from ${PY}, bare and ebpf: median of ${REPS} alternating runs; strace, audit: 1 run\n`);
-process.stdout.write(`${'backend'.padEnd(8)} ${'loop s'.padStart(8)} ${'ratio'.padStart(7)} ${'wall s'.padStart(8)} ${'ratio'.padStart(7)}  note\n`);
+const ratio = (x: number | undefined, b: number | undefined): string => (x === undefined || b === undefined ? '-' : `${(x / b).toFixed(2)}x`);
+const perCall = (x: number, b: number): string => `${(((x - b) / N) * 1e9).toFixed(0)}`;
+const out: string[] = [];
+out.push(`record benchmark: ${N} getppid calls from ${PY}; bare and eBPF rows: median of ${REPS} alternating runs (bare: ${series.bare!.length}); strace, audit: 1 run`);
+out.push(`bare loop: ${(base.loop / N * 1e9).toFixed(0)} ns/call wall, ${(base.cpu / N * 1e9).toFixed(0)} ns/call CPU`);
+out.push(`${'row'.padEnd(12)} ${'loop s'.padStart(7)} ${'ratio'.padStart(7)} ${'cpu s'.padStart(7)} ${'ratio'.padStart(7)} ${'+ns/call'.padStart(8)} ${'wall s'.padStart(7)} ${'ratio'.padStart(7)}${STATS ? ` ${'prog ns'.padStart(7)}` : ''}  note`);
 for (const r of rows) {
-  process.stdout.write(`${r.name.padEnd(8)} ${r.loop.toFixed(3).padStart(8)} ${(r.loop / base.loop).toFixed(2).padStart(6)}x ${r.wall.toFixed(3).padStart(8)} ${(r.wall / base.wall).toFixed(2).padStart(6)}x  ${r.note}\n`);
+  out.push(`${r.name.padEnd(12)} ${r.loop.toFixed(3).padStart(7)} ${ratio(r.loop, base.loop).padStart(7)} ${r.cpu.toFixed(3).padStart(7)} ${ratio(r.cpu, base.cpu).padStart(7)} ${perCall(r.cpu, base.cpu).padStart(8)} ${(r.wall?.toFixed(3) ?? '-').padStart(7)} ${ratio(r.wall, base.wall).padStart(7)}${STATS ? ` ${(r.progNs?.toFixed(0) ?? '-').padStart(7)}` : ''}  ${r.note}`);
 }
+const floor = rows.find((r) => r.name === 'floor')!;
+const ours = rows.find((r) => r.name === 'ebpf')!;
+out.push(`ebpf over bare: ${ratio(ours.loop, base.loop)} loop, ${ratio(ours.cpu, base.cpu)} CPU; of its extra CPU per call, the kernel's tracepoint (floor) is ${perCall(floor.cpu, base.cpu)} ns and the program ${perCall(ours.cpu, floor.cpu)} ns`);
+process.stdout.write(`${out.join('\n')}\n`);

@@ -46,6 +46,24 @@ describe.skipIf(!live)('record: the whole process tree, every backend', () => {
     expect(a.stdout).toBe('hi\n');
   });
 
+  it('eBPF records nothing of its start gate: for `true`, exactly the calls strace sees (no kill, wait4 of the wrapper)', async () => {
+    const [a, b] = [await recordWorkload({ argv: ['true'], backend: 'ebpf' }), await recordWorkload({ argv: ['true'], backend: 'strace' })];
+    const names = syscallNames(a.ingest, 'x86_64');
+    expect(names).toEqual(syscallNames(b.ingest, 'x86_64'));
+    for (const n of ['kill', 'wait4', 'rt_sigaction']) expect(names).not.toContain(n); // dash's calls before the gate
+    expect(names).toContain('execve');
+  });
+
+  it('eBPF exactCounts counts every call, as strace does', async () => {
+    const argv = [DEBIAN_PYTHON, '-c', 'import os\nfor _ in range(1234): os.getppid()'];
+    const [a, b] = [await recordWorkload({ argv, backend: 'ebpf', exactCounts: true }), await recordWorkload({ argv, backend: 'strace' })];
+    const getppid = (r: typeof a): number | undefined => r.ingest.syscalls.get('x86_64')?.get('getppid')?.count;
+    expect(getppid(b)).toBeGreaterThanOrEqual(1234);
+    expect(getppid(a)).toBe(getppid(b));
+    const seen = await recordWorkload({ argv, backend: 'ebpf' });
+    expect(getppid(seen)).toBe(1); // default: noted once per process
+  });
+
   it('the audit backend restores kernel.printk_ratelimit', async () => {
     const before = readFileSync('/proc/sys/kernel/printk_ratelimit', 'utf8');
     const r = await recordWorkload({ argv: ['true'], backend: 'audit' });

@@ -43,6 +43,42 @@ describe('parseProbeOutput', () => {
     expect(p).not.toContain('runc:[2:INIT]');
     expect(probeProgram(42, { kind: 'pid', pid: 7 }, { watchRuncInit: true })).toContain('comm == "runc:[2:INIT]"');
   });
+
+  it('reads record-mode sets: (pid, nr, compat) rows named from the per-process comm map', () => {
+    const text = [
+      'SECCOMPCTL_READY',
+      '@comm[700]: nginx',
+      '@comm[701]: a, b] c',
+      '@seen[700, 232, 0]: 1',
+      '@seen[701, 5, 1]: 1',
+      '@seen[702, 0, 0]: 1',
+      '@started[700]: 1',
+    ].join('\n');
+    const r = parseProbeOutput(text);
+    expect(r.execs).toBe(1);
+    expect(r.entries).toEqual([
+      { pid: 700, comm: 'nginx', nr: 232, compat: false, count: 1 },
+      { pid: 701, comm: 'a, b] c', nr: 5, compat: true, count: 1 },
+      { pid: 702, comm: '', nr: 0, compat: false, count: 1 }, // never named: no comm on the observation
+    ]);
+    expect(probeObservations(r.entries).map((o) => o.comm)).toEqual(['nginx', 'a, b] c', undefined]);
+  });
+
+  it('record mode: no sys_exit, no per-call comm; the per-thread map only where the session is not exact', () => {
+    const sysEnter = (p: string): string => p.split('\n').find((l) => l.startsWith('tracepoint:raw_syscalls:sys_enter')) ?? '';
+    const exact = probeProgram(42, { kind: 'pid', pid: 7, sessionExact: true }, { denials: false });
+    expect(exact).not.toContain('sys_exit');
+    expect(exact).not.toContain('@live');
+    expect(sysEnter(exact)).toMatch(/^tracepoint:raw_syscalls:sys_enter \/curtask->sessionid == 42\/ /);
+    expect(sysEnter(exact)).not.toContain('comm');
+    for (const marker of [{ kind: 'pid', pid: 7 } as const, { kind: 'filename', path: '/usr/bin/python3' } as const]) {
+      const p = probeProgram(42, marker, { denials: false });
+      expect(sysEnter(p)).toContain('curtask->sessionid == 42 && @live[tid]');
+      expect(sysEnter(p)).not.toContain('comm');
+      expect(p).toContain('@execs['); // the marker's execve entry came before the mark
+    }
+    expect(sysEnter(probeProgram(42, { kind: 'pid', pid: 7 }, { denials: false, counts: true }))).toContain('= count()');
+  });
 });
 
 describe('kernel log records', () => {

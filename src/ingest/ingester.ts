@@ -7,14 +7,14 @@ import { UserError } from '../common/index.js';
 import { hostArch } from '../syscalls/index.js';
 import { Aggregator } from './aggregate.js';
 import { AuditParser } from './audit.js';
-import { jsFindAudit, wasmScanner, type FindResult, type WasmScanner } from './scan.js';
+import { jsFindAudit, SCAN_BUFFER_BYTES, wasmScanner, type FindResult, type WasmScanner } from './scan.js';
 import { StraceParser } from './strace.js';
 import type { IngestOptions, IngestResult, InputFormat } from './types.js';
 
 /** Lines longer than this are skipped (counted) instead of buffered: constant memory on hostile input. */
 export const MAX_LINE_BYTES = 1 << 20;
-/** The read buffer of pushFileSync (larger than MAX_LINE_BYTES). */
-const READ_BUFFER_BYTES = 4 << 20;
+/** The read buffer of pushFileSync (larger than MAX_LINE_BYTES), the WebAssembly scanner's. */
+const READ_BUFFER_BYTES = SCAN_BUFFER_BYTES;
 /** How much of a file auto-detection looks at. */
 const DETECT_BYTES = 64 * 1024;
 const DETECT_LINES = 400;
@@ -209,7 +209,7 @@ export class Ingester {
     const fd = openSync(path, 'r');
     try {
       // The WebAssembly scanner's memory is the read buffer (no copy); one per process, as this is synchronous.
-      scanner ??= wasmScanner(READ_BUFFER_BYTES) ?? null;
+      scanner ??= wasmScanner() ?? null;
       const buf = scanner?.buffer ?? Buffer.allocUnsafe(READ_BUFFER_BYTES);
       let have = 0;
       for (;;) {

@@ -39,12 +39,12 @@ export function jsFindAudit(buf: Buffer, from: number, to: number, out: FindResu
 }
 
 // ---- The WebAssembly module, assembled here from its instructions (no toolchain, no binary blob) ----------------
-// Exports: memory `mem` (the read buffer), functions `find`, `eol`, `hash` (below), globals `nl`, `last`, `hi`.
+// Exports: memory `mem` (the read buffer, then the results), functions `find`, `eol`, `hash` (below).
 
 /** The opcodes used (WebAssembly core spec + SIMD proposal, prefix 0xfd). */
 const OP = {
-  block: 0x02, loop: 0x03, if: 0x04, end: 0x0b, br: 0x0c, brIf: 0x0d, return: 0x0f,
-  localGet: 0x20, localSet: 0x21, localTee: 0x22, globalGet: 0x23, globalSet: 0x24,
+  block: 0x02, select: 0x1b, loop: 0x03, if: 0x04, end: 0x0b, br: 0x0c, brIf: 0x0d, return: 0x0f,
+  localGet: 0x20, localSet: 0x21, localTee: 0x22, globalGet: 0x23, globalSet: 0x24, store32: 0x36,
   load8u: 0x2d, i32const: 0x41, eqz: 0x45, eq: 0x46, ne: 0x47, gtU: 0x4b, geU: 0x4f,
   load32: 0x28, clz: 0x67, ctz: 0x68, popcnt: 0x69, add: 0x6a, sub: 0x6b, mul: 0x6c, and: 0x71, or: 0x72, xor: 0x73,
   shl: 0x74, shrU: 0x76, rotl: 0x77,
@@ -90,6 +90,16 @@ function name(s: string): number[] {
   return [...uleb(s.length), ...Buffer.from(s)];
 }
 
+/**
+ * The buffer is the first SCAN_BUFFER_BYTES of memory; the functions leave their extra results as i32s right after
+ * it (JS reads them through an Int32Array: much cheaper than WebAssembly.Global accessors, once per record).
+ */
+export const SCAN_BUFFER_BYTES = 4 << 20;
+const RES_NEWLINES = SCAN_BUFFER_BYTES;
+const RES_LAST = SCAN_BUFFER_BYTES + 4;
+const RES_HIGH = SCAN_BUFFER_BYTES + 8;
+const PAGES = SCAN_BUFFER_BYTES / 65536 + 1;
+
 /** Small helpers shared by the function bodies below. */
 const get = (l: number) => [OP.localGet, l];
 const set = (l: number) => [OP.localSet, l];
@@ -102,19 +112,22 @@ const below = (b: number) => [...c(1), ...get(b), OP.shl, ...c(1), OP.sub];
 /** The position of the highest set bit of `mask` in the 16-byte block at `i`: `i + 31 - clz(mask)`. */
 const highest = (i: number, mask: number[]) => [...get(i), ...c(31), OP.add, ...mask, OP.clz, OP.sub];
 
+/** Stores an i32 at a fixed address. */
+const store = (addr: number, value: number[]) => [...c(addr), ...value, OP.store32, 2, 0];
+
 function funcBody(extraLocals: number, code: number[]): number[] {
   const body = [...vec(extraLocals > 0 ? [[...uleb(extraLocals), OP.i32]] : []), ...code, OP.end];
   return [...uleb(body.length), ...body];
 }
 
 /**
- * `find(i, end)`: the first `audit` in [i, end) or -1; global 0 ← newlines before it, global 1 ← the last newline
+ * `find(i, end)`: the first `audit` in [i, end) or -1; RES_NEWLINES ← newlines before it, RES_LAST ← the last newline
  * before it (-1: none). Locals: 0 $i, 1 $end, 2 $m, 3 $nlm, 4 $b, 5 $n, 6 $last.
  */
 function findBody(): number[] {
   const o = OP;
   const I = 0, END = 1, M = 2, NLM = 3, B = 4, N = 5, LAST = 6;
-  const ret = (value: number[]) => [...get(N), o.globalSet, 0, ...get(LAST), o.globalSet, 1, ...value, o.return];
+  const ret = (value: number[]) => [...store(RES_NEWLINES, get(N)), ...store(RES_LAST, get(LAST)), ...value, o.return];
   return funcBody(5, [
     ...c(-1), ...set(LAST),
     // SIMD loop, 16 bytes a step while 20 remain: block $done { loop $step { ... } }
@@ -142,11 +155,9 @@ function findBody(): number[] {
     ...get(M), ...get(M), ...c(1), o.sub, o.and, ...set(M),
     o.br, 0,
     o.end, o.end,
-    // No hit in this block: count its newlines, note the last one, next block.
-    ...get(NLM), o.if, o.void,
+    // No hit in this block: count its newlines, note the last one (branch-free: `select`), next block.
     ...get(N), ...get(NLM), o.popcnt, o.add, ...set(N),
-    ...highest(I, get(NLM)), ...set(LAST),
-    o.end,
+    ...highest(I, get(NLM)), ...get(LAST), ...get(NLM), o.select, ...set(LAST),
     ...get(I), ...c(16), o.add, ...set(I),
     o.br, 0,
     o.end, o.end,
@@ -178,13 +189,13 @@ function findBody(): number[] {
 }
 
 /**
- * `eol(i, end)`: the first newline in [i, end) or -1; global 2 ← 1 when a byte before it is ≥ 0x80 (the line is
+ * `eol(i, end)`: the first newline in [i, end) or -1; RES_HIGH ← non-zero when a byte before it is ≥ 0x80 (the line is
  * not ASCII), else 0. Locals: 0 $i, 1 $end, 2 $nlm, 3 $hi, 4 $b.
  */
 function eolBody(): number[] {
   const o = OP;
   const I = 0, END = 1, NLM = 2, HI = 3, B = 4;
-  const ret = (value: number[]) => [...get(HI), ...c(0), o.ne, o.globalSet, 2, ...value, o.return];
+  const ret = (value: number[]) => [...store(RES_HIGH, get(HI)), ...value, o.return];
   return funcBody(3, [
     o.block, o.void,
     o.loop, o.void,
@@ -238,18 +249,15 @@ function hashBody(): number[] {
   ]);
 }
 
-function moduleBytes(pages: number): Uint8Array {
+function moduleBytes(): Uint8Array {
   const o = OP;
-  const mutI32 = (init: number) => [o.i32, 0x01, o.i32const, ...sleb(init), o.end];
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, vec([[0x60, ...vec([[o.i32], [o.i32]]), ...vec([[o.i32]])]])), // type 0: (i32, i32) → i32
     ...section(3, vec([[0], [0], [0]])), // find, eol, hash: all type 0
-    ...section(5, vec([[0x00, ...uleb(pages)]])), // memory 0: min pages
-    ...section(6, vec([mutI32(0), mutI32(-1), mutI32(0)])), // globals: newlines, last newline, not ASCII
+    ...section(5, vec([[0x00, ...uleb(PAGES)]])), // memory 0: min PAGES
     ...section(7, vec([
       [...name('find'), 0x00, 0], [...name('eol'), 0x00, 1], [...name('hash'), 0x00, 2], [...name('mem'), 0x02, 0],
-      [...name('nl'), 0x03, 0], [...name('last'), 0x03, 1], [...name('hi'), 0x03, 2],
     ])),
     ...section(10, vec([findBody(), eolBody(), hashBody()])),
   ]);
@@ -260,14 +268,13 @@ interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
 }
-interface WasmMemory { readonly buffer: ArrayBuffer; grow(pages: number): number }
-interface WasmGlobal { value: number }
 const WA = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 
 let compiled: object | null | undefined;
 
 /** A scanner over its own memory: `buffer` is where reads go; `find` has jsFindAudit's contract on that buffer. */
 export interface WasmScanner {
+  /** SCAN_BUFFER_BYTES long. */
   readonly buffer: Buffer;
   find(from: number, to: number, out: FindResult): void;
   /** The first newline in buffer[from, to) or -1; `ascii` tells whether the bytes before it are all < 0x80. */
@@ -278,38 +285,33 @@ export interface WasmScanner {
 }
 
 /**
- * A new scanner whose buffer holds `bytes` bytes, or undefined when this runtime has no WebAssembly SIMD
- * (then callers use jsFindAudit). Each scanner has its own memory.
+ * A new scanner (its own memory), or undefined when this runtime has no WebAssembly SIMD (callers then use
+ * jsFindAudit on an ordinary Buffer).
  */
-export function wasmScanner(bytes: number): WasmScanner | undefined {
-  const pages = Math.ceil(bytes / 65536);
+export function wasmScanner(): WasmScanner | undefined {
   if (compiled === undefined) {
     try {
-      compiled = WA ? new WA.Module(moduleBytes(pages)) : null;
+      compiled = WA ? new WA.Module(moduleBytes()) : null;
     } catch {
       compiled = null;
     }
   }
   if (compiled === null || !WA) return undefined;
   const inst = new WA.Instance(compiled, {});
-  const mem = inst.exports.mem as WasmMemory;
+  const mem = (inst.exports.mem as { readonly buffer: ArrayBuffer }).buffer;
   type Fn = (from: number, to: number) => number;
   const find = inst.exports.find as Fn;
-  const nl = inst.exports.nl as WasmGlobal;
-  const last = inst.exports.last as WasmGlobal;
-  const hi = inst.exports.hi as WasmGlobal;
-  if (mem.buffer.byteLength < bytes) mem.grow(Math.ceil((bytes - mem.buffer.byteLength) / 65536));
-  const buffer = Buffer.from(mem.buffer, 0, bytes);
+  const res = new Int32Array(mem, SCAN_BUFFER_BYTES, 3);
   return {
-    buffer,
+    buffer: Buffer.from(mem, 0, SCAN_BUFFER_BYTES),
     find(from: number, to: number, out: FindResult): void {
       out.hit = find(from, to);
-      out.newlines = nl.value;
-      out.lastNewline = last.value;
+      out.newlines = res[0]!;
+      out.lastNewline = res[1]!;
     },
     eol: inst.exports.eol as Fn,
     get ascii(): boolean {
-      return hi.value === 0;
+      return res[2] === 0;
     },
     hash: inst.exports.hash as Fn,
   };

@@ -31,6 +31,17 @@ export function matchesFilter(o: { pid?: number | undefined; comm?: string | und
   return true;
 }
 
+/** Where an observation landed in the aggregate (see Aggregator.addSlot); `stat` undefined: filtered out. */
+export interface Slot {
+  readonly o: Observation;
+  readonly stat: SyscallStat | undefined;
+  readonly compat: { compat: number; native: number; unknown: number } | undefined;
+  readonly proc: ProcessStat | undefined;
+  readonly procSyscalls: Map<string, number> | undefined;
+  readonly key: string;
+  readonly hasProcess: boolean;
+}
+
 /** Mutable accumulator behind every ingest run. */
 export class Aggregator {
   readonly counters: IngestCounters = {
@@ -50,6 +61,53 @@ export class Aggregator {
 
   constructor(opts: IngestOptions = {}) {
     this.opts = opts;
+  }
+
+  /**
+   * Adds one observation and returns where it landed, for `repeat`: a record seen again (same payload, so the same
+   * observation but for its line) then updates the same counters without a single lookup.
+   */
+  addSlot(o: Observation): Slot {
+    this.add(o);
+    if (!matchesFilter(o, this.opts.filter)) return { o, stat: undefined, compat: undefined, proc: undefined, procSyscalls: undefined, key: '', hasProcess: false };
+    const key = syscallKey(o.name, o.nr);
+    const hasProcess = o.pid !== undefined || o.comm !== undefined || o.exe !== undefined;
+    const proc = hasProcess ? this.processesByPid.get(o.pid)?.find((x) => x.comm === o.comm && x.exe === o.exe) : undefined;
+    return {
+      o, key, hasProcess, proc, procSyscalls: proc?.syscalls.get(o.arch),
+      stat: this.syscalls.get(o.arch)!.get(key)!,
+      compat: this.archCompat.get(o.arch)!,
+    };
+  }
+
+  /** The observation of `slot` seen again at `line`: exactly what add() would do with it. */
+  repeat(slot: Slot, line: number): void {
+    const o = slot.o;
+    this.counters.matched++;
+    const st = slot.stat;
+    if (st === undefined) {
+      this.counters.filtered++;
+      return;
+    }
+    st.count += o.count;
+    const ac = slot.compat!;
+    if (o.compat === true) ac.compat++;
+    else if (o.compat === false) ac.native++;
+    else ac.unknown++;
+    st.actions[o.action] = (st.actions[o.action] ?? 0) + o.count;
+    // (args: repeats come only from audit records, which have none)
+    if (slot.proc) {
+      slot.proc.records += o.count;
+      slot.procSyscalls!.set(slot.key, slot.procSyscalls!.get(slot.key)! + o.count);
+    } else if (slot.hasProcess) {
+      this.processesOverflow++;
+    }
+    const keep = this.opts.keepObservations ?? 0;
+    if (this.observations.length < keep || this.opts.onObservation) {
+      const again = { ...o, line };
+      if (this.observations.length < keep) this.observations.push(again);
+      this.opts.onObservation?.(again);
+    }
   }
 
   /** Adds one observation (applies the filter). */

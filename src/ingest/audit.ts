@@ -1,7 +1,7 @@
 // Kernel seccomp audit records (type 1326 / SECCOMP) in every rendering, plus the kernel's loss messages.
 // Renderings: dmesg, /dev/kmsg, syslog (RFC 3164/5424), journald text, `journalctl -o json`, auditd raw, `ausearch -i`.
 import { archFromAudit, resolveArch, syscallName, syscallNumber, X32_SYSCALL_BIT, type ArchId, type ArchInfo } from '../syscalls/index.js';
-import type { Aggregator } from './aggregate.js';
+import type { Aggregator, Slot } from './aggregate.js';
 import type { Rendering, SeenAction } from './types.js';
 
 /** `code=` values (ret & SECCOMP_RET_ACTION_FULL) → action (include/uapi/linux/seccomp.h). */
@@ -174,16 +174,9 @@ const JOURNALD_TEXT = /\baudit\[(\d+)\]: SECCOMP /;
 const SUPPRESSED = /\b(?:kauditd_printk_skb|audit_printk_skb): (\d+) callbacks suppressed/;
 const AUDIT_LOST = /\baudit_lost=(\d+)/;
 
-/** What a decoded record payload gives, for its repeats (everything of the observation but the line). */
+/** What a decoded record payload gives, for its repeats: where its observation landed, and whether it is an exec. */
 interface Memo {
-  readonly arch: ArchId;
-  readonly nr: number | undefined;
-  readonly name: string | undefined;
-  readonly action: SeenAction;
-  readonly pid: number | undefined;
-  readonly comm: string | undefined;
-  readonly exe: string | undefined;
-  readonly compat: boolean | undefined;
+  readonly slot: Slot;
   readonly exec: boolean;
 }
 /** Bounds of the payload memo: at most this many payloads per rendering (then it starts over), this long. */
@@ -465,10 +458,7 @@ export class AuditParser {
     this.checkSerial(serial, rendering, lineNo);
     if (memo.exec) this.sawExec = true;
     this.records++;
-    this.agg.add({
-      arch: memo.arch, nr: memo.nr, name: memo.name, action: memo.action, count: 1, rendering, file: this.file, line: lineNo,
-      pid: memo.pid, comm: memo.comm, exe: memo.exe, compat: memo.compat, args: undefined,
-    });
+    this.agg.repeat(memo.slot, lineNo);
   }
 
   /** The full decode of a payload; returns what a repeat of it needs (undefined: malformed, nothing added). */
@@ -542,11 +532,11 @@ export class AuditParser {
     const exec = name === 'execve' || name === 'execveat';
     if (exec) this.sawExec = true;
     this.records++;
-    this.agg.add({
+    const slot = this.agg.addSlot({
       arch, nr, name, action, count: 1, rendering, file: this.file, line: lineNo,
       pid, comm, exe, compat, args: undefined,
     });
-    return { arch, nr, name, action, pid, comm, exe, compat, exec };
+    return { slot, exec };
   }
 
   /** Audit serials are global and consecutive: a jump means records went missing in between. */

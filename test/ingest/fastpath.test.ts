@@ -104,7 +104,22 @@ describe('pushFileSync (fast path) = ingestText (general path)', () => {
     const parts = fixtures.filter((f) => f.startsWith('audit-')).map((f) => readFileSync(join(FX, f), 'utf8'));
     let text = '';
     while (text.length < 9 << 20) text += parts.join('\n');
-    const { fast, general } = bothPaths(Buffer.from(text), { format: 'audit', keepObservations: 50 });
+    for (const filter of [undefined, { comm: ['nginx'] }, { pid: [10638] }]) {
+      const { fast, general } = bothPaths(Buffer.from(text), { format: 'audit', keepObservations: 50, ...(filter ? { filter } : {}) });
+      expect(fast).toEqual(general);
+    }
+  });
+
+  it('onObservation sees the same observations in the same order through both paths', () => {
+    const text = readFileSync(join(FX, 'audit-dmesg-nginx-runc-complete.log'));
+    const file = join(TMP, 'obs.log');
+    writeFileSync(file, text);
+    const fast: unknown[] = [];
+    const general: unknown[] = [];
+    const ing = new Ingester({ nativeArch: 'x86_64', onObservation: (o) => fast.push(o) });
+    ing.pushFileSync(file);
+    ingestText(text.toString(), { nativeArch: 'x86_64', file, onObservation: (o) => general.push(o) });
+    expect(fast.length).toBeGreaterThan(100);
     expect(fast).toEqual(general);
   });
 
@@ -183,12 +198,14 @@ describe('pushFileSync (fast path) = ingestText (general path)', () => {
       fc.array(fc.nat(), { maxLength: 40 }),
       fc.constantFrom('auto', 'audit') as fc.Arbitrary<'auto' | 'audit'>,
       fc.boolean(),
-      (lines, repeats, format, cutLast) => {
+      fc.constantFrom<IngestOptions['filter']>(undefined, { comm: ['runc:[2:INIT]'] }, { pid: [1, 10638] }, { exe: ['nginx'] }),
+      fc.constantFrom(3, 100_000),
+      (lines, repeats, format, cutLast, filter, keepObservations) => {
         // Repeat some lines so the memo is hit, with other lines between.
         const all = lines.flatMap(([l, e], i) => Array.from({ length: 1 + ((repeats[i] ?? 0) % 3) }, () => l + e));
         let text = all.join('');
         if (cutLast) text = text.replace(/\r?\n$/, '');
-        const { fast, general } = bothPaths(Buffer.from(text), { format });
+        const { fast, general } = bothPaths(Buffer.from(text), { format, keepObservations, ...(filter ? { filter } : {}) });
         expect(fast).toEqual(general);
       },
     ), { numRuns: 300 });

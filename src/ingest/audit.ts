@@ -2,6 +2,7 @@
 // Renderings: dmesg, /dev/kmsg, syslog (RFC 3164/5424), journald text, `journalctl -o json`, auditd raw, `ausearch -i`.
 import { archFromAudit, resolveArch, syscallName, syscallNumber, X32_SYSCALL_BIT, type ArchId, type ArchInfo } from '../syscalls/index.js';
 import type { Aggregator, Slot } from './aggregate.js';
+import type { WasmScanner } from './scan.js';
 import type { Rendering, SeenAction } from './types.js';
 
 /** `code=` values (ret & SECCOMP_RET_ACTION_FULL) → action (include/uapi/linux/seccomp.h). */
@@ -196,7 +197,7 @@ export class AuditParser {
   /** Decoded payloads per rendering (see record). */
   private readonly memo: Partial<Record<Rendering, Map<string, Memo>>> = {};
   /** Decoded payloads of fastLine, by the hash of their bytes (a collision only costs a decode). */
-  private readonly byteMemo = new Map<number, { rendering: Rendering; bytes: Buffer; memo: Memo }>();
+  private readonly byteMemo = new Map<number, { rendering: Rendering; at: number; len: number; memo: Memo }>();
   /** Whether any execve/execveat was seen (a recording that has none probably starts mid-workload). */
   sawExec = false;
   records = 0;
@@ -216,11 +217,11 @@ export class AuditParser {
    * The byte-level path for the common raw shapes, with the same outcome as `line()` on the decoded line (tests
    * compare both on every fixture and on random input): journald text (`… audit[PID]: SECCOMP payload`), dmesg and
    * syslog (`… audit: type=1326 audit(T:S): payload`) and auditd raw (`type=SECCOMP msg=audit(T:S): payload`).
-   * `buf[ls, le)` is one ASCII line without its newline, `h` its first `audit`, `hash` a hash of a byte range.
+   * `buf[ls, le)` (the buffer of `sc`) is one ASCII line without its newline, `h` its first `audit`.
    * Nothing is decoded when the payload bytes were seen before; returns false, having done nothing, for any other
    * shape (the caller then decodes the line and calls `line()`).
    */
-  fastLine(buf: Buffer, ls: number, le: number, h: number, lineNo: number, hash: (from: number, to: number) => number): boolean {
+  fastLine(buf: Buffer, ls: number, le: number, h: number, lineNo: number, sc: WasmScanner): boolean {
     if (le <= ls || buf[le - 1] === 13 /* \r */) return false;
     const b0 = buf[ls]!;
     // /dev/kmsg (`PRI,SEQ,…;`), journal JSON and `node=` prefixes take the general path.
@@ -264,9 +265,15 @@ export class AuditParser {
     }
     const len = le - p;
     if (len > MAX_MEMO_KEY) return false;
-    const hv = hash(p, le);
+    // The memo keeps the payload bytes in the scanner's arena; the scanner serves one file at a time.
+    if (sc.arenaOwner !== this) {
+      sc.arenaOwner = this;
+      sc.resetArena();
+      this.byteMemo.clear();
+    }
+    const hv = sc.hash(p, le);
     const m = this.byteMemo.get(hv);
-    if (m !== undefined && m.rendering === rendering && m.bytes.length === len && buf.compare(m.bytes, 0, len, p, le) === 0) {
+    if (m !== undefined && m.rendering === rendering && m.len === len && sc.same(m.at, p, le)) {
       this.repeat(m.memo, rendering, lineNo, serial);
       return true;
     }
@@ -275,8 +282,13 @@ export class AuditParser {
     if (rendering === 'auditd' && payload.includes(') : ')) return false; // ausearch's spelling
     const o = this.decode(payload, 0, rendering, lineNo, serial);
     if (o !== undefined) {
-      if (this.byteMemo.size >= MAX_MEMO) this.byteMemo.clear();
-      this.byteMemo.set(hv, { rendering, bytes: Buffer.from(payload, 'latin1'), memo: o });
+      let at = this.byteMemo.size >= MAX_MEMO ? -1 : sc.remember(p, le);
+      if (at < 0) { // full: start over
+        this.byteMemo.clear();
+        sc.resetArena();
+        at = sc.remember(p, le);
+      }
+      this.byteMemo.set(hv, { rendering, at, len, memo: o });
     }
     return true;
   }

@@ -44,8 +44,8 @@ export function detectFormat(sample: string): InputFormat | undefined {
   return undefined;
 }
 
-/** The read buffer of pushFileSync with its SIMD search (null: no WebAssembly SIMD here; created on first use). */
-let scanner: WasmScanner | null | undefined;
+/** Scanners (read buffers with their SIMD search) not in use by a pushFileSync. */
+const idleScanners: WasmScanner[] = [];
 
 /**
  * Incremental ingest: `beginFile`, then `pushChunk` (bytes) or `pushLine` (text lines) any number of times, then
@@ -65,6 +65,8 @@ export class Ingester {
   private pendingBytes = 0;
   private open = false;
   private progressAt = 0;
+  /** The scanner of the pushFileSync in progress. */
+  private scanner: WasmScanner | undefined;
   private readonly found: FindResult = { hit: -1, newlines: 0, lastNewline: -1 };
 
   constructor(opts: IngestOptions = {}) {
@@ -165,7 +167,7 @@ export class Ingester {
         // Fast path: jump to the next line that mentions "audit", counting the lines in between; only that line
         // is decoded. In the read buffer of pushFileSync the search runs in WebAssembly SIMD (see scan.ts).
         const found = this.found;
-        const wasm = scanner && buf.buffer === scanner.buffer.buffer ? scanner : undefined;
+        const wasm = this.scanner !== undefined && buf === this.scanner.buffer ? this.scanner : undefined;
         if (wasm) wasm.find(pos, len, found);
         else jsFindAudit(buf, pos, len, found);
         const hit = found.hit;
@@ -189,7 +191,7 @@ export class Ingester {
         this.agg.counters.lines++;
         this.lineNo++;
         // ASCII lines of the common shapes are handled on the bytes; anything else is decoded.
-        if (!(wasm && wasm.ascii && p.fastLine(buf, pos, nl, hit, this.lineNo, wasm.hash))) {
+        if (!(wasm && wasm.ascii && p.fastLine(buf, pos, nl, hit, this.lineNo, wasm))) {
           p.line(buf.toString('utf8', pos, nl), this.lineNo);
         }
         pos = nl + 1;
@@ -208,9 +210,10 @@ export class Ingester {
     this.beginFile(path, filePid);
     const fd = openSync(path, 'r');
     try {
-      // The WebAssembly scanner's memory is the read buffer (no copy); one per process, as this is synchronous.
-      scanner ??= wasmScanner() ?? null;
-      const buf = scanner?.buffer ?? Buffer.allocUnsafe(READ_BUFFER_BYTES);
+      // The WebAssembly scanner's memory is the read buffer (no copy). Scanners are reused from file to file; a
+      // pushFileSync nested in a callback (onObservation) gets its own.
+      this.scanner = idleScanners.pop() ?? wasmScanner();
+      const buf = this.scanner?.buffer ?? Buffer.allocUnsafe(READ_BUFFER_BYTES);
       let have = 0;
       for (;;) {
         const n = readSync(fd, buf, have, buf.length - have, null);
@@ -231,6 +234,8 @@ export class Ingester {
       if (have > 0 && !this.discarding) this.carry = Buffer.from(buf.subarray(0, have));
     } finally {
       closeSync(fd);
+      if (this.scanner) idleScanners.push(this.scanner);
+      this.scanner = undefined;
     }
     this.endFile();
   }

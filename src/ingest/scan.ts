@@ -45,7 +45,7 @@ export function jsFindAudit(buf: Buffer, from: number, to: number, out: FindResu
 const OP = {
   block: 0x02, select: 0x1b, loop: 0x03, if: 0x04, end: 0x0b, br: 0x0c, brIf: 0x0d, return: 0x0f,
   localGet: 0x20, localSet: 0x21, localTee: 0x22, globalGet: 0x23, globalSet: 0x24, store32: 0x36,
-  load8u: 0x2d, i32const: 0x41, eqz: 0x45, eq: 0x46, ne: 0x47, gtU: 0x4b, geU: 0x4f,
+  load8u: 0x2d, i32const: 0x41, eqz: 0x45, eq: 0x46, ne: 0x47, ltU: 0x49, gtU: 0x4b, geU: 0x4f,
   load32: 0x28, clz: 0x67, ctz: 0x68, popcnt: 0x69, add: 0x6a, sub: 0x6b, mul: 0x6c, and: 0x71, or: 0x72, xor: 0x73,
   shl: 0x74, shrU: 0x76, rotl: 0x77,
   void: 0x40, i32: 0x7f, v128: 0x7b,
@@ -98,7 +98,10 @@ export const SCAN_BUFFER_BYTES = 4 << 20;
 const RES_NEWLINES = SCAN_BUFFER_BYTES;
 const RES_LAST = SCAN_BUFFER_BYTES + 4;
 const RES_HIGH = SCAN_BUFFER_BYTES + 8;
-const PAGES = SCAN_BUFFER_BYTES / 65536 + 1;
+/** The arena: copies of byte ranges to compare later (AuditParser's payload memo), after the results. */
+const ARENA = SCAN_BUFFER_BYTES + 64;
+export const ARENA_BYTES = 1 << 20;
+const PAGES = (ARENA + ARENA_BYTES) / 65536 + 1;
 
 /** Small helpers shared by the function bodies below. */
 const get = (l: number) => [OP.localGet, l];
@@ -249,17 +252,50 @@ function hashBody(): number[] {
   ]);
 }
 
+/** `same(a, b, len)`: 1 when the bytes [a, a+len) and [b, b+len) are equal (16 at a time), else 0. */
+function sameBody(): number[] {
+  const o = OP;
+  const A = 0, B = 1, LEN = 2;
+  return funcBody(0, [
+    o.block, o.void,
+    o.loop, o.void,
+    ...get(LEN), ...c(16), o.ltU, o.brIf, 1,
+    ...v128At(A, 0), ...v128At(B, 0), o.simd, o.eq8, o.simd, o.bitmask8, ...c(0xffff), o.ne,
+    o.if, o.void, ...c(0), o.return, o.end,
+    ...get(A), ...c(16), o.add, ...set(A),
+    ...get(B), ...c(16), o.add, ...set(B),
+    ...get(LEN), ...c(16), o.sub, ...set(LEN),
+    o.br, 0,
+    o.end, o.end,
+    o.block, o.void,
+    o.loop, o.void,
+    ...get(LEN), o.eqz, o.brIf, 1,
+    ...byteAt(A, 0), ...byteAt(B, 0), o.ne,
+    o.if, o.void, ...c(0), o.return, o.end,
+    ...get(A), ...c(1), o.add, ...set(A),
+    ...get(B), ...c(1), o.add, ...set(B),
+    ...get(LEN), ...c(1), o.sub, ...set(LEN),
+    o.br, 0,
+    o.end, o.end,
+    ...c(1),
+  ]);
+}
+
 function moduleBytes(): Uint8Array {
   const o = OP;
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec([[0x60, ...vec([[o.i32], [o.i32]]), ...vec([[o.i32]])]])), // type 0: (i32, i32) → i32
-    ...section(3, vec([[0], [0], [0]])), // find, eol, hash: all type 0
+    ...section(1, vec([
+      [0x60, ...vec([[o.i32], [o.i32]]), ...vec([[o.i32]])], // type 0: (i32, i32) → i32
+      [0x60, ...vec([[o.i32], [o.i32], [o.i32]]), ...vec([[o.i32]])], // type 1: (i32, i32, i32) → i32
+    ])),
+    ...section(3, vec([[0], [0], [0], [1]])), // find, eol, hash: type 0; same: type 1
     ...section(5, vec([[0x00, ...uleb(PAGES)]])), // memory 0: min PAGES
     ...section(7, vec([
-      [...name('find'), 0x00, 0], [...name('eol'), 0x00, 1], [...name('hash'), 0x00, 2], [...name('mem'), 0x02, 0],
+      [...name('find'), 0x00, 0], [...name('eol'), 0x00, 1], [...name('hash'), 0x00, 2], [...name('same'), 0x00, 3],
+      [...name('mem'), 0x02, 0],
     ])),
-    ...section(10, vec([findBody(), eolBody(), hashBody()])),
+    ...section(10, vec([findBody(), eolBody(), hashBody(), sameBody()])),
   ]);
 }
 
@@ -282,6 +318,14 @@ export interface WasmScanner {
   readonly ascii: boolean;
   /** A 32-bit hash of buffer[from, to). */
   hash(from: number, to: number): number;
+  /** Copies buffer[from, to) into the arena; returns its handle, or -1 when the arena is full (see resetArena). */
+  remember(from: number, to: number): number;
+  /** Whether buffer[from, to) equals the remembered bytes `at` (of the same length). */
+  same(at: number, from: number, to: number): boolean;
+  /** Forgets everything remembered. */
+  resetArena(): void;
+  /** Who uses the arena now (a parser takes it over, resetting it, when this is not itself). */
+  arenaOwner: unknown;
 }
 
 /**
@@ -302,8 +346,25 @@ export function wasmScanner(): WasmScanner | undefined {
   type Fn = (from: number, to: number) => number;
   const find = inst.exports.find as Fn;
   const res = new Int32Array(mem, SCAN_BUFFER_BYTES, 3);
+  const all = Buffer.from(mem);
+  const same = inst.exports.same as (a: number, b: number, len: number) => number;
+  let used = 0;
   return {
     buffer: Buffer.from(mem, 0, SCAN_BUFFER_BYTES),
+    remember(from: number, to: number): number {
+      if (used + (to - from) > ARENA_BYTES) return -1;
+      const at = ARENA + used;
+      all.copy(all, at, from, to);
+      used += to - from;
+      return at;
+    },
+    same(at: number, from: number, to: number): boolean {
+      return same(at, from, to - from) === 1;
+    },
+    resetArena(): void {
+      used = 0;
+    },
+    arenaOwner: undefined,
     find(from: number, to: number, out: FindResult): void {
       out.hit = find(from, to);
       out.newlines = res[0]!;

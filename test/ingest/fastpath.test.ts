@@ -110,6 +110,18 @@ describe('pushFileSync (fast path) = ingestText (general path)', () => {
     }
   });
 
+  it('more distinct payloads than the memo and its arena hold (both start over) still give the same result', () => {
+    const lines: string[] = [];
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 9000; i++) {
+        const pad = 'x'.repeat(i % 300);
+        lines.push(`[  1.0] audit: type=1326 audit(1.1:${round * 9000 + i}): pid=${i} comm="w${pad}" exe="/w" arch=c000003e syscall=${i % 300} compat=0 code=0x7ffc0000`);
+      }
+    }
+    const { fast, general } = bothPaths(Buffer.from(lines.join('\n') + '\n'), { format: 'audit', keepObservations: 10 });
+    expect(fast).toEqual(general);
+  });
+
   it('onObservation sees the same observations in the same order through both paths', () => {
     const text = readFileSync(join(FX, 'audit-dmesg-nginx-runc-complete.log'));
     const file = join(TMP, 'obs.log');

@@ -136,12 +136,12 @@ try {
   restoreStats?.();
 }
 
-interface Row { name: string; loop: number; cpu: number; wall?: number; progNs?: number; note: string }
+interface Row { name: string; loop: number; cpu: number; cpuMin?: number; wall?: number; progNs?: number; note: string }
 const rows: Row[] = Object.entries(series).map(([name, runs]) => {
   const w = runs.map((r) => r.wall).filter((x): x is number => x !== undefined);
   const p = runs.map((r) => r.progNs).filter((x): x is number => x !== undefined);
   return {
-    name, loop: median(runs.map((r) => r.loop)), cpu: median(runs.map((r) => r.cpu)),
+    name, loop: median(runs.map((r) => r.loop)), cpu: median(runs.map((r) => r.cpu)), cpuMin: Math.min(...runs.map((r) => r.cpu)),
     ...(w.length ? { wall: median(w) } : {}), ...(p.length ? { progNs: median(p) } : {}), note: runs.at(-1)?.note ?? '',
   };
 });
@@ -160,15 +160,25 @@ for (const b of others) {
 
 const base = rows[0]!;
 const ratio = (x: number | undefined, b: number | undefined): string => (x === undefined || b === undefined ? '-' : `${(x / b).toFixed(2)}x`);
-const perCall = (x: number, b: number): string => `${(((x - b) / N) * 1e9).toFixed(0)}`;
+const perCall = (x: number | undefined, b: number | undefined): string => (x === undefined || b === undefined ? '-' : `${(((x - b) / N) * 1e9).toFixed(0)}`);
 const out: string[] = [];
-out.push(`record benchmark: ${N} getppid calls from ${PY}; bare and eBPF rows: median of ${REPS} alternating runs (bare: ${series.bare!.length}); strace, audit: 1 run`);
-out.push(`bare loop: ${(base.loop / N * 1e9).toFixed(0)} ns/call wall, ${(base.cpu / N * 1e9).toFixed(0)} ns/call CPU`);
-out.push(`${'row'.padEnd(12)} ${'loop s'.padStart(7)} ${'ratio'.padStart(7)} ${'cpu s'.padStart(7)} ${'ratio'.padStart(7)} ${'+ns/call'.padStart(8)} ${'wall s'.padStart(7)} ${'ratio'.padStart(7)}${STATS ? ` ${'prog ns'.padStart(7)}` : ''}  note`);
+out.push(`record benchmark: ${N} getppid calls from ${PY}; bare and eBPF rows: ${REPS} alternating runs (bare: ${series.bare!.length}); strace, audit: 1 run`);
+out.push(`bare loop: ${(base.loop / N * 1e9).toFixed(0)} ns/call wall, ${(base.cpu / N * 1e9).toFixed(0)} ns/call CPU (medians). The machine is shared: traced runs vary`);
+out.push('up to 2x from run to run, so the minimum CPU time (least disturbed run) is shown next to the medians.');
+out.push(`${'row'.padEnd(12)} ${'loop s'.padStart(7)} ${'ratio'.padStart(7)} ${'cpu s'.padStart(7)} ${'ratio'.padStart(7)} ${'min cpu'.padStart(7)} ${'ratio'.padStart(7)} ${'+ns/call'.padStart(8)} ${'e2e s'.padStart(7)} ${'ratio'.padStart(7)}${STATS ? ` ${'prog ns'.padStart(7)}` : ''}  note`);
 for (const r of rows) {
-  out.push(`${r.name.padEnd(12)} ${r.loop.toFixed(3).padStart(7)} ${ratio(r.loop, base.loop).padStart(7)} ${r.cpu.toFixed(3).padStart(7)} ${ratio(r.cpu, base.cpu).padStart(7)} ${perCall(r.cpu, base.cpu).padStart(8)} ${(r.wall?.toFixed(3) ?? '-').padStart(7)} ${ratio(r.wall, base.wall).padStart(7)}${STATS ? ` ${(r.progNs?.toFixed(0) ?? '-').padStart(7)}` : ''}  ${r.note}`);
+  out.push([
+    r.name.padEnd(12), r.loop.toFixed(3).padStart(7), ratio(r.loop, base.loop).padStart(7), r.cpu.toFixed(3).padStart(7), ratio(r.cpu, base.cpu).padStart(7),
+    (r.cpuMin?.toFixed(3) ?? '-').padStart(7), ratio(r.cpuMin, base.cpuMin).padStart(7), perCall(r.cpuMin, base.cpuMin).padStart(8),
+    (r.wall?.toFixed(3) ?? '-').padStart(7), `${ratio(r.wall, base.wall).padStart(7)}${STATS ? ` ${(r.progNs?.toFixed(0) ?? '-').padStart(7)}` : ''}`, ` ${r.note}`,
+  ].join(' '));
 }
 const floor = rows.find((r) => r.name === 'floor')!;
 const ours = rows.find((r) => r.name === 'ebpf')!;
-out.push(`ebpf over bare: ${ratio(ours.loop, base.loop)} loop, ${ratio(ours.cpu, base.cpu)} CPU; of its extra CPU per call, the kernel's tracepoint (floor) is ${perCall(floor.cpu, base.cpu)} ns and the program ${perCall(ours.cpu, floor.cpu)} ns`);
+const v1 = rows.find((r) => r.name === 'ebpf-v1')!;
+out.push(`ebpf over bare: ${ratio(ours.loop, base.loop)} loop (median), ${ratio(ours.cpuMin, base.cpuMin)} CPU (min); floor ${ratio(floor.cpuMin, base.cpuMin)}: of the extra CPU per call the`);
+out.push(`kernel's tracepoint path is ${perCall(floor.cpuMin, base.cpuMin)} ns and the record program ${perCall(ours.cpuMin, floor.cpuMin)} ns (ebpf-v1: ${perCall(v1.cpuMin, floor.cpuMin)} ns).`);
+if (process.env.BENCH_VERBOSE === '1') {
+  for (const [name, runs] of Object.entries(series)) out.push(`  ${name}: CPU s ${runs.map((r) => r.cpu.toFixed(3)).join(' ')}`);
+}
 process.stdout.write(`${out.join('\n')}\n`);

@@ -48,8 +48,9 @@ const OP = {
   load8u: 0x2d, i32const: 0x41, eqz: 0x45, eq: 0x46, ne: 0x47, ltU: 0x49, gtU: 0x4b, geU: 0x4f,
   load32: 0x28, clz: 0x67, ctz: 0x68, popcnt: 0x69, add: 0x6a, sub: 0x6b, mul: 0x6c, and: 0x71, or: 0x72, xor: 0x73,
   shl: 0x74, shrU: 0x76, rotl: 0x77,
-  void: 0x40, i32: 0x7f, v128: 0x7b,
-  simd: 0xfd, v128load: 0x00, splat8: 0x0f, eq8: 0x23, v128and: 0x4e, bitmask8: 0x64,
+  void: 0x40, i32: 0x7f, i64: 0x7e,
+  i64const: 0x42, i64eqz: 0x50, i64clz: 0x79, i64popcnt: 0x7b, i64or: 0x84, i64shl: 0x86, i32wrap: 0xa7, i64extendU: 0xad,
+  simd: 0xfd, v128load: 0x00, splat8: 0x0f, eq8: 0x23, v128and: 0x4e, v128or: 0x50, anyTrue: 0x53, bitmask8: 0x64,
 } as const;
 
 /** Unsigned LEB128. */
@@ -118,8 +119,10 @@ const highest = (i: number, mask: number[]) => [...get(i), ...c(31), OP.add, ...
 /** Stores an i32 at a fixed address. */
 const store = (addr: number, value: number[]) => [...c(addr), ...value, OP.store32, 2, 0];
 
-function funcBody(extraLocals: number, code: number[]): number[] {
-  const body = [...vec(extraLocals > 0 ? [[...uleb(extraLocals), OP.i32]] : []), ...code, OP.end];
+/** A function body: its extra locals (count and type per group, or a number of i32s) and its code. */
+function funcBody(locals: number | [number, number][], code: number[]): number[] {
+  const groups = typeof locals === 'number' ? (locals > 0 ? [[locals, OP.i32] as [number, number]] : []) : locals;
+  const body = [...vec(groups.map(([n, t]) => [...uleb(n), t])), ...code, OP.end];
   return [...uleb(body.length), ...body];
 }
 
@@ -129,18 +132,44 @@ function funcBody(extraLocals: number, code: number[]): number[] {
  */
 function findBody(): number[] {
   const o = OP;
-  const I = 0, END = 1, M = 2, NLM = 3, B = 4, N = 5, LAST = 6;
+  const I = 0, END = 1, M = 2, NLM = 3, B = 4, N = 5, LAST = 6, STOP = 7, X = 8;
   const ret = (value: number[]) => [...store(RES_NEWLINES, get(N)), ...store(RES_LAST, get(LAST)), ...value, o.return];
-  return funcBody(5, [
+  /** The candidate lanes of the 16 bytes at i+off: 'a' there, 'd' two further, 't' four further. */
+  const cand = (off: number) => [
+    ...v128At(I, off), ...splatEq(0x61), ...v128At(I, off + 2), ...splatEq(0x64), o.simd, o.v128and,
+    ...v128At(I, off + 4), ...splatEq(0x74), o.simd, o.v128and,
+  ];
+  /** The newline bits of the 16 bytes at i+off, as an i64 shifted to bit `off`. */
+  const nl64 = (off: number) => [
+    ...v128At(I, off), ...splatEq(10), o.simd, o.bitmask8, o.i64extendU,
+    ...(off > 0 ? [o.i64const, ...sleb(off), o.i64shl] : []),
+  ];
+  return funcBody([[6, o.i32], [1, o.i64]], [
     ...c(-1), ...set(LAST),
-    // SIMD loop, 16 bytes a step while 20 remain: block $done { loop $step { ... } }
+    // block $done { loop $outer { block $slow { loop $fast { … } } loop $step { … } } }
     o.block, o.void,
     o.loop, o.void,
-    ...get(I), ...c(20), o.add, ...get(END), o.gtU, o.brIf, 1,
+    // Fast loop, 64 bytes a step while 68 remain and no candidate: newline count and last newline only.
+    o.block, o.void,
+    o.loop, o.void,
+    ...get(I), ...c(68), o.add, ...get(END), o.gtU, o.brIf, 1,
+    ...cand(0), ...cand(16), o.simd, o.v128or, ...cand(32), o.simd, o.v128or, ...cand(48), o.simd, o.v128or,
+    o.simd, o.anyTrue, o.brIf, 1,
+    ...nl64(0), ...nl64(16), o.i64or, ...nl64(32), o.i64or, ...nl64(48), o.i64or, ...set(X),
+    ...get(N), ...get(X), o.i64popcnt, o.i32wrap, o.add, ...set(N),
+    // last = x ? i + 63 - clz(x) : last (branch-free)
+    ...get(I), ...c(63), o.add, ...get(X), o.i64clz, o.i32wrap, o.sub, ...get(LAST), ...get(X), o.i64eqz, o.eqz, o.select, ...set(LAST),
+    ...get(I), ...c(64), o.add, ...set(I),
+    o.br, 0,
+    o.end, o.end,
+    // Slow loop over the next 64 bytes (a candidate is there), 16 bytes a step while 20 remain.
+    ...get(I), ...c(64), o.add, ...set(STOP),
+    o.loop, o.void,
+    ...get(I), ...c(20), o.add, ...get(END), o.gtU, o.brIf, 2, // to the scalar tail
+    ...get(I), ...get(STOP), o.geU, o.brIf, 1, // back to the fast loop
     // nlm = bitmask(v == '\n'); m = bitmask(v == 'a' & v[+2] == 'd' & v[+4] == 't')
     ...v128At(I, 0), ...splatEq(10), o.simd, o.bitmask8, ...set(NLM),
-    ...v128At(I, 0), ...splatEq(0x61), ...v128At(I, 2), ...splatEq(0x64), o.simd, o.v128and,
-    ...v128At(I, 4), ...splatEq(0x74), o.simd, o.v128and, o.simd, o.bitmask8, ...set(M),
+    ...cand(0), o.simd, o.bitmask8, ...set(M),
     // For each candidate bit b (lowest first): block $noHit { loop $bits { ... } }
     o.block, o.void,
     o.loop, o.void,
@@ -163,7 +192,7 @@ function findBody(): number[] {
     ...highest(I, get(NLM)), ...get(LAST), ...get(NLM), o.select, ...set(LAST),
     ...get(I), ...c(16), o.add, ...set(I),
     o.br, 0,
-    o.end, o.end,
+    o.end, o.end, o.end, // loop $step, loop $outer, block $done
     // Scalar tail, byte by byte: block $out { loop $byte { ... } }
     o.block, o.void,
     o.loop, o.void,

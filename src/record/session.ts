@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { accessSync, constants, readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
+import { readAuditSession } from '../runtime/index.js';
 
 /** A command waiting to exec in its own audit session. */
 export interface SessionChild {
@@ -77,17 +78,8 @@ export function spawnInSession(argv: readonly string[], opts: { stdio?: [StdioOp
   const fd3 = child.stdio[3] as Readable;
   let exited = false;
   child.on('exit', () => { exited = true; });
-  const text = new Promise<string | undefined>((resolve) => {
-    let t = '';
-    fd3.on('data', (c: Buffer) => { t += c.toString(); });
-    fd3.on('close', () => resolve(t));
-    fd3.on('error', () => resolve(undefined));
-  });
-  const session = text.then(async (t) => {
-    const n = Number.parseInt((t ?? '').trim(), 10);
-    if (!Number.isFinite(n) || n === 4294967295) return undefined;
-    return child.pid !== undefined && await waitStopped(child.pid, () => exited) ? n : undefined;
-  });
+  const session = readAuditSession(fd3).then(async (n) =>
+    n !== undefined && child.pid !== undefined && await waitStopped(child.pid, () => exited) ? n : undefined);
   const signal = (sig: NodeJS.Signals): void => {
     if (exited) return;
     try {

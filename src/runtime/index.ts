@@ -2,4 +2,4 @@
 export type { BindMount, HostBundle, HostBundleOptions } from './bundle.js';
 export { createHostBundle, DEFAULT_CAPABILITIES, HOST_DIRS } from './bundle.js';
 export type { ContainerOptions, ContainerResult, RunningContainer } from './runc.js';
-export { parseRuncVersion, resolveSignal, requireRunc, runcAvailability, runContainer, startContainer, uniqueContainerId } from './runc.js';
+export { parseRuncVersion, readAuditSession, resolveSignal, requireRunc, runcAvailability, runContainer, startContainer, uniqueContainerId } from './runc.js';

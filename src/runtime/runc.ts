@@ -103,6 +103,22 @@ export function requireRunc(runc = 'runc'): string {
   return a.version;
 }
 
+/**
+ * Reads the audit session id a wrapper shell printed (`cat /proc/self/sessionid >&3`) from its pipe; undefined
+ * when none was set (4294967295 is "unset") or the wrapper died first.
+ */
+export function readAuditSession(pipe: Readable): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    let text = '';
+    pipe.on('data', (c: Buffer) => { text += c.toString(); });
+    pipe.on('close', () => {
+      const n = Number.parseInt(text.trim(), 10);
+      resolve(Number.isFinite(n) && n !== 4294967295 ? n : undefined);
+    });
+    pipe.on('error', () => resolve(undefined));
+  });
+}
+
 /** Starts `runc run` on a bundle. The container is always deleted (`runc delete -f`) once it ends. */
 export function startContainer(bundleDir: string, opts: ContainerOptions = {}): RunningContainer {
   const id = opts.id ?? uniqueContainerId();
@@ -115,18 +131,8 @@ export function startContainer(bundleDir: string, opts: ContainerOptions = {}): 
       { stdio: [stdinMode, 'pipe', 'pipe', 'pipe', 'pipe'] })
     : spawn(runc, runcArgs, { stdio: [stdinMode, 'pipe', 'pipe'] });
 
-  const session = new Promise<number | undefined>((resolve) => {
-    if (!opts.auditSession) return resolve(undefined);
-    const fd3 = child.stdio[3] as Readable | null;
-    if (!fd3) return resolve(undefined);
-    let text = '';
-    fd3.on('data', (c: Buffer) => { text += c.toString(); });
-    fd3.on('close', () => {
-      const n = Number.parseInt(text.trim(), 10);
-      resolve(Number.isFinite(n) && n !== 4294967295 ? n : undefined);
-    });
-    fd3.on('error', () => resolve(undefined));
-  });
+  const fd3 = opts.auditSession ? (child.stdio[3] as Readable | null) : null;
+  const session = fd3 ? readAuditSession(fd3) : Promise.resolve(undefined);
 
   if (opts.auditSession) {
     const fd4 = child.stdio[4] as NodeJS.WritableStream & { destroy(): void; on(ev: 'error', f: () => void): void };

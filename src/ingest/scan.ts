@@ -48,9 +48,10 @@ const OP = {
   load8u: 0x2d, i32const: 0x41, eqz: 0x45, eq: 0x46, ne: 0x47, ltU: 0x49, gtU: 0x4b, geU: 0x4f,
   load32: 0x28, clz: 0x67, ctz: 0x68, popcnt: 0x69, add: 0x6a, sub: 0x6b, mul: 0x6c, and: 0x71, or: 0x72, xor: 0x73,
   shl: 0x74, shrU: 0x76, rotl: 0x77,
-  void: 0x40, i32: 0x7f, i64: 0x7e,
+  void: 0x40, i32: 0x7f, i64: 0x7e, v128: 0x7b,
   i64const: 0x42, i64eqz: 0x50, i64clz: 0x79, i64popcnt: 0x7b, i64or: 0x84, i64shl: 0x86, i32wrap: 0xa7, i64extendU: 0xad,
-  simd: 0xfd, v128load: 0x00, splat8: 0x0f, eq8: 0x23, v128and: 0x4e, v128or: 0x50, anyTrue: 0x53, bitmask8: 0x64,
+  simd: 0xfd, v128load: 0x00, splat8: 0x0f, eq8: 0x23, v128and: 0x4e, v128or: 0x50, anyTrue: 0x53, bitmask8: 0x64, splat32: 0x11, extractLane32: 0x1b,
+  add32x4: [0xae, 0x01], mul32x4: [0xb5, 0x01],
 } as const;
 
 /** Unsigned LEB128. */
@@ -256,20 +257,28 @@ function eolBody(): number[] {
   ]);
 }
 
-/** `hash(i, end)`: a 32-bit hash of the bytes [i, end) (4 at a time, then the tail). Locals: 0 $i, 1 $end, 2 $h. */
+/**
+ * `hash(i, end)`: a 32-bit hash of the bytes [i, end): 16 bytes a step into four polynomial lanes (acc = acc * K +
+ * v, K odd, so any changed word changes its lane), the lanes folded together, then the tail byte by byte.
+ * Locals: 0 $i, 1 $end, 2 $h, 3 $acc (v128).
+ */
 function hashBody(): number[] {
   const o = OP;
-  const I = 0, END = 1, H = 2;
-  const mix = (word: number[]) => [...get(H), ...c(5), o.rotl, ...word, o.xor, ...c(0x27220a95), o.mul, ...set(H)];
-  return funcBody(1, [
-    ...get(END), ...get(I), o.sub, ...set(H),
+  const I = 0, END = 1, H = 2, ACC = 3;
+  const K = 0x27220a95;
+  const mix = (word: number[]) => [...get(H), ...c(5), o.rotl, ...word, o.xor, ...c(K), o.mul, ...set(H)];
+  const lane = (n: number) => [...get(ACC), o.simd, o.extractLane32, n];
+  return funcBody([[1, o.i32], [1, o.v128]], [
     o.block, o.void,
     o.loop, o.void,
-    ...get(I), ...c(4), o.add, ...get(END), o.gtU, o.brIf, 1,
-    ...mix([...get(I), o.load32, 0, 0]),
-    ...get(I), ...c(4), o.add, ...set(I),
+    ...get(I), ...c(16), o.add, ...get(END), o.gtU, o.brIf, 1,
+    ...get(ACC), ...c(K), o.simd, o.splat32, o.simd, ...o.mul32x4, ...v128At(I, 0), o.simd, ...o.add32x4, ...set(ACC),
+    ...get(I), ...c(16), o.add, ...set(I),
     o.br, 0,
     o.end, o.end,
+    // h = length-dependent start, then the four lanes, then the tail bytes
+    ...get(END), ...get(I), o.sub, ...set(H),
+    ...mix(lane(0)), ...mix(lane(1)), ...mix(lane(2)), ...mix(lane(3)),
     o.block, o.void,
     o.loop, o.void,
     ...get(I), ...get(END), o.geU, o.brIf, 1,

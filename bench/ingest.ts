@@ -1,4 +1,4 @@
-// `npm run bench:ingest [-- --size 256M]`: seccompctl's ingest throughput and peak RSS on a large, realistic
+// `npm run bench:ingest [-- --size 256M] [--runs 3]`: seccompctl's ingest throughput and peak RSS on a large, realistic
 // journald log, against `grep -c SECCOMP` on the same file in the same run. Targets: ≥ 0.5× grep, < 100 MiB RSS.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
@@ -121,6 +121,8 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const si = args.indexOf('--size');
   const size = parseSize(si >= 0 ? args[si + 1] ?? '' : '1G');
+  const ri = args.indexOf('--runs');
+  const runs = ri >= 0 ? Number(args[ri + 1]) : 3;
   if (args[0] === '--generate') { // for profiling: write the log to FILE and stop
     generate(args[1]!, size);
     return;
@@ -133,12 +135,27 @@ async function main(): Promise<void> {
     const mb = bytes / 1e6;
     const child = buildChild(join(dir, 'child'));
     execFileSync('cat', [file], { stdio: ['ignore', 'ignore', 'inherit'] }); // warm the page cache for both
-    const g = timed('grep', ['-c', 'SECCOMP', file]);
+    // The machine is shared: both commands run `runs` times, alternating, and each keeps its fastest run (wall).
+    type Child = { ms: number; cpuMs: number; matched: number; lines: number; maxRssKiB: number; arches: Record<string, number> };
+    let g: ReturnType<typeof timed> | undefined;
+    let c: ReturnType<typeof timed> | undefined;
+    let r: Child | undefined;
+    let maxRssKiB = 0;
+    for (let i = 0; i < runs; i++) {
+      const gi = timed('grep', ['-c', 'SECCOMP', file]);
+      if (!g || gi.wall < g.wall) g = gi;
+      const ci = timed(process.execPath, [child, file]);
+      const ri = JSON.parse(ci.stdout.trim().split('\n').pop()!) as Child;
+      maxRssKiB = Math.max(maxRssKiB, ci.rssKiB ?? ri.maxRssKiB);
+      if (!c || ci.wall < c.wall) {
+        c = ci;
+        r = ri;
+      }
+    }
+    if (!g || !c || !r) throw new Error('--runs must be at least 1');
     const grepCount = Number(g.stdout.trim());
-    const c = timed(process.execPath, [child, file]);
-    const r = JSON.parse(c.stdout.trim().split('\n').pop()!) as { ms: number; cpuMs: number; matched: number; lines: number; maxRssKiB: number; arches: Record<string, number> };
-    const rssMiB = (c.rssKiB ?? r.maxRssKiB) / 1024;
-    out(`file: ${mb.toFixed(0)} MB, ${r.lines} lines; grep -c SECCOMP: ${grepCount}; seccompctl records: ${r.matched} (syscalls per arch: ${JSON.stringify(r.arches)})`);
+    const rssMiB = maxRssKiB / 1024; // the highest of all runs
+    out(`best of ${runs} alternating runs each; file: ${mb.toFixed(0)} MB, ${r.lines} lines; grep -c SECCOMP: ${grepCount}; seccompctl records: ${r.matched} (syscalls per arch: ${JSON.stringify(r.arches)})`);
     if (r.matched !== grepCount) out(`WARNING: seccompctl matched ${r.matched} records, grep counted ${grepCount} lines`);
     // Wall clock includes node's start-up (~50 ms); CPU time is the fairer figure on a busy machine.
     const rate = (s: number | undefined) => (s === undefined || s <= 0 ? NaN : mb / s);

@@ -2,7 +2,7 @@
 export type { RecordBackend, RecordOptions, RecordResult, WorkloadExit, WorkloadIO, WorkloadOptions } from './record.js';
 export {
   addImplicitSyscalls, archOfProbe, BeforeStartError, IMPLICIT_SYSCALLS, chooseBackend, nativeScmpArches, probeObservations, recordObservations, recordWorkload, resolveCommand, runWithKernelLog,
-  runWorkloadContainer, workloadBundle,
+  runProbedContainer, runWorkloadContainer, workloadBundle,
 } from './record.js';
 export type { ExecMarker, ProbeCount, ProbeResult, RunningProbe } from './bpftrace.js';
 export { ebpfAvailability, ensureTracefs, parseProbeOutput, probeProgram, startProbe } from './bpftrace.js';

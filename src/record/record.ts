@@ -8,7 +8,7 @@ import { EnvironmentError, UserError } from '../common/index.js';
 import { Aggregator, actionOfCode, ingestFiles, type IngestResult, type Observation } from '../ingest/index.js';
 import { createHostBundle, DEFAULT_CAPABILITIES, requireRunc, resolveSignal, startContainer, type BindMount, type HostBundle, type RunningContainer } from '../runtime/index.js';
 import { archFromAudit, hostArch, syscallName, syscallNumber, X32_SYSCALL_BIT, type ArchId } from '../syscalls/index.js';
-import { ebpfAvailability, startProbe, type ExecMarker, type ProbeCount } from './bpftrace.js';
+import { ebpfAvailability, startProbe, type ExecMarker, type ProbeCount, type ProbeOptions, type RunningProbe } from './bpftrace.js';
 import { KmsgReader, type SeccompRecord } from './kmsg.js';
 import { disablePrintkRatelimit } from './printk.js';
 import { spawnInSession } from './session.js';
@@ -211,6 +211,36 @@ export function workloadBundle(argv: string[], opts: WorkloadOptions, seccomp: s
   return b;
 }
 
+/**
+ * Runs a bundle in runc in its own audit session, with an eBPF probe scoped to that session attached before the
+ * container may start. `unavailable` builds the error thrown when the session or the probe cannot be had (the
+ * container is then abandoned before the workload runs).
+ */
+export async function runProbedContainer(bundleDir: string, opts: WorkloadOptions, marker: ExecMarker,
+  probeOpts: ProbeOptions, unavailable: (message: string) => Error): Promise<{ exit: WorkloadExit; probe: RunningProbe }> {
+  let release!: () => void;
+  let cancel!: (e: Error) => void;
+  const gate = new Promise<void>((res, rej) => { release = res; cancel = rej; });
+  gate.catch(() => undefined);
+  const c = runWorkloadContainer(bundleDir, opts, { auditSession: true, startGate: gate });
+  const ses = await c.session;
+  if (ses === undefined) {
+    cancel(new Error('no session'));
+    await c.done.catch(() => undefined);
+    throw unavailable('cannot give the container its own audit session (needs CAP_AUDIT_CONTROL and CONFIG_AUDIT)');
+  }
+  const probe = startProbe(ses, marker, probeOpts);
+  try {
+    await probe.ready;
+  } catch (e) {
+    cancel(e as Error);
+    await c.done.catch(() => undefined);
+    throw unavailable((e as Error).message);
+  }
+  release();
+  return { exit: await c.done, probe };
+}
+
 /** Runs a container for a workload and wires stop/timeout/output. */
 export function runWorkloadContainer(bundleDir: string, opts: WorkloadOptions, extra: { auditSession?: boolean; startGate?: Promise<unknown> } = {}): RunningContainer {
   return startContainer(bundleDir, {
@@ -327,28 +357,11 @@ async function recordEbpf(argv: string[], opts: RecordOptions, container: boolea
   } else {
     const b = workloadBundle(argv, opts, undefined);
     try {
-      let release!: () => void;
-      let cancel!: (e: Error) => void;
-      const gate = new Promise<void>((res, rej) => { release = res; cancel = rej; });
-      gate.catch(() => undefined);
-      const c = runWorkloadContainer(b.dir, opts, { auditSession: true, startGate: gate });
-      const ses = await c.session;
-      if (ses === undefined) {
-        cancel(new Error('no session'));
-        await c.done.catch(() => undefined);
-        throw new BeforeStartError('cannot give the container its own audit session (needs CAP_AUDIT_CONTROL and CONFIG_AUDIT)', 'use --backend strace');
-      }
-      const marker: ExecMarker = { kind: 'filename', path: argv[0]! };
-      probe = startProbe(ses, marker, { denials: false, counts: opts.exactCounts === true });
-      try {
-        await probe.ready;
-      } catch (e) {
-        cancel(e as Error);
-        await c.done.catch(() => undefined);
-        throw new BeforeStartError((e as Error).message, 'use --backend strace');
-      }
-      release();
-      exit = await c.done;
+      const run = await runProbedContainer(b.dir, opts, { kind: 'filename', path: argv[0]! },
+        { denials: false, counts: opts.exactCounts === true },
+        (message) => new BeforeStartError(message, 'use --backend strace'));
+      probe = run.probe;
+      exit = run.exit;
     } finally {
       b.cleanup();
     }

@@ -14,7 +14,7 @@ import { EnvironmentError, type Diagnostic } from '../common/index.js';
 import { parseProfile, printProfile, type Profile } from '../profile/index.js';
 import {
   archOfProbe, ebpfAvailability, recordObservations, resolveCommand, RUNC_INIT_COMM, runWithKernelLog,
-  runWorkloadContainer, startProbe, workloadBundle, type KmsgLoss, type ProbeCount, type WorkloadExit, type WorkloadOptions,
+  runProbedContainer, workloadBundle, type KmsgLoss, type ProbeCount, type WorkloadExit, type WorkloadOptions,
 } from '../record/index.js';
 import { requireRunc } from '../runtime/index.js';
 import { syscallName, type ArchId } from '../syscalls/index.js';
@@ -152,27 +152,10 @@ export async function verifyProfile(opts: VerifyOptions): Promise<VerifyResult> 
   if (method === 'ebpf') {
     const b = workloadBundle(argv, opts, enforced);
     try {
-      let release!: () => void;
-      let cancel!: (e: Error) => void;
-      const gate = new Promise<void>((res, rej) => { release = res; cancel = rej; });
-      gate.catch(() => undefined);
-      const c = runWorkloadContainer(b.dir, opts, { auditSession: true, startGate: gate });
-      const ses = await c.session;
-      if (ses === undefined) {
-        cancel(new Error('no session'));
-        await c.done.catch(() => undefined);
-        throw new EnvironmentError('cannot give the container its own audit session (needs CAP_AUDIT_CONTROL and CONFIG_AUDIT)', 'use --method complain');
-      }
-      const probe = startProbe(ses, { kind: 'filename', path: exe }, { watchRuncInit: true });
-      try {
-        await probe.ready;
-      } catch (e) {
-        cancel(e as Error);
-        await c.done.catch(() => undefined);
-        throw e;
-      }
-      release();
-      exit = await c.done;
+      const run = await runProbedContainer(b.dir, opts, { kind: 'filename', path: exe }, { watchRuncInit: true },
+        (message) => new EnvironmentError(message, 'use --method complain'));
+      exit = run.exit;
+      const probe = run.probe;
       const r = await probe.stop();
       denials = probeDenials(r.denials);
       started = r.execs > 0;

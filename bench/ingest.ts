@@ -29,7 +29,7 @@ function buildChild(dir: string): string {
   writeFileSync(child, `import { ingestFiles } from './src/ingest/index.js';
 const t0 = process.hrtime.bigint();
 const c0 = process.cpuUsage();
-const r = await ingestFiles([process.argv[2]], { nativeArch: 'x86_64' });
+const r = await ingestFiles([process.argv[2]], { nativeArch: 'x86_64', ...(process.argv[3] === 'one' ? { twoThreads: false } : {}) });
 const ms = Number(process.hrtime.bigint() - t0) / 1e6;
 const cpu = process.cpuUsage(c0);
 const arches = Object.fromEntries([...r.syscalls].map(([a, m]) => [a, m.size]));
@@ -141,9 +141,12 @@ async function main(): Promise<void> {
     let c: ReturnType<typeof timed> | undefined;
     let r: Child | undefined;
     let maxRssKiB = 0;
+    let one: ReturnType<typeof timed> | undefined; // the one-thread parse (twoThreads: false), for comparison
     for (let i = 0; i < runs; i++) {
       const gi = timed('grep', ['-c', 'SECCOMP', file]);
       if (!g || gi.wall < g.wall) g = gi;
+      const oi = timed(process.execPath, [child, file, 'one']);
+      if (!one || oi.wall < one.wall) one = oi;
       const ci = timed(process.execPath, [child, file]);
       const ri = JSON.parse(ci.stdout.trim().split('\n').pop()!) as Child;
       maxRssKiB = Math.max(maxRssKiB, ci.rssKiB ?? ri.maxRssKiB);
@@ -152,7 +155,7 @@ async function main(): Promise<void> {
         r = ri;
       }
     }
-    if (!g || !c || !r) throw new Error('--runs must be at least 1');
+    if (!g || !c || !r || !one) throw new Error('--runs must be at least 1');
     const grepCount = Number(g.stdout.trim());
     const rssMiB = maxRssKiB / 1024; // the highest of all runs
     out(`best of ${runs} alternating runs each; file: ${mb.toFixed(0)} MB, ${r.lines} lines; grep -c SECCOMP: ${grepCount}; seccompctl records: ${r.matched} (syscalls per arch: ${JSON.stringify(r.arches)})`);
@@ -161,6 +164,7 @@ async function main(): Promise<void> {
     const rate = (s: number | undefined) => (s === undefined || s <= 0 ? NaN : mb / s);
     out(`grep -c SECCOMP : ${rate(g.wall).toFixed(0)} MB/s wall (${g.wall.toFixed(2)} s)${g.cpu !== undefined ? `, ${rate(g.cpu).toFixed(0)} MB/s CPU (${g.cpu.toFixed(2)} s)` : ''}`);
     out(`seccompctl      : ${rate(c.wall).toFixed(0)} MB/s wall (${c.wall.toFixed(2)} s)${c.cpu !== undefined ? `, ${rate(c.cpu).toFixed(0)} MB/s CPU (${c.cpu.toFixed(2)} s)` : ''}; parse alone ${rate(r.ms / 1000).toFixed(0)} MB/s; peak RSS ${rssMiB.toFixed(1)} MiB`);
+    out(`one thread      : ${rate(one.wall).toFixed(0)} MB/s wall (${one.wall.toFixed(2)} s)${one.cpu !== undefined ? `, ${rate(one.cpu).toFixed(0)} MB/s CPU (${one.cpu.toFixed(2)} s)` : ''}; ratio ${(rate(one.wall) / rate(g.wall)).toFixed(3)}× grep (wall); peak RSS ${((one.rssKiB ?? 0) / 1024).toFixed(1)} MiB`);
     out(`ratio seccompctl/grep: ${(rate(c.wall) / rate(g.wall)).toFixed(3)}× wall${c.cpu !== undefined && g.cpu !== undefined ? `, ${(rate(c.cpu) / rate(g.cpu)).toFixed(3)}× CPU` : ''} (target ≥ 0.5×); ` +
       `peak RSS ${rssMiB < 100 ? 'under' : 'OVER'} the 100 MiB target`);
   } finally {

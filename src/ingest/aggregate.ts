@@ -12,6 +12,7 @@ export const MAX_ARG_SAMPLES = 16;
 export const MAX_LOSS_SIGNALS = 200;
 export const MAX_MALFORMED_LINES = 100;
 const MAX_ARG_TEXT = 512;
+const KIND_AUDIT_LOST = 'audit-lost';
 
 /** The key of a syscall in the maps: its name, or `#NR` when the tables have no name for the number. */
 export function syscallKey(name: string | undefined, nr: number | undefined): string {
@@ -40,6 +41,14 @@ export interface Slot {
   readonly procSyscalls: Map<string, number> | undefined;
   readonly key: string;
   readonly hasProcess: boolean;
+}
+
+/** Changes to the loss signals of a part parsed on its own (see AuditParser.absorb); `at` indexes its signals. */
+export interface LossEdits {
+  /** Signals to insert before the part's signal `at` (in this order). */
+  inserts: { at: number; signal: LossSignal }[];
+  /** The part's signal `at` becomes `signal` (undefined: dropped). */
+  replace: { at: number; signal: LossSignal | undefined } | undefined;
 }
 
 /** Mutable accumulator behind every ingest run. */
@@ -161,6 +170,13 @@ export class Aggregator {
     this.opts.onObservation?.(o);
   }
 
+  /** How many loss signals were added (also those past MAX_LOSS_SIGNALS). */
+  get lossCount(): number {
+    let n = 0;
+    for (const k in this.lossTotals) n += this.lossTotals[k as LossSignal['kind']] ?? 0;
+    return n;
+  }
+
   /** Records a loss signal. */
   addLoss(s: LossSignal): void {
     this.lossTotals[s.kind] = (this.lossTotals[s.kind] ?? 0) + 1;
@@ -182,6 +198,107 @@ export class Aggregator {
   /** Notes that a rendering was seen even without records (for the summary). */
   sawRendering(r: Rendering): void {
     this.formats.add(r);
+  }
+
+  /**
+   * Adds the aggregate `r` of the rest of `file`, parsed on its own with line numbers from 1, as if its lines had
+   * followed this aggregate's (line numbers shifted by `lineOffset`, loss signals edited by `edits`). Returns
+   * false, having changed nothing, when that cannot be exact: `r` ran out of process slots, or a dropped loss
+   * signal would need one that `r` did not keep. Needs `r` without observations (the caller does not keep any).
+   */
+  absorb(r: IngestResult, file: string, lineOffset: number, edits: LossEdits): boolean {
+    const rep = edits.replace;
+    if (r.processesOverflow > 0) return false;
+    if (rep && rep.signal === undefined && rep.at < r.loss.length && r.loss.length >= MAX_LOSS_SIGNALS) return false;
+    const c = this.counters;
+    const rc = r.counters;
+    c.lines += rc.lines;
+    c.matched += rc.matched;
+    c.filtered += rc.filtered;
+    c.skipped += rc.skipped;
+    c.malformed += rc.malformed;
+    c.lostAtLeast += rc.lostAtLeast;
+    for (const at of rc.malformedAt) {
+      if (c.malformedAt.length >= MAX_MALFORMED_LINES) break;
+      c.malformedAt.push(`${file}:${Number(at.slice(at.lastIndexOf(':') + 1)) + lineOffset}`);
+    }
+    for (const f of r.formats) this.formats.add(f);
+    for (const [arch, m] of r.syscalls) {
+      let perArch = this.syscalls.get(arch);
+      if (!perArch) this.syscalls.set(arch, (perArch = new Map()));
+      for (const [key, s] of m) {
+        const st = perArch.get(key);
+        if (!st) {
+          perArch.set(key, s);
+          continue;
+        }
+        st.count += s.count;
+        for (const [a, n] of Object.entries(s.actions) as [keyof SyscallStat['actions'], number][]) st.actions[a] = (st.actions[a] ?? 0) + n;
+        for (const args of s.argSamples) {
+          const j = JSON.stringify(args);
+          if (st.argSamples.length < MAX_ARG_SAMPLES && !st.argSamples.some((x) => JSON.stringify(x) === j)) st.argSamples.push(args);
+        }
+      }
+    }
+    for (const [arch, n] of r.archCompat) {
+      const ac = this.archCompat.get(arch);
+      if (!ac) this.archCompat.set(arch, { ...n });
+      else {
+        ac.compat += n.compat;
+        ac.native += n.native;
+        ac.unknown += n.unknown;
+      }
+    }
+    // Processes in the order the part first saw them: known ones add up, new ones take the free slots.
+    for (const p of r.processes) {
+      let same = this.processesByPid.get(p.pid);
+      const mine = same?.find((x) => x.comm === p.comm && x.exe === p.exe);
+      if (mine) {
+        mine.records += p.records;
+        for (const [arch, m] of p.syscalls) {
+          let mm = mine.syscalls.get(arch);
+          if (!mm) mine.syscalls.set(arch, (mm = new Map()));
+          for (const [k, n] of m) mm.set(k, (mm.get(k) ?? 0) + n);
+        }
+      } else if (this.processes.length >= MAX_PROCESSES) {
+        this.processesOverflow += p.records; // one per record (audit records count 1)
+      } else {
+        this.processes.push(p);
+        if (!same) this.processesByPid.set(p.pid, (same = []));
+        same.push(p);
+      }
+    }
+    // Loss signals: the part's, edited, after these; totals count every signal.
+    for (const [k, n] of Object.entries(r.lossTotals) as [LossSignal['kind'], number][]) this.lossTotals[k] = (this.lossTotals[k] ?? 0) + n;
+    const shift = (s: LossSignal): LossSignal => ({ ...s, line: s.line + lineOffset });
+    const signals: LossSignal[] = [];
+    for (let i = 0; i <= r.loss.length; i++) {
+      for (const ins of edits.inserts) if (ins.at === i) signals.push(ins.signal);
+      if (i === r.loss.length) break;
+      if (rep?.at === i) {
+        if (rep.signal) signals.push(rep.signal);
+      } else {
+        signals.push(shift(r.loss[i]!));
+      }
+    }
+    for (const ins of edits.inserts) {
+      this.lossTotals[ins.signal.kind] = (this.lossTotals[ins.signal.kind] ?? 0) + 1;
+      if (ins.signal.certain && ins.signal.count !== undefined) c.lostAtLeast += ins.signal.count;
+    }
+    if (rep) {
+      if (rep.signal === undefined) {
+        const left = (this.lossTotals[KIND_AUDIT_LOST] ?? 0) - 1;
+        if (left > 0) this.lossTotals[KIND_AUDIT_LOST] = left;
+        else delete this.lossTotals[KIND_AUDIT_LOST];
+      } else if (rep.signal.count !== undefined) {
+        c.lostAtLeast += rep.signal.count;
+      }
+    }
+    for (const s of signals) if (this.loss.length < MAX_LOSS_SIGNALS) this.loss.push(s);
+    for (const d of r.diagnostics) {
+      if (!this.diagnostics.has(d.code)) this.diagnostics.set(d.code, d.line !== undefined && d.file === file ? { ...d, line: d.line + lineOffset } : d);
+    }
+    return true;
   }
 
   /** The result so far (the maps are shared, not copied). */

@@ -1,9 +1,9 @@
 // Kernel seccomp audit records (type 1326 / SECCOMP) in every rendering, plus the kernel's loss messages.
 // Renderings: dmesg, /dev/kmsg, syslog (RFC 3164/5424), journald text, `journalctl -o json`, auditd raw, `ausearch -i`.
 import { archFromAudit, resolveArch, syscallName, syscallNumber, X32_SYSCALL_BIT, type ArchId, type ArchInfo } from '../syscalls/index.js';
-import type { Aggregator, Slot } from './aggregate.js';
+import type { Aggregator, LossEdits, Slot } from './aggregate.js';
 import type { WasmScanner } from './scan.js';
-import type { Rendering, SeenAction } from './types.js';
+import type { IngestResult, LossSignal, Rendering, SeenAction } from './types.js';
 
 /** `code=` values (ret & SECCOMP_RET_ACTION_FULL) → action (include/uapi/linux/seccomp.h). */
 const CODE_ACTIONS = new Map<number, SeenAction>([
@@ -184,6 +184,46 @@ interface Memo {
 const MAX_MEMO = 4096;
 const MAX_MEMO_KEY = 1024;
 
+/**
+ * The first uses of the cross-line state in a part of a file parsed by a fresh parser (the worker's part of a
+ * two-thread parse): the parser of the part before it uses them to finish what a single pass would have done there.
+ * `lossIndex`: how many loss signals the fresh parser had added before that point.
+ */
+export interface Boundary {
+  /** The first serial check; `prev` is the fresh parser's serial state just before it (serials of other records). */
+  serial?: { serial: number; rendering: Rendering; line: number; lossIndex: number; prev: number };
+  /** The first `audit_lost=` report (the fresh parser added a signal without count for it, at lossIndex). */
+  auditLost?: { n: number; line: number; lossIndex: number };
+}
+
+/** What a fresh parser found in the second part of a file (see Ingester.parseTail). */
+export interface TailPart {
+  result: IngestResult;
+  lines: number;
+  records: number;
+  sawExec: boolean;
+  boundary: Boundary;
+}
+
+function serialGapLoss(prev: number, serial: number, rendering: Rendering, file: string, line: number): LossSignal {
+  const n = serial - prev - 1;
+  // In renderings that hold every audit record the gap is loss; in commonly filtered ones (ausearch -m,
+  // journal greps) other record types explain gaps, so it is only a hint.
+  const certain = rendering === 'dmesg' || rendering === 'kmsg' || rendering === 'auditd';
+  return {
+    kind: 'serial-gap', certain, count: n, file, line,
+    message: `audit serial jumped from ${prev} to ${serial}: ${n} audit record(s) missing` +
+      (certain ? '' : ' (or filtered out of this log by record type)'),
+  };
+}
+
+function auditLostLoss(n: number, delta: number | undefined, file: string, line: number): LossSignal {
+  return {
+    kind: 'audit-lost', certain: true, ...(delta !== undefined ? { count: delta } : {}), file, line,
+    message: `the kernel reports audit_lost=${n}${delta !== undefined ? ` (${delta} more since the previous report)` : ''}: audit records were dropped`,
+  };
+}
+
 /** Stateful parser for one input file of audit renderings. Feed lines in order with `line()`. */
 export class AuditParser {
   private readonly agg: Aggregator;
@@ -201,6 +241,8 @@ export class AuditParser {
   /** Whether any execve/execveat was seen (a recording that has none probably starts mid-workload). */
   sawExec = false;
   records = 0;
+  /** First uses of the cross-line state (for a two-thread parse). */
+  readonly boundary: Boundary = {};
 
   constructor(agg: Aggregator, file: string, nativeArch: ArchId) {
     this.agg = agg;
@@ -395,12 +437,10 @@ export class AuditParser {
     if (lost && !body.includes('type=1326')) {
       const n = Number(lost[1]);
       const delta = this.prevAuditLost >= 0 ? n - this.prevAuditLost : undefined;
+      if (this.prevAuditLost < 0) this.boundary.auditLost ??= { n, line: lineNo, lossIndex: this.agg.lossCount };
       this.prevAuditLost = n;
       if (delta === 0) return true;
-      this.agg.addLoss({
-        kind: 'audit-lost', certain: true, ...(delta !== undefined ? { count: delta } : {}), file: this.file, line: lineNo,
-        message: `the kernel reports audit_lost=${n}${delta !== undefined ? ` (${delta} more since the previous report)` : ''}: audit records were dropped`,
-      });
+      this.agg.addLoss(auditLostLoss(n, delta, this.file, lineNo));
       return true;
     }
     return false;
@@ -554,16 +594,11 @@ export class AuditParser {
   /** Audit serials are global and consecutive: a jump means records went missing in between. */
   private checkSerial(serial: number | undefined, rendering: Rendering, lineNo: number): void {
     if (serial === undefined) return;
+    if (this.prevSerialRendering === undefined) {
+      this.boundary.serial ??= { serial, rendering, line: lineNo, lossIndex: this.agg.lossCount, prev: this.prevSerial };
+    }
     if (this.prevSerial >= 0 && serial > this.prevSerial + 1 && this.prevSerialRendering === rendering) {
-      const n = serial - this.prevSerial - 1;
-      // In renderings that hold every audit record the gap is loss; in commonly filtered ones (ausearch -m,
-      // journal greps) other record types explain gaps, so it is only a hint.
-      const certain = rendering === 'dmesg' || rendering === 'kmsg' || rendering === 'auditd';
-      this.agg.addLoss({
-        kind: 'serial-gap', certain, count: n, file: this.file, line: lineNo,
-        message: `audit serial jumped from ${this.prevSerial} to ${serial}: ${n} audit record(s) missing` +
-          (certain ? '' : ' (or filtered out of this log by record type)'),
-      });
+      this.agg.addLoss(serialGapLoss(this.prevSerial, serial, rendering, this.file, lineNo));
     }
     if (serial >= this.prevSerial || this.prevSerialRendering !== rendering) {
       this.prevSerial = serial;
@@ -571,6 +606,37 @@ export class AuditParser {
       this.prevSerial = serial; // a new boot or another log file: start over
     }
     this.prevSerialRendering = rendering;
+  }
+
+  /**
+   * Takes in the second part of this file, parsed by a fresh parser (line numbers from 1): adds what a single pass
+   * would have found at the boundary (a serial gap, the `audit_lost` increase) and the part's
+   * aggregate, with line numbers after this part's `lineOffset` lines. Returns false, having changed nothing, when
+   * the state cannot be merged exactly (the caller then parses the part itself).
+   */
+  absorb(part: TailPart, lineOffset: number): boolean {
+    // After /dev/kmsg lines a single pass reads every line (sequence numbers), where the part was prefiltered until
+    // its own first kmsg line. Without them here, the part's first sequence number starts the check in both.
+    if (this.sawKmsg) return false;
+    const b = part.boundary;
+    const edits: LossEdits = { inserts: [], replace: undefined };
+    if (b.serial) {
+      const { serial, rendering, line } = b.serial;
+      const prev = Math.max(this.prevSerial, b.serial.prev);
+      if (prev >= 0 && serial > prev + 1 && this.prevSerialRendering === rendering) {
+        edits.inserts.push({ at: b.serial.lossIndex, signal: serialGapLoss(prev, serial, rendering, this.file, line + lineOffset) });
+      }
+      // The fresh parser's state is now (serial, rendering); a single pass's is the same unless it kept `prev`.
+      if (!(serial >= prev || this.prevSerialRendering !== rendering || prev - serial > 1000)) return false;
+    }
+    if (b.auditLost && this.prevAuditLost >= 0) {
+      const delta = b.auditLost.n - this.prevAuditLost;
+      edits.replace = { at: b.auditLost.lossIndex, signal: delta === 0 ? undefined : auditLostLoss(b.auditLost.n, delta, this.file, b.auditLost.line + lineOffset) };
+    }
+    if (!this.agg.absorb(part.result, this.file, lineOffset, edits)) return false;
+    this.records += part.records;
+    this.sawExec ||= part.sawExec;
+    return true;
   }
 
   /** Called at end of input: reports a recording that shows no process start. */

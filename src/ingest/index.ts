@@ -10,7 +10,7 @@ export { Aggregator, matchesFilter, syscallKey, MAX_PROCESSES, MAX_ARG_SAMPLES, 
 export type { RecordFields } from './audit.js';
 export { AuditParser, parseFields, parseRawFields, actionOfCode } from './audit.js';
 export { StraceParser, splitArgs } from './strace.js';
-export { Ingester, ingestText, ingestStream, ingestFiles, pushStream, detectFormat, MAX_LINE_BYTES } from './ingester.js';
+export { Ingester, ingestText, ingestStream, ingestFiles, pushStream, detectFormat, MAX_LINE_BYTES, TWO_THREAD_MIN_BYTES } from './ingester.js';
 
 /** Sorted syscall names seen on one arch (unnamed numbers excluded). */
 export function syscallNames(r: IngestResult, arch: ArchId): string[] {

@@ -1,12 +1,15 @@
 // The streaming driver: bytes or lines in, per-file format detection, a fast prefilter, aggregated result out.
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Readable } from 'node:stream';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { UserError } from '../common/index.js';
 import { hostArch } from '../syscalls/index.js';
 import { Aggregator } from './aggregate.js';
-import { AuditParser } from './audit.js';
+import { AuditParser, type TailPart } from './audit.js';
 import { jsFindAudit, SCAN_BUFFER_BYTES, wasmScanner, type FindResult, type WasmScanner } from './scan.js';
 import { StraceParser } from './strace.js';
 import type { IngestOptions, IngestResult, InputFormat } from './types.js';
@@ -18,6 +21,36 @@ const READ_BUFFER_BYTES = SCAN_BUFFER_BYTES;
 /** How much of a file auto-detection looks at. */
 const DETECT_BYTES = 64 * 1024;
 const DETECT_LINES = 400;
+/** Regular files at least this large are parsed on two threads (IngestOptions.twoThreads). */
+export const TWO_THREAD_MIN_BYTES = 64 << 20;
+/** Where a large file is split by default: a little past the middle, as the worker starts later (its start-up). */
+const SPLIT_FRACTION = 0.55;
+
+/** A worker parsing the second part of a file: `state[0]` 1 once it runs, 2 once its message is posted. */
+interface TailWorker {
+  worker: Worker;
+  state: Int32Array;
+  port: MessagePort;
+}
+
+/** What the worker posts. */
+export type TailMessage = { part: TailPart; bytes: number } | { error: string };
+
+/** Starts a worker that parses `path` from byte `start` to its end with a fresh audit parser (range-worker.ts). */
+function startTailWorker(path: string, start: number, opts: IngestOptions): TailWorker {
+  const state = new Int32Array(new SharedArrayBuffer(4));
+  const { port1, port2 } = new MessageChannel();
+  const options = { workerData: { path, start, state, port: port2, opts }, transferList: [port2] };
+  // Run from the TypeScript sources (tests, tsx), the worker loads them through tsx's in-thread CommonJS hooks (its
+  // ESM hooks run on a thread of their own that waits for this one, which blocks until the worker is done).
+  const worker = import.meta.url.endsWith('.ts')
+    ? new Worker(`const tsx = require(${JSON.stringify(createRequire(import.meta.url).resolve('tsx/cjs/api'))}); tsx.register(); ` +
+      `require(${JSON.stringify(fileURLToPath(new URL('./range-worker.ts', import.meta.url)))});`, { ...options, eval: true })
+    : new Worker(new URL('./range-worker.js', import.meta.url), options);
+  worker.on('error', () => { /* reported through the message, or the wait below gives up */ });
+  worker.unref();
+  return { worker, state, port: port1 };
+}
 
 const AUDIT_MARK = /type=1326|type=SECCOMP|audit\[\d+\]: SECCOMP|kauditd_printk_skb|audit_printk_skb|audit_lost=|"SECCOMP|_AUDIT_TYPE/;
 const STRACE_CALL = /^(?:\[pid\s+\d+\]\s+|\d+\s+)?(?:\s*(?:\d\d:\d\d:\d\d(?:\.\d+)?|\d+\.\d+)\s+)?(?:[A-Za-z_][A-Za-z0-9_]*\(.*(?:\) += |<unfinished \.\.\.>)|<\.\.\. [A-Za-z_][A-Za-z0-9_]* resumed>|\+\+\+ (?:exited|killed)|% time +seconds)/;
@@ -68,6 +101,8 @@ export class Ingester {
   /** The scanner of the pushFileSync in progress. */
   private scanner: WasmScanner | undefined;
   private readonly found: FindResult = { hit: -1, newlines: 0, lastNewline: -1 };
+  /** Where the last pushFileSync split its file for a two-thread parse (undefined: it used one thread). */
+  twoThreadSplit: number | undefined;
 
   constructor(opts: IngestOptions = {}) {
     this.opts = opts;
@@ -205,7 +240,11 @@ export class Ingester {
     return pos;
   }
 
-  /** Reads a regular file synchronously through one reused buffer (the fast path for large logs). */
+  /**
+   * Reads a regular file synchronously through one reused buffer (the fast path for large logs). A large audit log
+   * is split in two at a line start; a worker thread parses the second part while this thread parses the first,
+   * and the two aggregates are merged into exactly what one pass gives (else this thread parses the rest too).
+   */
   pushFileSync(path: string, filePid?: number): void {
     this.beginFile(path, filePid);
     const fd = openSync(path, 'r');
@@ -213,25 +252,14 @@ export class Ingester {
       // The WebAssembly scanner's memory is the read buffer (no copy). Scanners are reused from file to file; a
       // pushFileSync nested in a callback (onObservation) gets its own.
       this.scanner = idleScanners.pop() ?? wasmScanner();
-      const buf = this.scanner?.buffer ?? Buffer.allocUnsafe(READ_BUFFER_BYTES);
-      let have = 0;
-      for (;;) {
-        const n = readSync(fd, buf, have, buf.length - have, null);
-        if (n === 0) break;
-        this.countBytes(n);
-        const end = have + n;
-        const pos = this.scan(buf, end);
-        if (pos === 0 && end === buf.length) {
-          // One line fills the whole buffer: skip it.
-          this.overlong();
-          this.discarding = true;
-          have = 0;
-          continue;
-        }
-        buf.copyWithin(0, pos, end);
-        have = end - pos;
+      const split = this.splitPoint(fd);
+      this.twoThreadSplit = undefined;
+      const tail = split !== undefined ? startTailWorker(path, split, { nativeArch: this.opts.nativeArch ?? hostArch().id, ...(this.opts.filter ? { filter: this.opts.filter } : {}) }) : undefined;
+      this.readRange(fd, 0, split);
+      if (tail && split !== undefined) {
+        if (this.joinTail(tail)) this.twoThreadSplit = split;
+        else this.readRange(fd, split, undefined);
       }
-      if (have > 0 && !this.discarding) this.carry = Buffer.from(buf.subarray(0, have));
     } finally {
       closeSync(fd);
       if (this.scanner) idleScanners.push(this.scanner);
@@ -239,6 +267,99 @@ export class Ingester {
     }
     this.endFile();
   }
+
+  /** Where a two-thread parse splits the open file (the first line start at or after the split offset), if it does. */
+  private splitPoint(fd: number): number | undefined {
+    const t = this.opts.twoThreads;
+    if (t === false || this.format === 'strace' || (this.opts.keepObservations ?? 0) > 0 || this.opts.onObservation) return undefined;
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.size < (t?.minBytes ?? TWO_THREAD_MIN_BYTES)) return undefined;
+    const at = Math.min(Math.max(1, t?.splitAt ?? Math.floor(st.size * SPLIT_FRACTION)), st.size);
+    const b = Buffer.allocUnsafe(64 << 10);
+    for (let pos = at - 1; pos < st.size && pos < at + READ_BUFFER_BYTES;) {
+      const n = readSync(fd, b, 0, b.length, pos);
+      if (n === 0) break;
+      const nl = b.subarray(0, n).indexOf(10);
+      if (nl >= 0) return pos + nl + 1 < st.size ? pos + nl + 1 : undefined;
+      pos += n;
+    }
+    return undefined;
+  }
+
+  /** Waits for the worker and merges its part; false (nothing merged) when that cannot be exact or it failed. */
+  private joinTail(t: TailWorker): boolean {
+    try {
+      const p = this.parser;
+      if (!(p instanceof AuditParser) || !p.prefilterSafe) return false;
+      if (Atomics.wait(t.state, 0, 0, 20_000) === 'timed-out') return false; // it never started
+      Atomics.wait(t.state, 0, 1);
+      const m = receiveMessageOnPort(t.port)?.message as TailMessage | undefined;
+      if (m === undefined || 'error' in m || !p.absorb(m.part, this.lineNo)) return false;
+      this.lineNo += m.part.lines;
+      this.countBytes(m.bytes);
+      return true;
+    } finally {
+      t.port.close();
+      void t.worker.terminate();
+    }
+  }
+
+  /**
+   * The worker's side of a two-thread parse: parses `path` from byte `start` on as the rest of one audit file, with
+   * line numbers from 1, without the end-of-file checks (the first thread runs them on the merged state).
+   */
+  parseTail(path: string, start: number): { part: TailPart; bytes: number } {
+    this.beginFile(path);
+    this.startParser('audit');
+    const fd = openSync(path, 'r');
+    this.scanner = idleScanners.pop() ?? wasmScanner();
+    try {
+      this.readRange(fd, start, undefined);
+    } finally {
+      closeSync(fd);
+      this.scanner = undefined;
+    }
+    if (this.carry && this.carry.length > 0) {
+      const last = this.carry.toString('utf8');
+      this.carry = undefined;
+      this.pushLine(last);
+    }
+    this.open = false;
+    const p = this.parser as AuditParser;
+    const result = this.agg.result();
+    return {
+      part: { result, lines: result.counters.lines, records: p.records, sawExec: p.sawExec, boundary: p.boundary },
+      bytes: result.counters.bytes,
+    };
+  }
+
+  /** Parses the open file's bytes [start, end) (end undefined: to its end); `start` is a line start. */
+  private readRange(fd: number, start: number, end: number | undefined): void {
+    const buf = this.scanner?.buffer ?? Buffer.allocUnsafe(READ_BUFFER_BYTES);
+    let have = 0;
+    let at = start;
+    for (;;) {
+      const want = end === undefined ? buf.length - have : Math.min(buf.length - have, end - at);
+      if (want <= 0) break;
+      const n = readSync(fd, buf, have, want, at);
+      if (n === 0) break;
+      at += n;
+      this.countBytes(n);
+      const filled = have + n;
+      const pos = this.scan(buf, filled);
+      if (pos === 0 && filled === buf.length) {
+        // One line fills the whole buffer: skip it.
+        this.overlong();
+        this.discarding = true;
+        have = 0;
+        continue;
+      }
+      buf.copyWithin(0, pos, filled);
+      have = filled - pos;
+    }
+    if (have > 0 && !this.discarding) this.carry = Buffer.from(buf.subarray(0, have));
+  }
+
 
   private overlong(): void {
     this.agg.counters.lines++;

@@ -142,4 +142,11 @@ export interface IngestOptions {
   onObservation?: (o: Observation) => void;
   /** Called with bytes read so far, at most a few times per second's worth of input (progress bars). */
   onProgress?: (bytes: number) => void;
+  /**
+   * Two-thread parsing of a large regular audit log by `pushFileSync` (same result as one pass): files of at least
+   * `minBytes` (default 64 MiB) are split at the first line start at or after `splitAt` (default: the middle) and
+   * the second part is parsed in a worker thread. `false` turns it off. Not used with `keepObservations`,
+   * `onObservation` or strace input.
+   */
+  twoThreads?: false | { minBytes?: number; splitAt?: number };
 }

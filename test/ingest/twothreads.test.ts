@@ -9,26 +9,13 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Ingester, MAX_LOSS_SIGNALS, MAX_PROCESSES, type IngestOptions, type IngestResult } from '../../src/ingest/index.js';
+import { fullResult } from './full-result.js';
 
 const FX = join(import.meta.dirname, '..', 'fixtures', 'ingest');
 const TMP = mkdtempSync(join(tmpdir(), 'seccompctl-twothreads-'));
 afterAll(() => rmSync(TMP, { recursive: true, force: true }));
 
-/** Everything a result holds, in order (maps as entry lists). */
-function full(r: IngestResult): unknown {
-  return {
-    formats: r.formats,
-    counters: r.counters,
-    syscalls: [...r.syscalls].map(([a, m]) => [a, [...m].map(([k, s]) => [k, s.name, s.nr, s.count, Object.entries(s.actions), s.argSamples])]),
-    archCompat: [...r.archCompat],
-    processes: r.processes.map((p) => [p.pid, p.comm, p.exe, p.records, [...p.syscalls].map(([a, m]) => [a, [...m]])]),
-    processesOverflow: r.processesOverflow,
-    loss: r.loss,
-    lossTotals: Object.entries(r.lossTotals),
-    diagnostics: r.diagnostics,
-    observations: r.observations,
-  };
-}
+const full = fullResult;
 
 let n = 0;
 /**

@@ -13,7 +13,10 @@ const CODE_ACTIONS = new Map<number, SeenAction>([
 
 /** `ausearch -i` spellings of code= (auparse's seccomp code table) → action. */
 const CODE_NAMES = new Map<string, SeenAction>([
-  ['kill', 'kill_thread'], ['kill-thread', 'kill_thread'], ['kill_thread', 'kill_thread'],
+  // auparse prints `kill` for both KILL_THREAD (0x0) and KILL_PROCESS (0x80000000): it masks with
+  // SECCOMP_RET_ACTION (0x7fff0000) and its table has only 0x0 (ChromiumOS debugd's audit_log_utils_test shows
+  // `code=kill` for a record whose raw form says code=0x80000000).
+  ['kill', 'kill'], ['kill-thread', 'kill_thread'], ['kill_thread', 'kill_thread'],
   ['kill-process', 'kill_process'], ['kill_process', 'kill_process'], ['trap', 'trap'], ['errno', 'errno'],
   ['trace', 'trace'], ['log', 'log'], ['allow', 'allow'], ['notify', 'notify'], ['user-notif', 'notify'],
   ['user_notif', 'notify'],
@@ -22,9 +25,31 @@ const CODE_NAMES = new Map<string, SeenAction>([
 /** The audit userspace's syscall tables spell a few names differently from the kernel's. */
 const AUDIT_NAME_ALIASES: Readonly<Record<string, string>> = { pread: 'pread64', pwrite: 'pwrite64' };
 
-/** The action a raw `code=0x…` value means; undefined for garbage. */
+/** The action a raw `code=0x…` value means; 'unknown' for garbage. */
 export function actionOfCode(code: number): SeenAction {
   return CODE_ACTIONS.get((code & 0xffff0000) >>> 0) ?? 'unknown';
+}
+
+/**
+ * The action of a `code=` field. The kernel prints `code=0x%x`: at most 8 lowercase hex digits. auditd's enrichment
+ * sometimes follows with no separator (`code=0x80000000AUID="unset"`, `code=0x50001AUID=…`), so only lowercase
+ * digits count, unless the whole value is hex (a hand-written `0x7FFC0000`). ausearch's names (`log`, `kill`, …)
+ * are looked up.
+ */
+export function actionOfCodeField(text: string): SeenAction {
+  if (text.startsWith('0x') || text.startsWith('0X')) {
+    if (text.length <= 10 && WHOLE_HEX_CODE.test(text)) return actionOfCode(parseInt(text.slice(2), 16));
+    let j = 2;
+    while (j < text.length && j < 10 && isLowerHex(text.charCodeAt(j))) j++;
+    return j === 2 ? 'unknown' : actionOfCode(parseInt(text.slice(2, j), 16));
+  }
+  return CODE_NAMES.get(text.toLowerCase()) ?? 'unknown';
+}
+
+const WHOLE_HEX_CODE = /^0x[0-9a-f]{1,8}$/i;
+
+function isLowerHex(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102);
 }
 
 /** The fields of a record payload seccompctl uses. `*Quoted` marks values the kernel wrote in double quotes. */
@@ -569,12 +594,7 @@ export class AuditParser {
       }
     }
     // Action.
-    const codeText = f.code;
-    let action: SeenAction = 'unknown';
-    if (codeText !== undefined) {
-      if (codeText.startsWith('0x')) action = actionOfCode(parseInt(codeText, 16));
-      else action = CODE_NAMES.get(codeText.toLowerCase()) ?? 'unknown';
-    }
+    const action: SeenAction = f.code !== undefined ? actionOfCodeField(f.code) : 'unknown';
     const pidText = f.pid;
     const pid = pidText !== undefined && isDigits(pidText) ? Number(pidText) : undefined;
     const comm = untrusted(f.comm, f.commQuoted, interpreted);
@@ -705,12 +725,15 @@ function isDigits(s: string): boolean {
 
 const archCache = new Map<string, ArchInfo | undefined>();
 
+/** The kernel prints `arch=%x`: unpadded hex (s390 `16`, ppc `14`, mips `8`, x86_64 `c000003e`). */
+const AUDIT_ARCH_HEX = /^[0-9a-f]{1,8}$/i;
+
 /** arch= as hex audit code (raw) or name (ausearch -i); x32 is told from x86_64 by the number. */
 function archOf(text: string, nr: number | undefined): ArchInfo | undefined {
-  if (nr !== undefined && nr >= X32_SYSCALL_BIT) return /^[0-9a-f]{8}$/i.test(text) ? archFromAudit(parseInt(text, 16), nr) : resolveArch(text);
+  if (nr !== undefined && nr >= X32_SYSCALL_BIT) return AUDIT_ARCH_HEX.test(text) ? archFromAudit(parseInt(text, 16), nr) : resolveArch(text);
   let a = archCache.get(text);
   if (a === undefined && !archCache.has(text)) {
-    a = /^[0-9a-f]{8}$/i.test(text) ? archFromAudit(parseInt(text, 16)) : resolveArch(text);
+    a = AUDIT_ARCH_HEX.test(text) ? archFromAudit(parseInt(text, 16)) : resolveArch(text);
     if (archCache.size < 256) archCache.set(text, a);
   }
   return a;

@@ -4,7 +4,9 @@ import type { ArchId } from '../syscalls/index.js';
 
 /** What the kernel (or tracer) did with the call: taken from an audit record's `code=`; strace calls are `allow`. */
 export type SeenAction =
-  | 'allow' | 'log' | 'errno' | 'trap' | 'kill_thread' | 'kill_process' | 'trace' | 'notify' | 'unknown';
+  | 'allow' | 'log' | 'errno' | 'trap' | 'kill_thread' | 'kill_process' | 'trace' | 'notify' | 'unknown'
+  /** A kill whose kind the log does not say: ausearch's `code=kill` (auparse prints it for both kinds). */
+  | 'kill';
 
 /** Input formats ingest understands. `audit` covers every rendering of kernel seccomp audit records. */
 export type InputFormat = 'audit' | 'strace';

@@ -68,14 +68,15 @@ for (const a of ARCHES) {
 }
 
 /**
- * Resolves any spelling of an architecture: `SCMP_ARCH_AARCH64`, `aarch64`, `arm64`, or an audit code
- * (`c00000b7`, `0xc00000b7`). The audit code of x86_64 resolves to x86_64, never x32. Returns undefined when unknown.
+ * Resolves any spelling of an architecture: `SCMP_ARCH_AARCH64`, `aarch64`, `arm64`, or an audit code as the
+ * kernel prints it in `arch=%x` (unpadded hex: `c00000b7`, s390 `16`, ppc `14`, mips `8`; also `0x…`). The audit
+ * code of x86_64 resolves to x86_64, never x32. Returns undefined when unknown.
  */
 export function resolveArch(token: string): ArchInfo | undefined {
   const t = token.trim().toLowerCase();
   const hit = byToken.get(t);
   if (hit) return hit;
-  if (/^(0x)?[0-9a-f]{8}$/.test(t)) return archFromAudit(parseInt(t.replace(/^0x/, ''), 16));
+  if (/^(0x)?[0-9a-f]{1,8}$/.test(t)) return archFromAudit(parseInt(t.replace(/^0x/, ''), 16));
   return undefined;
 }
 

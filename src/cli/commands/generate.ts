@@ -180,7 +180,8 @@ Exit codes: 0 profile written; 1 records were lost (nothing written unless --all
       }
 
       const kept = r.counters.matched - r.counters.filtered;
-      if (kept === 0) {
+      // A log that shows only loss (e.g. a lone "kauditd_printk_skb: N callbacks suppressed") is reported as loss.
+      if (kept === 0 && (opts.allowLoss || certainLoss(r).length === 0)) {
         const why = r.counters.matched > 0
           ? `all ${r.counters.matched} record(s) were excluded by --comm/--exe/--pid (processes seen: ${[...new Set(r.processes.map((p) => p.comm))].slice(0, 10).join(', ') || 'none'})`
           : `no seccomp audit records or strace syscall lines found in ${r.counters.lines} line(s)` +

@@ -2,7 +2,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const stages = ['common', 'syscalls', 'profile', 'ingest', 'generate', 'bpf', 'runtime', 'record', 'verify', 'k8s', 'agent', 'report', 'cli'];
+const stages = ['common', 'syscalls', 'profile', 'ingest', 'generate', 'bpf', 'runtime', 'record', 'verify', 'advise', 'node', 'k8s', 'agent', 'report', 'cli'];
 
 /** For each stage: forbid deep imports into other stages and imports of stages below it. */
 const layering = stages.map((stage, i) => ({

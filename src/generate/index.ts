@@ -5,5 +5,5 @@ export { generate, generateProfile, profileArches } from './generate.js';
 export { RUNC_BASE_SETS } from './runc-base-sets.generated.js';
 export type { MergeResult, ChangedSyscall, ArchDiff, ProfileDiff } from './compare.js';
 export { mergeProfiles, diffProfiles, describeRule, restrictiveness } from './compare.js';
-export type { RuntimeDefault, RuntimeDefaultName } from './runtime-default.js';
-export { RUNTIME_DEFAULTS, CRIO_DEFAULT_CAPS, loadRuntimeDefault, parseRuntimeDefaultRef } from './runtime-default.js';
+export type { RuntimeDefault, RuntimeDefaultName, RuntimeDefaultOptions, ProfileRefOptions, ProfileRefText } from './runtime-default.js';
+export { RUNTIME_DEFAULTS, CRIO_DEFAULT_CAPS, loadRuntimeDefault, parseRuntimeDefaultRef, readProfileRef, runtimeDefaultCaps } from './runtime-default.js';

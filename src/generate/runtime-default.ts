@@ -2,9 +2,10 @@
 // expanded for one architecture and the runtime's default capability set.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { UserError } from '../common/index.js';
-import { DOCKER_DEFAULT_CAPS, normalizeCap, normalizeProfile, parseProfile, type Profile, type SyscallRule } from '../profile/index.js';
-import { archInfo, hostArch, type ArchId } from '../syscalls/index.js';
+import { resolve as resolvePath } from 'node:path';
+import { readInput, UserError } from '../common/index.js';
+import { DOCKER_DEFAULT_CAPS, normalizeCap, normalizeProfile, parseProfile, printProfile, type Profile, type SyscallRule } from '../profile/index.js';
+import { archInfo, ARCHES, hostArch, resolveArch, type ArchId } from '../syscalls/index.js';
 
 /** Runtimes whose RuntimeDefault profile is bundled. */
 export const RUNTIME_DEFAULTS = ['containerd', 'cri-o', 'docker'] as const;
@@ -92,4 +93,65 @@ export function loadRuntimeDefault(runtime: RuntimeDefaultName, opts: RuntimeDef
   if (data.postEdits.includes('cri-o-clone')) profile = crioCloneEdits(profile, caps, arch);
   // containerd sets no defaultErrnoRet: the kernel's ERRNO default data is 0 → runc uses EPERM.
   return { runtime, describes: data.describes, version: data.version, arch, caps, kernelVersion, profile: normalizeProfile(profile) };
+}
+
+/** Every capability a bundled RuntimeDefault names in an `includes.caps` / `excludes.caps` (the capability-gated rules). */
+export function runtimeDefaultCaps(runtime: RuntimeDefaultName): string[] {
+  const path = fileURLToPath(new URL(`${runtime}.json`, DATA_DIR));
+  const data = JSON.parse(readFileSync(path, 'utf8')) as DataFile;
+  const out = new Set<string>();
+  const rules = (data.profile as { syscalls?: { includes?: { caps?: string[] }; excludes?: { caps?: string[] } }[] }).syscalls ?? [];
+  for (const r of rules) for (const c of [...(r.includes?.caps ?? []), ...(r.excludes?.caps ?? [])]) out.add(normalizeCap(c));
+  if (data.postEdits.includes('cri-o-clone')) out.add('CAP_SYS_ADMIN');
+  return [...out].sort();
+}
+
+/** Options for reading a profile reference (a file, `-`, or `runtime-default[:RUNTIME]`). */
+export interface ProfileRefOptions {
+  /** Relative paths are resolved against this (default: the process's). */
+  cwd?: string;
+  /** Where `-` reads from. */
+  stdin?: NodeJS.ReadableStream;
+  /** runtime-default: expand for this architecture (any token resolveArch accepts; default: this machine's). */
+  arch?: string;
+  /** runtime-default: the container's bounding capabilities (default: the runtime's default set). */
+  caps?: readonly string[];
+  /** runtime-default: the host kernel "X.Y" for minKernel rules (default 6.1). */
+  kernelVersion?: string;
+}
+
+/** A profile reference read: the text to parse, a label for messages, and what a runtime-default stands for. */
+export interface ProfileRefText {
+  /** Profile text: the file's, or the expanded RuntimeDefault as canonical OCI JSON. */
+  text: string;
+  /** The file name (for diagnostics), or `runtime-default:RUNTIME`. */
+  label: string;
+  /** Set for a runtime-default reference. */
+  runtimeDefault?: RuntimeDefault;
+}
+
+/**
+ * Reads what a command names as its profile: a file, `-` (standard input) or `runtime-default[:containerd|cri-o|docker]`
+ * (the bundled RuntimeDefault expanded for `arch`, `caps` and `kernelVersion`). Every command that reads a profile
+ * goes through this, so each accepts the same references.
+ */
+export async function readProfileRef(ref: string, opts: ProfileRefOptions = {}): Promise<ProfileRefText> {
+  const rt = parseRuntimeDefaultRef(ref);
+  if (rt) {
+    let arch: ArchId | undefined;
+    if (opts.arch !== undefined) {
+      const a = resolveArch(opts.arch);
+      if (!a) throw new UserError(`--arch: unknown architecture "${opts.arch}"; try one of: ${ARCHES.map((x) => x.id).join(', ')}`);
+      arch = a.id;
+    }
+    if (opts.kernelVersion !== undefined && !/^\d+\.\d+/.test(opts.kernelVersion)) throw new UserError(`--kernel "${opts.kernelVersion}" is not X.Y (e.g. 6.1)`);
+    const d = loadRuntimeDefault(rt, {
+      ...(arch !== undefined ? { arch } : {}),
+      ...(opts.caps !== undefined ? { caps: opts.caps.map(normalizeCap) } : {}),
+      ...(opts.kernelVersion !== undefined ? { kernelVersion: opts.kernelVersion } : {}),
+    });
+    return { text: printProfile(d.profile), label: `runtime-default:${rt}`, runtimeDefault: d };
+  }
+  const text = await readInput(ref === '-' ? '-' : resolvePath(opts.cwd ?? process.cwd(), ref), opts.stdin);
+  return { text, label: ref };
 }

@@ -1,19 +1,19 @@
 // `seccompctl check PROFILE 'SYSCALL(ARG, ...)'`: the verdict the kernel would give, and the rule that decides it.
-import { resolve } from 'node:path';
-import { readInput } from '../../common/index.js';
 import { checkSyscall, ERRNO_NAMES, formatRet, type CheckResult } from '../../bpf/index.js';
 import { parseProfile } from '../../profile/index.js';
 import { archFromAudit } from '../../syscalls/index.js';
 import { println } from '../io.js';
+import { capsOption, PROFILE_REF_HELP, readCommandProfile } from './profile-ref.js';
 import type { Register } from './types.js';
 
 export const registercheck: Register = (program, io, setExit) => {
   program.command('check')
     .description('Would this profile allow a syscall? Prints the action, errno and deciding rule; exit 0 when allowed (ALLOW/LOG), 1 otherwise.')
-    .argument('<profile>', 'OCI/Docker/SPO profile (JSON or YAML), or - for stdin')
+    .argument('<profile>', PROFILE_REF_HELP)
     .argument('<syscall>', 'a call such as \'socket(AF_VSOCK, SOCK_STREAM, 0)\', \'openat(AT_FDCWD, 0, O_RDWR|O_CREAT)\', or just a name or number')
     .option('-a, --arch <arch>', 'native architecture of the node (default: this machine\'s)')
     .option('--abi <arch>', 'ABI of the calling process when it differs from the node\'s, e.g. x86 for a 32-bit program on x86_64')
+    .addOption(capsOption())
     .option('--explain', 'show every BPF instruction the kernel executes for this call')
     .option('--json', 'print the result as JSON')
     .addHelpText('after', `
@@ -24,11 +24,12 @@ Examples:
   seccompctl check profile.json 'socket(AF_VSOCK, SOCK_STREAM, 0)' --arch arm64
   seccompctl check profile.json 'personality(0xffffffff)' --explain
   seccompctl check profile.json 'clone3' --json
+  seccompctl check runtime-default:docker 'clone(CLONE_NEWUSER)'   # what RuntimeDefault does
 
 The verdict is computed twice, by walking the profile and by emulating the compiled BPF; a disagreement is reported
 as an internal error.`)
-    .action(async (file: string, call: string, opts: { arch?: string; abi?: string; explain?: boolean; json?: boolean }) => {
-      const text = await readInput(file === '-' ? '-' : resolve(io.cwd, file), io.stdin);
+    .action(async (file: string, call: string, opts: { arch?: string; abi?: string; caps?: string[]; explain?: boolean; json?: boolean }) => {
+      const { text } = await readCommandProfile(file, io, opts);
       const { profile, source } = parseProfile(text, { file });
       const r = checkSyscall(profile, call, { ...(opts.arch !== undefined ? { arch: opts.arch } : {}), ...(opts.abi !== undefined ? { abi: opts.abi } : {}), source });
       if (opts.json) println(io.stdout, JSON.stringify(toJson(r, opts.explain === true)));

@@ -1,18 +1,20 @@
 // `seccompctl compile PROFILE|-`: the classic BPF program runc + libseccomp would load, as disassembly, JSON or raw bytes.
 import { resolve } from 'node:path';
 import { Option } from 'commander';
-import { readInput, UserError, writeFileAtomic } from '../../common/index.js';
+import { UserError, writeFileAtomic } from '../../common/index.js';
 import { compileProfile, disassemble, toJson, toRaw } from '../../bpf/index.js';
 import { parseProfile } from '../../profile/index.js';
 import { println } from '../io.js';
+import { capsOption, PROFILE_REF_HELP, readCommandProfile } from './profile-ref.js';
 import type { Register } from './types.js';
 
 export const registercompile: Register = (program, io) => {
   program.command('compile')
     .description('Compile a profile to the seccomp classic BPF program runc + libseccomp would load (same verdicts, smaller and faster).')
-    .argument('<profile>', 'OCI/Docker/SPO profile (JSON or YAML), or - for stdin')
+    .argument('<profile>', PROFILE_REF_HELP)
     .option('-a, --arch <arch>', 'native architecture of the node: SCMP_ARCH_AARCH64, aarch64, arm64… (default: this machine\'s)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['disasm', 'json', 'raw']).default('disasm'))
+    .addOption(capsOption())
     .option('-o, --output <file>', 'write to a file (atomically) instead of standard output')
     .addHelpText('after', `
 Formats:
@@ -24,12 +26,13 @@ Examples:
   seccompctl compile profile.json
   seccompctl compile --arch arm64 --format raw -o filter.bpf profile.json
   cat profile.json | seccompctl compile - --format json
+  seccompctl compile runtime-default:containerd --arch arm64   # the filter containerd's RuntimeDefault loads
 
 Semantics are runc's (rules equal to the default skipped, repeated argument index → OR, -ENOSYS above the highest
 named syscall) over libseccomp's (arch checks, x32 handling, 32-bit arches compare the low word only).
 A profile the compiler cannot express exactly, or that does not fit in 4096 instructions, is an error (exit 2).`)
-    .action(async (file: string, opts: { arch?: string; format: 'disasm' | 'json' | 'raw'; output?: string }) => {
-      const text = await readInput(file === '-' ? '-' : resolve(io.cwd, file), io.stdin);
+    .action(async (file: string, opts: { arch?: string; caps?: string[]; format: 'disasm' | 'json' | 'raw'; output?: string }) => {
+      const { text } = await readCommandProfile(file, io, opts);
       const { profile } = parseProfile(text, { file });
       const { program: prog, model } = compileProfile(profile, opts.arch === undefined ? {} : { arch: opts.arch });
       for (const p of model.skippedNames) io.stderr.write(`warning: ${p}: unknown syscall, runc skips it\n`);

@@ -2,13 +2,14 @@
 import { Option } from 'commander';
 import { release } from 'node:os';
 import { basename, resolve } from 'node:path';
-import { readInput, UserError, writeFileAtomic } from '../../common/index.js';
+import { UserError, writeFileAtomic } from '../../common/index.js';
 import {
   DOCKER_DEFAULT_CAPS, dockerToOci, normalizeProfile, ociToDocker, ociToSpo, parseProfile, printDockerProfile, printProfile,
   printSpoProfile, spoToOci, type Profile,
 } from '../../profile/index.js';
 import { hostArch, resolveArch } from '../../syscalls/index.js';
 import { println } from '../io.js';
+import { readCommandProfile } from './profile-ref.js';
 import type { Register } from './types.js';
 
 interface ConvertOpts {
@@ -27,7 +28,7 @@ interface ConvertOpts {
 export const registerconvert: Register = (program, io) => {
   program.command('convert')
     .description('Convert a profile between OCI, Docker and SPO SeccompProfile; Docker profiles are expanded exactly as the Docker daemon does for one arch, capability set and kernel.')
-    .argument('<profile>', 'profile file (JSON or YAML, any dialect), or - for standard input')
+    .argument('<profile>', 'profile file (JSON or YAML, any dialect), - for standard input, or runtime-default[:containerd|cri-o|docker] (expanded for --arch, --caps, --kernel)')
     .addOption(new Option('-t, --to <dialect>', 'output dialect').choices(['oci', 'docker', 'spo']).makeOptionMandatory())
     .option('-a, --arch <arch>', 'Docker expansion: the host architecture (x86_64, arm64, SCMP_ARCH_AARCH64, …; default: this machine\'s)')
     .addOption(new Option('--caps <caps>', 'Docker expansion: the container\'s bounding capabilities, comma-separated (default: Docker\'s default set; "" for none)')
@@ -45,14 +46,16 @@ Examples:
   seccompctl convert docker.json --to oci --arch arm64 --caps CAP_SYS_ADMIN,CAP_NET_RAW --kernel 5.15
   seccompctl convert oci.json --to spo --name web > web-sp.yaml
   seccompctl convert web-sp.yaml --to oci
+  seccompctl convert runtime-default:cri-o --to spo --name crio-default   # RuntimeDefault as a starting point
 
 Docker → OCI follows the daemon's setupSeccomp: archMap entry of --arch → architectures; includes/excludes by
 arch, capabilities (--caps) and minKernel (--kernel); "name" → "names"; "comment" dropped.`)
     .action(async (file: string, opts: ConvertOpts) => {
-      const text = await readInput(file === '-' ? '-' : resolve(io.cwd, file), io.stdin);
+      const ref = await readCommandProfile(file, io, opts);
+      const text = ref.text;
       const r = parseProfile(text, { file });
       const expandFlags = opts.arch !== undefined || opts.caps !== undefined || opts.kernel !== undefined;
-      if (expandFlags && r.dialect !== 'docker') println(io.stderr, `note: ${file} is an ${r.dialect.toUpperCase()} profile; --arch/--caps/--kernel only apply to Docker profiles`);
+      if (expandFlags && r.dialect !== 'docker' && !ref.runtimeDefault) println(io.stderr, `note: ${file} is an ${r.dialect.toUpperCase()} profile; --arch/--caps/--kernel only apply to Docker profiles`);
       if (opts.arch !== undefined && !resolveArch(opts.arch)) throw new UserError(`unknown architecture "${opts.arch}"; try x86_64, aarch64, arm64 or SCMP_ARCH_X86_64`);
       let p: Profile;
       if (r.dialect === 'docker') {

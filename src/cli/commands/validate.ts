@@ -1,9 +1,9 @@
 // `seccompctl validate PROFILE...`: parse each profile and report what each runtime would do with it.
 import { Option } from 'commander';
-import { resolve } from 'node:path';
-import { formatDiagnostic, readInput, UserError, type Diagnostic } from '../../common/index.js';
+import { formatDiagnostic, UserError, type Diagnostic } from '../../common/index.js';
 import { RUNTIMES, safeParseProfile, validateProfile, type RuntimeName } from '../../profile/index.js';
 import { println } from '../io.js';
+import { capsOption, readCommandProfile } from './profile-ref.js';
 import type { Register } from './types.js';
 
 interface FileReport {
@@ -17,11 +17,12 @@ interface FileReport {
 export const registervalidate: Register = (program, io, setExit) => {
   program.command('validate')
     .description('Check seccomp profiles (OCI, Docker or SPO SeccompProfile; JSON or YAML) against what each container runtime does with them.')
-    .argument('<profile...>', 'profile files, or - for standard input')
+    .argument('<profile...>', 'profile files, - for standard input, or runtime-default[:containerd|cri-o|docker]')
     .addOption(new Option('-r, --runtime <runtime>', 'runtime(s) to check for, repeatable or comma-separated (default: all)')
       .argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), ...v.split(',')]))
     .addOption(new Option('-a, --arch <arch>', 'check syscall names against these architectures (default: the profile\'s, else this machine\'s)')
       .argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), ...v.split(',')]))
+    .addOption(capsOption())
     .option('--info', 'also print info-level findings (they are always counted)')
     .option('--json', 'print [{"file", "dialect", "parsed", "diagnostics": [...], "runtimes": {name: {errors, warnings, ok}}}]')
     .addHelpText('after', `
@@ -32,7 +33,7 @@ Examples:
 
 Each finding has a code (e.g. RULE_DROPPED_BY_CONTAINERD), a JSON path and file:line:col; docs/profile.md lists them.
 Exit 0 when no runtime has an error, 1 when one has, 2 when a file cannot be read or parsed.`)
-    .action(async (files: string[], opts: { runtime?: string[]; arch?: string[]; info?: boolean; json?: boolean }) => {
+    .action(async (files: string[], opts: { runtime?: string[]; arch?: string[]; caps?: string[]; info?: boolean; json?: boolean }) => {
       const runtimes = (opts.runtime ?? [...RUNTIMES]).map((r) => {
         const x = r.trim().toLowerCase() === 'crio' ? 'cri-o' : r.trim().toLowerCase();
         if (!(RUNTIMES as readonly string[]).includes(x)) throw new UserError(`unknown runtime "${r}"; use one of ${RUNTIMES.join(', ')}`);
@@ -41,7 +42,7 @@ Exit 0 when no runtime has an error, 1 when one has, 2 when a file cannot be rea
       const reports: FileReport[] = [];
       let worst: 0 | 1 | 2 = 0;
       for (const f of files) {
-        const text = await readInput(f === '-' ? '-' : resolve(io.cwd, f), io.stdin);
+        const { text } = await readCommandProfile(f, io, { arch: opts.arch?.[0], caps: opts.caps });
         const r = safeParseProfile(text, { file: f });
         if (!r.ok) {
           reports.push({ file: f, parsed: false, diagnostics: [...r.diagnostics], runtimes: {} });

@@ -1,9 +1,10 @@
 // `seccompctl verify PROFILE -- CMD ARGS...`: run CMD in runc under PROFILE and report every denied syscall.
 import { resolve as resolvePath } from 'node:path';
 import { Option } from 'commander';
-import { formatDiagnostic, readInput, UserError } from '../../common/index.js';
+import { formatDiagnostic, UserError } from '../../common/index.js';
 import { formatVerifyResult, verifyProfile, type VerifyMethod } from '../../verify/index.js';
 import { println } from '../io.js';
+import { capsOption, readCommandProfile } from './profile-ref.js';
 import type { Register } from './types.js';
 
 interface VerifyFlags {
@@ -13,6 +14,8 @@ interface VerifyFlags {
   method: 'auto' | VerifyMethod;
   timeout?: string;
   json?: boolean;
+  arch?: string;
+  caps?: string[];
 }
 
 /**
@@ -46,7 +49,7 @@ export function forwardSignals(): { signal: AbortSignal; received: () => NodeJS.
 export const registerverify: Register = (program, io, setExit) => {
   program.command('verify')
     .description('Run a command in a runc container under a profile and report every syscall the profile denied.')
-    .argument('<profile>', 'the profile (OCI, Docker or SPO; JSON or YAML), or - for standard input')
+    .argument('<profile>', 'the profile (OCI, Docker or SPO; JSON or YAML), - for standard input, or runtime-default[:containerd|cri-o|docker]')
     .argument('<command...>', 'the command and its arguments, after --')
     .option('--no-new-privileges', 'run with no-new-privileges (allowPrivilegeEscalation: false); default off, like Kubernetes')
     .option('--bundle <dir>', 'use this OCI bundle\'s rootfs instead of the host\'s directories')
@@ -54,6 +57,8 @@ export const registerverify: Register = (program, io, setExit) => {
     .addOption(new Option('--method <method>', 'how denials are seen').choices(['auto', 'ebpf', 'complain']).default('auto'))
     .option('--timeout <seconds>', 'kill the command after this many seconds (counts as a failure)')
     .option('--json', 'print the result as JSON')
+    .option('--arch <arch>', 'runtime-default: expand it for this architecture (default: this machine\'s)')
+    .addOption(capsOption())
     .addHelpText('after', `
 Methods (both work with runc 1.1.5, which rejects seccomp "flags", so SECCOMP_FILTER_FLAG_LOG is unavailable):
   ebpf      the profile is enforced as written; a bpftrace probe scoped to the container sees each call that
@@ -75,6 +80,7 @@ Examples:
   seccompctl verify nginx.json -- nginx -g 'daemon off;'      # drive traffic, then Ctrl-C
   seccompctl verify --no-new-privileges app.json -- /usr/bin/python3 app.py
   seccompctl verify --method complain --json ls.json -- ls -l /
+  seccompctl verify runtime-default:containerd -- ./app    # would containerd's RuntimeDefault break it?
 
 Exit codes: 0 the command succeeded and nothing was denied; 1 something was denied, runc could not start, the
 command failed, or kernel log records were lost; 2 usage, unreadable profile, missing privilege or tool.`)
@@ -85,7 +91,7 @@ command failed, or kernel log records were lost; 2 usage, unreadable profile, mi
         if (!Number.isFinite(s) || s <= 0) throw new UserError(`--timeout: "${opts.timeout}" is not a positive number of seconds`);
         timeoutMs = Math.round(s * 1000);
       }
-      const text = await readInput(profilePath === '-' ? '-' : resolvePath(io.cwd, profilePath), io.stdin);
+      const { text } = await readCommandProfile(profilePath, io, opts);
       const sig = forwardSignals();
       let r;
       try {

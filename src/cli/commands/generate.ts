@@ -3,7 +3,7 @@ import { statSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { Option } from 'commander';
 import { UserError, writeFileAtomic, formatDiagnostic } from '../../common/index.js';
-import { generate, RUNC_BASE_SETS } from '../../generate/index.js';
+import { COMPAT_POLICY, generate, RUNC_BASE_SETS } from '../../generate/index.js';
 import {
   certainLoss, describeLoss, ingestFiles, LOSS_ADVICE, type IngestResult, type InputFormat,
 } from '../../ingest/index.js';
@@ -71,7 +71,10 @@ export function summarize(r: IngestResult, inputs: readonly string[]): Record<st
       unnamed: [...m.values()].filter((s) => s.name === undefined).map((s) => s.nr),
       calls: Object.fromEntries([...m.values()].map((s) => [s.name ?? `#${s.nr}`, s.count])),
     }])),
-    processes: r.processes.map((p) => ({ pid: p.pid ?? null, comm: p.comm ?? null, exe: p.exe ?? null, records: p.records })),
+    processes: r.processes.map((p) => ({
+      pid: p.pid ?? null, comm: p.comm ?? null, exe: p.exe ?? null, records: p.records,
+      syscalls: Object.fromEntries([...p.syscalls].map(([arch, m]) => [archInfo(arch).scmp, Object.fromEntries(m)])),
+    })),
     processesNotListed: r.processesOverflow,
     warnings: r.diagnostics,
   };
@@ -125,11 +128,19 @@ Examples:
   strace -f -o app.strace ./app && seccompctl generate app.strace --runtime none
   strace -ff -o trace/app ./app && seccompctl generate trace/
 
-strace output and records without arch= are read as this machine's architecture; --arch only adds
-architectures to the profile.
-  seccompctl generate kern.log --arch aarch64,arm --default-errno ENOSYS -o profile.json
+strace output and records without arch= are read as this machine's architecture. --arch adds architectures;
+for one that was not recorded, each recorded syscall that it lacks is mapped to what the same libc call makes
+there (glibc's sysdeps/unix/sysv/linux wrappers: open→openat, stat→newfstatat, mkdir→mkdirat, unlink→unlinkat,
+access→faccessat+faccessat2, epoll_wait→epoll_pwait, dup2→dup3, poll→ppoll, select→pselect6, chown→fchownat,
+pipe→pipe2, fork/vfork→clone, …; and back: ppoll recorded on arm64 also allows poll on x86_64). A syscall with no
+known counterpart (e.g. iopl) stops generate with exit 1, naming it.
+  seccompctl generate kern.log --arch aarch64 -o profile.json
 
-Exit codes: 0 profile written; 1 records were lost (nothing written unless --allow-loss); 2 bad input or usage.`)
+Compat ABIs (SCMP_ARCH_X86/X32 next to X86_64, ARM next to AARCH64) are left out unless a 32-bit process was
+recorded or --arch names them: least privilege; their processes are killed.
+
+Exit codes: 0 profile written; 1 records were lost, or a syscall cannot be mapped to an --arch (nothing written
+unless --allow-loss for loss); 2 bad input or usage.`)
     .action(async (files: string[], opts: GenerateFlags) => {
       const arches = parseArches(opts.arch ?? []);
       const nnp = opts.newPrivileges === false;
@@ -216,6 +227,13 @@ Exit codes: 0 profile written; 1 records were lost (nothing written unless --all
         ...(arches.length > 0 ? { nativeArch: arches[0]! } : {}),
       });
       for (const d of g.diagnostics) if (d.severity !== 'info') println(io.stderr, formatDiagnostic(d));
+      if (g.unmappable.length > 0) {
+        println(io.stderr, `error: ${g.unmappable.length} recorded syscall(s) do not exist on a requested architecture and have no known counterpart there: ` +
+          `${g.unmappable.join(', ')}. The program would be denied on that architecture. Record it there (strace or audit on such a node) ` +
+          'and merge the profiles (seccompctl merge), or leave that architecture out of --arch. No profile written.');
+        if (opts.json) println(io.stdout, JSON.stringify({ ...summarize(r, files), unmappable: g.unmappable, output: null }, null, 2));
+        throw new ExitError(1);
+      }
       const text = printProfile(g.profile);
       const out = opts.output !== undefined ? resolvePath(io.cwd, opts.output) : undefined;
       if (out !== undefined) {
@@ -225,12 +243,15 @@ Exit codes: 0 profile written; 1 records were lost (nothing written unless --all
           throw new UserError(`${opts.output}: cannot write the profile (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
         }
       }
-      const allowed = g.profile.syscalls?.reduce((n, rule) => n + rule.names.length, 0) ?? 0;
+      const allowed = g.profile.syscalls?.filter((rule) => rule.action === 'SCMP_ACT_ALLOW').reduce((n, rule) => n + rule.names.length, 0) ?? 0;
       if (opts.json) {
         println(io.stdout, JSON.stringify({
           ...summarize(r, files),
           observed: g.observed,
           runtimeAdded: g.runtimeAdded,
+          crossArch: g.mapped,
+          enosys: g.enosys,
+          compatArches: { omitted: g.compatOmitted.map((a) => archInfo(a).scmp), policy: COMPAT_POLICY },
           runtime: opts.runtime,
           noNewPrivileges: nnp,
           output: out ?? null,
@@ -248,6 +269,20 @@ Exit codes: 0 profile written; 1 records were lost (nothing written unless --all
         if (g.runtimeAdded.length > 0) {
           println(s, `+ ${g.runtimeAdded.length} syscall(s) runc needs after loading the filter (no-new-privileges ${nnp ? 'on' : 'off'}` +
             `${RUNC_BASE_SETS.measured ? '' : ', provisional list'}): ${g.runtimeAdded.join(' ')}`);
+        }
+        const byTarget = new Map<string, string[]>();
+        for (const m of g.mapped) {
+          const k = archInfo(m.arch).scmp;
+          byTarget.set(k, [...(byTarget.get(k) ?? []), `${m.from}→${m.to.length ? m.to.join('+') : '(nothing needed)'}`]);
+        }
+        for (const [arch, l] of byTarget) {
+          println(s, `${arch} (not recorded): ${l.length} mapping(s) to what the same libc call uses there (glibc's Linux wrappers; --json lists the source of each): ${[...new Set(l)].join(' ')}`);
+        }
+        if (g.enosys.length > 0) {
+          println(s, `${opts.defaultErrno === 'ENOSYS' ? 'the default action answers' : `+ rule: ERRNO(38) ENOSYS for`} ${g.enosys.length} syscall(s) that callers fall back from (${g.enosys.join(' ')}), so glibc and runc take their fallback path`);
+        }
+        if (g.compatOmitted.length > 0) {
+          println(s, `compat ABIs left out: ${g.compatOmitted.map((a) => archInfo(a).scmp).join(', ')} (${COMPAT_POLICY}; --arch ${g.compatOmitted.join(',')} adds them)`);
         }
         println(s, `${out !== undefined ? `profile written to ${out}` : 'profile printed to standard output'}: ${allowed} syscall(s) allowed, ` +
           `others fail with ${opts.defaultErrno}, architectures ${g.profile.architectures?.join(', ')}`);

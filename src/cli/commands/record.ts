@@ -124,7 +124,10 @@ command that does not exist, or a missing privilege/tool (named, with the fallba
           output: out,
           syscalls: Object.fromEntries(arches.map((a) => [archInfo(a).scmp, syscallNames(r.ingest, a)])),
           runtimeAdded: g.runtimeAdded,
-          processes: r.ingest.processes.map((p) => ({ pid: p.pid ?? null, comm: p.comm ?? null, calls: p.records })),
+          processes: r.ingest.processes.map((p) => ({
+            pid: p.pid ?? null, comm: p.comm ?? null, calls: p.records,
+            syscalls: Object.fromEntries([...p.syscalls].map(([a, m]) => [archInfo(a).scmp, Object.fromEntries(m)])),
+          })),
           lost: r.ingest.loss,
         }));
       } else {

@@ -7,8 +7,11 @@ export type {
   IngestResult, ProcessFilter, IngestOptions,
 } from './types.js';
 export { Aggregator, matchesFilter, syscallKey, MAX_PROCESSES, MAX_ARG_SAMPLES, MAX_LOSS_SIGNALS } from './aggregate.js';
-export type { RecordFields } from './audit.js';
-export { AuditParser, parseFields, parseRawFields, actionOfCode } from './audit.js';
+export type { RecordFields } from './audit-fields.js';
+export { parseFields, parseRawFields, actionOfCode } from './audit-fields.js';
+export { AuditParser } from './audit.js';
+export type { ParsedAuditLine } from './audit-line.js';
+export { parseAuditLine } from './audit-line.js';
 export { StraceParser, splitArgs } from './strace.js';
 export { Ingester, ingestText, ingestStream, ingestFiles, pushStream, detectFormat, MAX_LINE_BYTES, TWO_THREAD_MIN_BYTES } from './ingester.js';
 

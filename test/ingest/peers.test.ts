@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ingestText, type SeenAction } from '../../src/ingest/index.js';
+import { ingestText, parseAuditLine, type SeenAction } from '../../src/ingest/index.js';
 import type { ArchId } from '../../src/syscalls/index.js';
 
 const DIR = join(__dirname, '..', 'fixtures', 'ingest', 'peers');
@@ -66,5 +66,24 @@ describe('peers\' audit lines', () => {
     const k = ingestText(readFileSync(join(DIR, 'k8s-website-seccomp-tutorial.syslog'), 'utf8'), { nativeArch: 'riscv64' });
     expect(k.counters.matched).toBe(8);
     expect([...k.syscalls.get('x86_64')!.keys()].sort()).toEqual(['accept4', 'futex', 'getsockname', 'pselect6', 'read', 'setsockopt']);
+  });
+});
+
+describe('parseAuditLine (one line on its own)', () => {
+  it('gives the same observation as a whole-file ingest for every peer line', () => {
+    for (const [file, n, arch, name, action] of WANT) {
+      const p = parseAuditLine(lines(file)[n - 1]!, { nativeArch: 'riscv64' });
+      expect(p.malformed).toBe(false);
+      expect([p.observation?.arch, p.observation?.name, p.observation?.action], `${file}:${n}`).toEqual([arch, name, action]);
+    }
+  });
+  it('reads /dev/kmsg lines and reports loss lines', () => {
+    const k = parseAuditLine(`5,1043,708952635,-;${lines('spo-auditsource-audit_test.log')[0]!}`, { nativeArch: 'riscv64' });
+    expect([k.observation?.rendering, k.observation?.name]).toEqual(['kmsg', 'write']);
+    const l = parseAuditLine('4,1044,708952640,-;kauditd_printk_skb: 12 callbacks suppressed');
+    expect(l.observation).toBeUndefined();
+    expect([l.loss?.kind, l.loss?.count, l.loss?.certain]).toEqual(['printk-suppressed', 12, true]);
+    const m = parseAuditLine('audit: type=1326 audit(1.2:3): arch=c000003e compat=0');
+    expect(m.malformed).toBe(true);
   });
 });

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { UserError, InternalError, formatDiagnostic } from '../common/index.js';
 import { ExitError, type CliIO, type ExitCode } from './io.js';
 import { COMMANDS } from './commands/index.js';
+import { VERSION } from './version.js';
 
 /** Builds the command tree. Each command module adds its own subcommand with its flags and action. */
 export function buildProgram(io: CliIO, setExit: (c: ExitCode) => void): Command {
@@ -22,8 +23,7 @@ Every command takes --help; most take --json for machine output and - for standa
   return program;
 }
 
-/** The package version, kept in step with package.json by a test. */
-export const VERSION = '0.1.0';
+export { VERSION };
 
 /** Runs the CLI in-process and returns the exit code. Never throws for user errors. */
 export async function run(argv: readonly string[], io: CliIO): Promise<ExitCode> {

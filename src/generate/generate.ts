@@ -3,7 +3,7 @@ import type { Diagnostic } from '../common/index.js';
 import { matchesFilter, type IngestResult, type ProcessFilter } from '../ingest/index.js';
 import { normalizeProfile, type Profile } from '../profile/index.js';
 import { ARCHES, archInfo, hostArch, syscallNumber, type ArchId } from '../syscalls/index.js';
-import { RUNC_BASE_SETS } from './runc-base-sets.generated.js';
+import { RUNC_BASE_SETS } from '../runtime/index.js';
 
 /** The runtime whose own post-filter syscalls are added. */
 export type GenerateRuntime = 'runc' | 'none';

@@ -2,7 +2,7 @@
 // profiles; the bundled RuntimeDefault profiles of containerd, CRI-O and Docker.
 export type { GenerateOptions, GenerateResult, GenerateRuntime, DefaultErrno } from './generate.js';
 export { generate, generateProfile, profileArches } from './generate.js';
-export { RUNC_BASE_SETS } from './runc-base-sets.generated.js';
+export { RUNC_BASE_SETS } from '../runtime/index.js';
 export type { MergeResult, ChangedSyscall, ArchDiff, ProfileDiff } from './compare.js';
 export { mergeProfiles, diffProfiles, describeRule, restrictiveness } from './compare.js';
 export type { RuntimeDefault, RuntimeDefaultName, RuntimeDefaultOptions, ProfileRefOptions, ProfileRefText } from './runtime-default.js';

@@ -1,15 +1,19 @@
-// Record stage: run a command and observe its syscalls (eBPF, strace, or the kernel audit log under a LOG profile).
-export type { RecordBackend, RecordOptions, RecordResult, WorkloadExit, WorkloadIO, WorkloadOptions } from './record.js';
+// Record stage: run a command and observe its syscalls (eBPF, strace, or the kernel audit log under a LOG profile),
+// and turn what the backends saw into observations. Running things (containers, the probe, the kernel-log reader,
+// the printk guard, the session spawner, base sets) lives in runtime/.
+export type { RecordBackend, RecordOptions, RecordResult } from './record.js';
 export {
-  addImplicitSyscalls, archOfProbe, BeforeStartError, IMPLICIT_SYSCALLS, chooseBackend, nativeScmpArches, probeObservations, recordObservations, recordWorkload, resolveCommand, runWithKernelLog,
-  runProbedContainer, runWorkloadContainer, workloadBundle,
+  addImplicitSyscalls, BeforeStartError, IMPLICIT_SYSCALLS, chooseBackend, probeObservations, recordObservations, recordWorkload,
 } from './record.js';
-export type { ExecMarker, ProbeCount, ProbeResult, RunningProbe } from './bpftrace.js';
-export { ebpfAvailability, ensureTracefs, parseProbeOutput, probeProgram, startProbe } from './bpftrace.js';
-export type { KmsgLoss, SeccompRecord } from './kmsg.js';
-export { KmsgReader, lossIn, parseSeccompRecord } from './kmsg.js';
-export { disablePrintkRatelimit } from './printk.js';
-export type { SessionChild } from './session.js';
-export { spawnInSession } from './session.js';
-export type { MeasuredBaseSets } from './basesets.js';
-export { GO_RUNTIME_ASYNC, measureRuncBaseSets, renderBaseSetsModule, RUNC_INIT_COMM, withGoRuntime } from './basesets.js';
+
+// Moved to runtime/ (issue 12); re-exported here for existing callers. New code imports them from runtime.
+export type {
+  ExecMarker, KmsgLoss, MeasuredBaseSets, ProbeCount, ProbeResult, RunningProbe, SeccompRecord, SessionChild,
+  WorkloadExit, WorkloadIO, WorkloadOptions,
+} from '../runtime/index.js';
+export {
+  archOfProbe, disablePrintkRatelimit, ebpfAvailability, ensureTracefs, GO_RUNTIME_ASYNC, KmsgReader, lossIn,
+  measureRuncBaseSets, nativeScmpArches, parseProbeOutput, parseSeccompRecord, probeProgram, renderBaseSetsModule,
+  resolveCommand, RUNC_INIT_COMM, runProbedContainer, runWithKernelLog, runWorkloadContainer, spawnInSession, startProbe,
+  withGoRuntime, workloadBundle,
+} from '../runtime/index.js';

@@ -1,5 +1,24 @@
-// Runtime stage: OCI bundles from the host's directories and a runc driver (see docs/runtime.md).
+// Runtime stage: everything that runs things — OCI bundles, the runc driver, host workloads and the session spawner,
+// the one stop → grace → kill escalation, the eBPF probe, the kernel-log reader, the printk guard, and runc's measured
+// base sets (the code that measures them and the generated data). See docs/runtime.md and docs/architecture.md.
 export type { BindMount, HostBundle, HostBundleOptions } from './bundle.js';
 export { createHostBundle, DEFAULT_CAPABILITIES, HOST_DIRS } from './bundle.js';
 export type { ContainerOptions, ContainerResult, RunningContainer } from './runc.js';
 export { parseRuncVersion, readAuditSession, resolveSignal, requireRunc, runcAvailability, runContainer, startContainer, uniqueContainerId } from './runc.js';
+export type { Escalation } from './escalate.js';
+export { signalPids, stopGraceKill } from './escalate.js';
+export type { SessionChild } from './session.js';
+export { spawnInSession } from './session.js';
+export type { KernelLogRun, WorkloadExit, WorkloadIO, WorkloadOptions } from './workload.js';
+export {
+  bundleRootfs, childrenOf, commandExists, hostStdio, logProfile, nativeScmpArches, resolveCommand, runProbedContainer,
+  runWithKernelLog, runWorkloadContainer, waitHost, workloadBundle, workloadRoot,
+} from './workload.js';
+export type { ExecMarker, ProbeCount, ProbeOptions, ProbeResult, RunningProbe } from './probe.js';
+export { archOfProbe, ebpfAvailability, ensureTracefs, haveAuditSessions, parseProbeOutput, probeProgram, startProbe } from './probe.js';
+export type { KernelLogRecord, KmsgLoss, SeccompRecord } from './kernellog.js';
+export { KmsgReader, lossIn, parseSeccompRecord, sessionOf } from './kernellog.js';
+export { disablePrintkRatelimit } from './printk.js';
+export type { MeasuredBaseSets } from './basesets.js';
+export { GO_RUNTIME_ASYNC, measureRuncBaseSets, renderBaseSetsModule, RUNC_INIT_COMM, withGoRuntime } from './basesets.js';
+export { RUNC_BASE_SETS } from './runc-base-sets.generated.js';

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { constants } from 'node:os';
 import type { Readable } from 'node:stream';
 import { EnvironmentError } from '../common/index.js';
+import { stopGraceKill, type Escalation } from './escalate.js';
 
 /** How to run one container. */
 export interface ContainerOptions {
@@ -152,6 +153,7 @@ export function startContainer(bundleDir: string, opts: ContainerOptions = {}): 
   let stopped = false;
   let exited = false;
   const timers: NodeJS.Timeout[] = [];
+  let stopping: Escalation | undefined;
   const kill = (sig: NodeJS.Signals): void => {
     if (exited) return;
     const r = spawnSync(runc, ['--root', root, 'kill', '--all', id, sig.replace(/^SIG/, '')], { stdio: 'ignore' });
@@ -161,10 +163,7 @@ export function startContainer(bundleDir: string, opts: ContainerOptions = {}): 
   const stop = (sig: NodeJS.Signals = resolveSignal(opts.stopSignal)): void => {
     if (exited || stopped) return;
     stopped = true;
-    kill(sig);
-    const t = setTimeout(() => kill('SIGKILL'), opts.killGraceMs ?? 5000);
-    t.unref();
-    timers.push(t);
+    stopping = stopGraceKill(() => kill(sig), () => kill('SIGKILL'), opts.killGraceMs ?? 5000);
   };
   if (opts.timeoutMs !== undefined) {
     const t = setTimeout(() => { timedOut = true; kill('SIGKILL'); }, opts.timeoutMs);
@@ -180,12 +179,14 @@ export function startContainer(bundleDir: string, opts: ContainerOptions = {}): 
     child.on('error', (e) => {
       exited = true;
       for (const t of timers) clearTimeout(t);
+      stopping?.cancel();
       opts.signal?.removeEventListener('abort', onAbort);
       reject(new EnvironmentError(`cannot start ${runc}: ${e.message}`, 'install runc (Debian/Ubuntu: apt-get install runc)'));
     });
     child.on('close', (code, sig) => {
       exited = true;
       for (const t of timers) clearTimeout(t);
+      stopping?.cancel();
       opts.signal?.removeEventListener('abort', onAbort);
       spawnSync(runc, ['--root', root, 'delete', '-f', id], { stdio: 'ignore' });
       void session.then((s) => {

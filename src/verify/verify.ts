@@ -13,10 +13,9 @@
 import { EnvironmentError, type Diagnostic } from '../common/index.js';
 import { parseProfile, printProfile, type Profile } from '../profile/index.js';
 import {
-  archOfProbe, ebpfAvailability, recordObservations, resolveCommand, RUNC_INIT_COMM, runWithKernelLog,
-  runProbedContainer, workloadBundle, type KmsgLoss, type ProbeCount, type WorkloadExit, type WorkloadOptions,
-} from '../record/index.js';
-import { requireRunc } from '../runtime/index.js';
+  archOfProbe, ebpfAvailability, requireRunc, resolveCommand, RUNC_INIT_COMM, runProbedContainer, runWithKernelLog,
+  workloadBundle, workloadRoot, type KernelLogRecord, type KmsgLoss, type ProbeCount, type WorkloadExit, type WorkloadOptions,
+} from '../runtime/index.js';
 import { syscallName, type ArchId } from '../syscalls/index.js';
 
 export type VerifyMethod = 'ebpf' | 'complain';
@@ -104,14 +103,21 @@ function aggregateDenials(items: Denial[]): Denial[] {
   return [...m.values()].sort((a, b) => Number(a.runtime) - Number(b.runtime) || (a.name ?? '').localeCompare(b.name ?? '') || (a.pid ?? 0) - (b.pid ?? 0));
 }
 
-function probeDenials(counts: readonly ProbeCount[]): Denial[] {
+function probeDenials(counts: readonly ProbeCount[], host?: ArchId): Denial[] {
   return counts.map((c) => {
-    const { arch, nr } = archOfProbe(c);
+    const { arch, nr } = archOfProbe(c, host);
     return {
       arch, nr, name: syscallName(arch, nr), count: c.count, pid: c.pid, comm: c.comm,
       ...(c.ret !== undefined && c.ret < 0 ? { errno: -c.ret } : {}), runtime: c.comm === RUNC_INIT_COMM,
     };
   });
+}
+
+/** Denials from complain-pass records (the ingest stage's observations). */
+function logDenials(records: readonly KernelLogRecord[]): Denial[] {
+  return records.map(({ observation: o }) => ({
+    arch: o.arch, nr: o.nr ?? -1, name: o.name, count: o.count, pid: o.pid, comm: o.comm, runtime: o.comm === RUNC_INIT_COMM,
+  }));
 }
 
 function succeeded(exit: WorkloadExit): boolean {
@@ -126,8 +132,7 @@ export async function verifyProfile(opts: VerifyOptions): Promise<VerifyResult> 
   const parsed = parseProfile(opts.profileText, { file: opts.profileFile ?? 'PROFILE' });
   const profile = parsed.profile;
   const runcVersion = requireRunc();
-  const root = opts.rootfs ?? '/';
-  const exe = resolveCommand(opts.argv[0], { root });
+  const exe = resolveCommand(opts.argv[0], { root: workloadRoot(opts) });
   const argv = [exe, ...opts.argv.slice(1)];
   let method: VerifyMethod;
   let fallback: string | undefined;
@@ -157,7 +162,7 @@ export async function verifyProfile(opts: VerifyOptions): Promise<VerifyResult> 
       exit = run.exit;
       const probe = run.probe;
       const r = await probe.stop();
-      denials = probeDenials(r.denials);
+      denials = probeDenials(r.denials, opts.hostArch);
       started = r.execs > 0;
     } finally {
       b.cleanup();
@@ -166,9 +171,7 @@ export async function verifyProfile(opts: VerifyOptions): Promise<VerifyResult> 
     const run = await runWithKernelLog(argv, opts, printProfile(complainProfile(profile)));
     exit = run.exit;
     loss = run.loss;
-    denials = recordObservations(run.records).map((o) => ({
-      arch: o.arch, nr: o.nr ?? -1, name: o.name, count: o.count, pid: o.pid, comm: o.comm, runtime: o.comm === RUNC_INIT_COMM,
-    }));
+    denials = logDenials(run.records);
   }
   denials = aggregateDenials(denials);
 
@@ -181,7 +184,7 @@ export async function verifyProfile(opts: VerifyOptions): Promise<VerifyResult> 
     const probeRun = await runWithKernelLog(argv, { ...opts, signal: AbortSignal.timeout(3000), stopSignal: 'SIGKILL', killGraceMs: 0 }, printProfile(complainProfile(profile)));
     loss = [...loss, ...probeRun.loss];
     const missing = new Set<string>();
-    for (const o of recordObservations(probeRun.records)) {
+    for (const { observation: o } of probeRun.records) {
       if (o.comm === RUNC_INIT_COMM) missing.add(o.name ?? `${o.arch}:${o.nr}`);
     }
     for (const d of denials) if (d.runtime) missing.add(d.name ?? `${d.arch}:${d.nr}`);

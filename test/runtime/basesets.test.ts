@@ -1,8 +1,6 @@
 // The committed runc base sets come from this runc: re-derive them and compare.
 import { describe, expect, it } from 'vitest';
-import { RUNC_BASE_SETS } from '../../src/generate/index.js';
-import { measureRuncBaseSets, withGoRuntime } from '../../src/record/index.js';
-import { runcAvailability } from '../../src/runtime/index.js';
+import { measureRuncBaseSets, RUNC_BASE_SETS, runcAvailability, withGoRuntime } from '../../src/runtime/index.js';
 import { haveRoot, haveSystem } from '../helpers/system.js';
 
 const live = haveSystem('runc') && haveRoot();

@@ -9,7 +9,7 @@ import {
 } from '../../k8s/index.js';
 import { printSpoProfile } from '../../profile/index.js';
 import { println } from '../io.js';
-import { VERSION } from '../main.js';
+import { VERSION } from '../version.js';
 import type { Register } from './types.js';
 
 const collect = (v: string, prev: string[] | undefined): string[] => [...(prev ?? []), v];

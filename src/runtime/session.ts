@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { accessSync, constants, readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { readAuditSession } from '../runtime/index.js';
+import { readAuditSession } from './runc.js';
 
 /** A command waiting to exec in its own audit session. */
 export interface SessionChild {

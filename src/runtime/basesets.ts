@@ -1,9 +1,9 @@
 // Measuring what runc itself does after it has loaded the container's seccomp filter: run a trivial container under
 // a LOG profile and keep the records of runc's init process (`runc:[2:INIT]`), which are exactly the calls the
 // filter sees before the workload's exec, per no-new-privileges setting.
-import { requireRunc } from '../runtime/index.js';
-import { hostArch, syscallName } from '../syscalls/index.js';
-import { nativeScmpArches, runWithKernelLog } from './record.js';
+import { hostArch, type ArchId } from '../syscalls/index.js';
+import { requireRunc } from './runc.js';
+import { logProfile, runWithKernelLog } from './workload.js';
 
 /** Calls the Go runtime inside runc init can make at any moment (preemption signals, scheduler, GC). */
 export const GO_RUNTIME_ASYNC: readonly string[] = [
@@ -25,22 +25,22 @@ export interface MeasuredBaseSets {
 export const RUNC_INIT_COMM = 'runc:[2:INIT]';
 
 /** Runs `runs` trivial containers per setting under a LOG profile and collects runc init's calls. Needs root. */
-export async function measureRuncBaseSets(opts: { runs?: number; argv?: string[] } = {}): Promise<MeasuredBaseSets> {
+export async function measureRuncBaseSets(opts: { runs?: number; argv?: string[]; hostArch?: ArchId } = {}): Promise<MeasuredBaseSets> {
   const runcVersion = requireRunc();
   const runs = opts.runs ?? 10;
-  const seccomp = JSON.stringify({ defaultAction: 'SCMP_ACT_LOG', architectures: nativeScmpArches(), flags: [] });
-  const arch = hostArch().id;
+  const host = opts.hostArch ?? hostArch().id;
+  const seccomp = logProfile(host);
   let lossy = false;
   const measure = async (nnp: boolean): Promise<string[]> => {
     const names = new Set<string>();
     for (let i = 0; i < runs; i++) {
-      const { exit, records, loss } = await runWithKernelLog(opts.argv ?? ['true'], { argv: [], noNewPrivileges: nnp, timeoutMs: 20_000 }, seccomp);
+      const { exit, records, loss } = await runWithKernelLog(opts.argv ?? ['true'], { argv: [], noNewPrivileges: nnp, timeoutMs: 20_000, hostArch: host }, seccomp);
       if (exit.exitCode !== 0) throw new Error(`measurement container failed (${exit.exitCode}): ${exit.stderr.trim()}`);
       if (loss.length > 0) lossy = true;
       for (const r of records) {
-        if (r.comm !== RUNC_INIT_COMM) continue;
-        const n = syscallName(arch, r.syscall);
-        if (n) names.add(n);
+        // Only the host's own arch: runc init is a native Go binary.
+        if (r.comm !== RUNC_INIT_COMM || r.observation.arch !== host) continue;
+        if (r.observation.name) names.add(r.observation.name);
       }
     }
     return [...names].sort();
@@ -55,7 +55,7 @@ export function withGoRuntime(measured: readonly string[]): string[] {
   return [...new Set([...measured, ...GO_RUNTIME_ASYNC])].sort();
 }
 
-/** The text of src/generate/runc-base-sets.generated.ts for a measurement. */
+/** The text of src/runtime/runc-base-sets.generated.ts for a measurement. */
 export function renderBaseSetsModule(m: MeasuredBaseSets, date: string): string {
   const list = (xs: readonly string[]): string => {
     const lines: string[] = [];

@@ -1,4 +1,4 @@
-// The eBPF probe: one bpftrace program on raw_syscalls tracepoints, aggregated in the kernel and scoped to one audit
+// The eBPF probe (runs bpftrace; used by record's ebpf backend and by verify): one bpftrace program on raw_syscalls tracepoints, aggregated in the kernel and scoped to one audit
 // session (a fresh session is created for the workload, see session.ts) and, inside it, to the workload's own
 // threads: the first exec that matches `marker`, then every task it forks.
 //
@@ -8,6 +8,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { EnvironmentError } from '../common/index.js';
+import { archInfo, hostArch, syscallNumber, X32_SYSCALL_BIT, type ArchId } from '../syscalls/index.js';
 
 /** Which exec starts the workload inside the session. */
 export type ExecMarker =
@@ -54,6 +55,8 @@ export interface ProbeOptions {
    * once (one map lookup per call once seen). Default false: a profile needs the set, not the counts.
    */
   counts?: boolean;
+  /** The host's architecture (default: this machine's); the compat bit is read only on x86_64. */
+  hostArch?: ArchId;
 }
 
 /**
@@ -68,9 +71,10 @@ export interface ProbeOptions {
  * lookup (`@seen`, set once per key); `counts: true` replaces that with a per-CPU count (lookup + update).
  */
 export function probeProgram(session: number, marker: ExecMarker, opts: ProbeOptions = {}): string {
-  if (opts.denials === false && opts.watchRuncInit !== true) return recordProgram(session, marker, opts.counts === true);
+  const host = opts.hostArch ?? hostArch().id;
+  if (opts.denials === false && opts.watchRuncInit !== true) return recordProgram(session, marker, opts.counts === true, host);
   const markerCond = marker.kind === 'pid' ? `pid == ${marker.pid}` : `str(args->filename) == ${JSON.stringify(marker.path)}`;
-  const compat = compatExpr();
+  const compat = compatExpr(host);
   const ses = `curtask->sessionid == ${session}`;
   return `
 BEGIN { printf("SECCOMPCTL_READY\\n"); }
@@ -94,13 +98,25 @@ END { clear(@live); clear(@inflight); }
 }
 
 /** 1 for a 32-bit (ia32) call: TS_COMPAT is set per call, so an `int 0x80` from a 64-bit process counts as ia32. */
-function compatExpr(): string {
-  return process.arch === 'x64' ? `(curtask->thread_info.status & ${TS_COMPAT} ? 1 : 0)` : '0';
+function compatExpr(host: ArchId): string {
+  return host === 'x86_64' ? `(curtask->thread_info.status & ${TS_COMPAT} ? 1 : 0)` : '0';
 }
 
-function recordProgram(session: number, marker: ExecMarker, counts: boolean): string {
+/**
+ * The arch and number of a probe count on a `host` machine: on x86_64, compat tasks are ia32 and numbers with the
+ * x32 bit are x32; elsewhere the host's own arch (a compat task of an arm64 host reports arm numbers with compat).
+ */
+export function archOfProbe(c: ProbeCount, host: ArchId = hostArch().id): { arch: ArchId; nr: number } {
+  if (host === 'x86_64') {
+    if (c.compat) return { arch: 'x86', nr: c.nr };
+    if (c.nr >= X32_SYSCALL_BIT) return { arch: 'x32', nr: c.nr };
+  }
+  return { arch: host, nr: c.nr };
+}
+
+function recordProgram(session: number, marker: ExecMarker, counts: boolean, host: ArchId): string {
   const ses = `curtask->sessionid == ${session}`;
-  const compat = compatExpr();
+  const compat = compatExpr(host);
   const exact = marker.kind === 'pid' && marker.sessionExact === true;
   const markerCond = marker.kind === 'pid' ? `pid == ${marker.pid}` : `str(args->filename) == ${JSON.stringify(marker.path)}`;
   // exact: the session holds nothing but the workload from the marker execve on (see spawnInSession). Otherwise
@@ -136,7 +152,11 @@ function recordProgram(session: number, marker: ExecMarker, counts: boolean): st
  * Parses bpftrace's map dump. comm may hold any character, so the numeric fields are matched from the right.
  * Record-mode `@seen[pid, nr, compat]` rows take their comm from `@comm[pid]` ('' when the process was never named).
  */
-export function parseProbeOutput(text: string): { entries: ProbeCount[]; denials: ProbeCount[]; execs: number } {
+export function parseProbeOutput(text: string, host: ArchId = hostArch().id): { entries: ProbeCount[]; denials: ProbeCount[]; execs: number } {
+  const execve = (compat: boolean): number => {
+    const arch = compat ? archInfo(host).compat[0] ?? host : host;
+    return syscallNumber(arch, 'execve') ?? -1;
+  };
   let execs = 0;
   const entries: ProbeCount[] = [];
   const denials: ProbeCount[] = [];
@@ -165,10 +185,10 @@ export function parseProbeOutput(text: string): { entries: ProbeCount[]; denials
     }
     m = /^@execs\[(\d+), (.*), (\d)\]: (\d+)$/.exec(line);
     if (m) {
-      // The exec that started the workload: its entry happened before the probe marked the task (execve on x86_64/i386).
+      // The exec that started the workload: its entry happened before the probe marked the task (the host's execve).
       const compat = m[3] === '1';
       execs += Number(m[4]);
-      entries.push({ pid: Number(m[1]), comm: m[2]!, nr: compat ? 11 : 59, compat, count: Number(m[4]) });
+      entries.push({ pid: Number(m[1]), comm: m[2]!, nr: execve(compat), compat, count: Number(m[4]) });
       continue;
     }
     m = /^@denied\[(\d+), (.*), (-?\d+), (\d), (-?\d+)\]: (\d+)$/.exec(line);
@@ -265,7 +285,7 @@ export function startProbe(session: number, marker: ExecMarker, opts: ProbeOptio
         throw new EnvironmentError('bpftrace did not stop on SIGINT; its counts are lost', 'record again, or use --backend strace');
       }
       await closed;
-      const parsed = parseProbeOutput(out);
+      const parsed = parseProbeOutput(out, opts.hostArch);
       const warnings = err.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !/RLIMIT_MEMLOCK/.test(l));
       return { ...parsed, warnings };
     },

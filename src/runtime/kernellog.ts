@@ -1,0 +1,214 @@
+// Reading seccomp audit records live from the kernel log (/dev/kmsg), scoped to audit sessions, with loss detection.
+//
+// The reading is ours (a worker thread that keeps up with the ring buffer); the decoding is the ingest stage's: every
+// message goes through one ingest `Ingester`, so a record, a loss message or a sequence gap means here exactly what it
+// means to `seccompctl generate`. Only the session scope is decided here, from the record's `ses=` field.
+import { Worker } from 'node:worker_threads';
+import { EnvironmentError } from '../common/index.js';
+import { Ingester, parseAuditLine, parseRawFields, type LossKind, type LossSignal, type Observation } from '../ingest/index.js';
+import { archInfo, hostArch, type ArchId } from '../syscalls/index.js';
+
+/** One AUDIT_SECCOMP (type 1326) record, as decoded by the ingest stage. */
+export interface SeccompRecord {
+  seq: number;
+  ses: number | undefined;
+  pid: number | undefined;
+  comm: string | undefined;
+  exe: string | undefined;
+  /** Audit arch code, e.g. 0xc000003e. */
+  arch: number | undefined;
+  syscall: number;
+  compat: boolean;
+  /** The seccomp action code, e.g. 0x7ffc0000 (LOG), 0x50001 (ERRNO(1)). */
+  code: number | undefined;
+}
+
+/** A record with the observation ingest made of it (arch resolved, name, action). */
+export interface KernelLogRecord extends SeccompRecord {
+  observation: Observation;
+}
+
+/** Evidence that records were lost while reading (ingest's certain loss signals). */
+export interface KmsgLoss {
+  kind: LossKind;
+  count?: number;
+  message: string;
+}
+
+const SES = /(?:^|\s)ses=(\d+)(?=\s|$)/;
+
+/** The audit session a record belongs to (`ses=`), if it says. */
+export function sessionOf(msg: string): number | undefined {
+  const m = SES.exec(msg);
+  return m ? Number(m[1]) : undefined;
+}
+
+function toRecord(o: Observation, msg: string, seq: number): KernelLogRecord {
+  const f = parseRawFields(msg, Math.max(0, msg.indexOf('): ')));
+  const arch = f.arch !== undefined && /^[0-9a-f]+$/i.test(f.arch) ? Number.parseInt(f.arch, 16) : undefined;
+  const code = f.code !== undefined && /^(0x)?[0-9a-f]{1,8}/i.test(f.code) ? Number.parseInt(f.code.replace(/^0x/i, '').slice(0, 8), 16) : undefined;
+  return {
+    seq, ses: sessionOf(msg), pid: o.pid, comm: o.comm, exe: o.exe,
+    arch: arch ?? archInfo(o.arch).auditArch, syscall: o.nr ?? -1, compat: o.compat === true, code, observation: o,
+  };
+}
+
+/**
+ * Decodes one kernel log message (the text after `PRI,SEQ,TS,FLAGS;`) if it is a seccomp record, with ingest's
+ * audit parser. Kept for callers of the record stage's old API; live reading goes through KmsgReader.
+ */
+export function parseSeccompRecord(msg: string, seq = 0, nativeArch: ArchId = hostArch().id): SeccompRecord | undefined {
+  const o = parseAuditLine(msg, { nativeArch, file: '/dev/kmsg' }).observation;
+  if (!o) return undefined;
+  const { observation: _o, ...r } = toRecord(o, msg, seq);
+  return r;
+}
+
+/** Loss evidence in one kernel log message, if any (ingest's reading of it). */
+export function lossIn(msg: string): KmsgLoss | undefined {
+  const l = parseAuditLine(msg, { file: '/dev/kmsg' }).loss;
+  return l?.certain ? lossOf(l) : undefined;
+}
+
+function lossOf(l: LossSignal): KmsgLoss {
+  return { kind: l.kind, ...(l.count !== undefined ? { count: l.count } : {}), message: l.message };
+}
+
+// The reader runs in a worker thread that polls a non-blocking /dev/kmsg fd every millisecond, independent of the
+// main event loop: the kernel ring (128 KiB here) holds only a few hundred audit records, and a workload under a LOG
+// profile produces thousands per second. It forwards every message's first line (`PRI,SEQ,TS,FLAGS;text`), so the
+// ingest parser sees each sequence number and reports gaps (records overwritten before they were read).
+const WORKER = String.raw`
+(function main() {
+const { parentPort, workerData } = require('node:worker_threads');
+const fs = require('node:fs');
+const stop = new Int32Array(workerData.stop);
+const nap = new Int32Array(new SharedArrayBuffer(4));
+let fd;
+try { fd = fs.openSync('/dev/kmsg', fs.constants.O_RDONLY | fs.constants.O_NONBLOCK); }
+catch (e) { parentPort.postMessage({ error: e.message }); return; }
+const buf = Buffer.alloc(16384);
+let stopAt;
+let ready = false;
+let batch = [];
+const flush = () => { if (batch.length) { parentPort.postMessage({ lines: batch }); batch = []; } };
+for (;;) {
+  let n;
+  try { n = fs.readSync(fd, buf, 0, buf.length, null); }
+  catch (e) {
+    if (e.code === 'EAGAIN' || e.code === 'EWOULDBLOCK') {
+      if (!ready) { ready = true; parentPort.postMessage({ ready: true }); }
+      flush();
+      if (Atomics.load(stop, 0) === 1) break;
+      Atomics.wait(nap, 0, 0, 1);
+      continue;
+    }
+    if (e.code === 'EPIPE') continue;
+    parentPort.postMessage({ error: e.message });
+    break;
+  }
+  // Under a constant flood EAGAIN may never come: stop 200 ms after being asked anyway.
+  if (Atomics.load(stop, 0) === 1) {
+    if (stopAt === undefined) stopAt = Date.now();
+    else if (Date.now() - stopAt > 200) break;
+  }
+  if (!ready) continue;
+  const text = buf.toString('utf8', 0, n);
+  const nl = text.indexOf('\n');
+  batch.push(nl < 0 ? text : text.slice(0, nl));
+  if (batch.length >= 512) flush();
+}
+fs.closeSync(fd);
+flush();
+})();
+`;
+
+/**
+ * Reads /dev/kmsg from the moment `open()` resolves (what is already in the ring is skipped). `poll()` returns the
+ * seccomp records of the wanted sessions (all when `sessions` is empty); `loss` holds the certain loss the ingest
+ * parser found: sequence gaps (the ring wrapped before we read), printk suppression, audit_lost and backlog messages.
+ */
+export class KmsgReader {
+  private worker: Worker | undefined;
+  private readonly stop = new Int32Array(new SharedArrayBuffer(4));
+  private queue: string[] = [];
+  private error: string | undefined;
+  private readonly ingester: Ingester;
+  private current: { msg: string; seq: number; wanted: boolean } | undefined;
+  private out: ((r: KernelLogRecord) => void) | undefined;
+  private ended = false;
+  private closed: Promise<void> | undefined;
+  readonly loss: KmsgLoss[] = [];
+  readonly sessions = new Set<number>();
+
+  constructor(opts: { nativeArch?: ArchId } = {}) {
+    this.ingester = new Ingester({
+      format: 'audit', nativeArch: opts.nativeArch ?? hostArch().id,
+      onObservation: (o) => {
+        const c = this.current;
+        if (c?.wanted && this.out) this.out(toRecord(o, c.msg, c.seq));
+      },
+    });
+    this.ingester.beginFile('/dev/kmsg');
+  }
+
+  async open(): Promise<void> {
+    const w = new Worker(WORKER, { eval: true, workerData: { stop: this.stop.buffer } });
+    this.worker = w;
+    this.closed = new Promise<void>((resolve) => w.once('exit', () => resolve()));
+    await new Promise<void>((resolve, reject) => {
+      w.on('message', (m: { ready?: boolean; error?: string; lines?: string[] }) => {
+        if (m.ready) resolve();
+        if (m.error) {
+          this.error = m.error;
+          reject(new EnvironmentError(`cannot read the kernel log /dev/kmsg: ${m.error}`, 'run as root (CAP_SYSLOG), or use --backend ebpf or strace'));
+        }
+        if (m.lines) for (const l of m.lines) this.queue.push(l);
+      });
+      w.on('error', reject);
+      w.on('exit', () => reject(new EnvironmentError(`cannot read the kernel log /dev/kmsg${this.error ? `: ${this.error}` : ''}`, 'run as root')));
+    });
+  }
+
+  /** Hands over every record of the wanted sessions received so far. */
+  poll(onRecord: (r: KernelLogRecord) => void): void {
+    const lines = this.queue;
+    this.queue = [];
+    this.out = onRecord;
+    try {
+      for (const line of lines) {
+        const semi = line.indexOf(';');
+        const seq = Number(line.slice(0, semi).split(',')[1]);
+        const msg = line.slice(semi + 1);
+        let wanted = this.sessions.size === 0;
+        if (!wanted) {
+          const s = sessionOf(msg);
+          wanted = s !== undefined && this.sessions.has(s);
+        }
+        this.current = { msg, seq, wanted };
+        this.ingester.pushLine(line);
+      }
+    } finally {
+      this.current = undefined;
+      this.out = undefined;
+    }
+  }
+
+  /**
+   * Stops the reader after it has drained what the kernel holds now, hands the last records to `onRecord`, and fills
+   * `loss` (only certain loss counts: ingest's hints, such as a recording that starts mid-workload, do not apply).
+   * Bounded: the worker is terminated when it has not stopped after 5 s.
+   */
+  async close(onRecord: (r: KernelLogRecord) => void = () => undefined): Promise<void> {
+    const w = this.worker;
+    if (!w || this.ended) return;
+    this.ended = true;
+    Atomics.store(this.stop, 0, 1);
+    const t = setTimeout(() => void w.terminate(), 5000);
+    t.unref();
+    await this.closed;
+    clearTimeout(t);
+    this.poll(onRecord);
+    for (const l of this.ingester.result().loss) if (l.certain) this.loss.push(lossOf(l));
+  }
+}

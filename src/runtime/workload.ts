@@ -1,0 +1,291 @@
+// Running a workload (CMD) for record and verify: on the host or in a runc container, with stop/timeout/output wired,
+// optionally in its own audit session with an eBPF probe or the kernel log attached before it starts.
+import type { ChildProcess } from 'node:child_process';
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import { delimiter, isAbsolute, join } from 'node:path';
+import { EnvironmentError, UserError } from '../common/index.js';
+import { archInfo, hostArch, type ArchId } from '../syscalls/index.js';
+import { createHostBundle, type BindMount, type HostBundle } from './bundle.js';
+import { signalPids, stopGraceKill, type Escalation } from './escalate.js';
+import { KmsgReader, type KernelLogRecord, type KmsgLoss } from './kernellog.js';
+import { disablePrintkRatelimit } from './printk.js';
+import { startProbe, type ExecMarker, type ProbeOptions, type RunningProbe } from './probe.js';
+import { resolveSignal, startContainer, type RunningContainer } from './runc.js';
+
+/** How the workload's output reaches the caller. */
+export interface WorkloadIO {
+  /** Host mode: 'inherit' passes the terminal through; 'capture' collects stdout/stderr. Default 'capture'. */
+  output?: 'inherit' | 'capture';
+  onStdout?: (c: Buffer) => void;
+  onStderr?: (c: Buffer) => void;
+}
+
+/** Where and how CMD runs (shared by record and verify). */
+export interface WorkloadOptions extends WorkloadIO {
+  argv: string[];
+  /** Run CMD in a runc container built from the host's directories (or rootfs/bundle). */
+  container?: boolean;
+  noNewPrivileges?: boolean;
+  /** Container root filesystem instead of the host's directories. */
+  rootfs?: string;
+  /** An existing OCI bundle: its config.json is used, with process.args and linux.seccomp replaced. */
+  bundle?: string;
+  mounts?: BindMount[];
+  env?: string[];
+  cwd?: string;
+  /** Aborting stops CMD: `stopSignal` is forwarded to it, SIGKILL after `killGraceMs`. */
+  signal?: AbortSignal;
+  stopSignal?: NodeJS.Signals | (() => NodeJS.Signals);
+  killGraceMs?: number;
+  /** Kill CMD after this many milliseconds. */
+  timeoutMs?: number;
+  /** The host's architecture (default: this machine's): decides the native arch family of records and profiles. */
+  hostArch?: ArchId;
+}
+
+/** How CMD ended. */
+export interface WorkloadExit {
+  exitCode: number | null;
+  signal: string | null;
+  /** Stopped by the caller (abort) rather than exiting by itself. */
+  stopped: boolean;
+  timedOut: boolean;
+  stdout: string;
+  stderr: string;
+}
+
+const CONTAINER_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+/**
+ * Finds CMD like execvp would (inside `root` for a container rootfs). Throws UserError (exit 2) when it does not
+ * exist or is not executable, before anything starts.
+ */
+export function resolveCommand(cmd: string | undefined, opts: { root?: string; path?: string } = {}): string {
+  if (cmd === undefined || cmd === '') throw new UserError('no command given: put it after --, e.g. seccompctl record -- nginx -g "daemon off;"');
+  const root = opts.root ?? '/';
+  const ok = (p: string): boolean => {
+    try {
+      const full = join(root, p);
+      accessSync(full, constants.X_OK);
+      return statSync(full).isFile();
+    } catch {
+      return false;
+    }
+  };
+  if (cmd.includes('/')) {
+    if (!isAbsolute(cmd) && root === '/') {
+      if (ok(join(process.cwd(), cmd))) return join(process.cwd(), cmd);
+    } else if (ok(cmd)) return cmd;
+    throw new UserError(`${cmd}: no such executable file${root !== '/' ? ` in ${root}` : ''}`);
+  }
+  const path = opts.path ?? (root === '/' ? process.env.PATH ?? CONTAINER_PATH : CONTAINER_PATH);
+  for (const dir of path.split(delimiter)) {
+    if (dir && isAbsolute(dir) && ok(join(dir, cmd))) return join(dir, cmd);
+  }
+  throw new UserError(`${cmd}: command not found (searched ${path})`);
+}
+
+/** Whether a command can be found on PATH. */
+export function commandExists(cmd: string): boolean {
+  try {
+    resolveCommand(cmd);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The root filesystem of an OCI bundle (its config.json's root.path, relative to the bundle). */
+export function bundleRootfs(bundle: string): string {
+  let cfg: { root?: { path?: string } };
+  try {
+    cfg = JSON.parse(readFileSync(join(bundle, 'config.json'), 'utf8')) as typeof cfg;
+  } catch (e) {
+    throw new UserError(`${join(bundle, 'config.json')}: cannot read the bundle's config (${(e as Error).message})`);
+  }
+  const p = cfg.root?.path ?? 'rootfs';
+  return isAbsolute(p) ? p : join(bundle, p);
+}
+
+/** The root CMD is looked up in: --rootfs, the --bundle's rootfs, or the host's `/`. */
+export function workloadRoot(opts: Pick<WorkloadOptions, 'rootfs' | 'bundle'>): string {
+  return opts.rootfs ?? (opts.bundle !== undefined ? bundleRootfs(opts.bundle) : '/');
+}
+
+/** A container for the workload: from --bundle (args and seccomp replaced) or from the host's directories. */
+export function workloadBundle(argv: string[], opts: WorkloadOptions, seccomp: string | undefined, extra: { mounts?: BindMount[]; capabilities?: string[] } = {}): HostBundle {
+  return createHostBundle({
+    args: argv,
+    seccomp,
+    noNewPrivileges: opts.noNewPrivileges ?? false,
+    ...(opts.rootfs !== undefined ? { rootfs: opts.rootfs } : {}),
+    ...(opts.bundle !== undefined ? { rootfs: bundleRootfs(opts.bundle) } : {}),
+    mounts: [...(opts.mounts ?? []), ...(extra.mounts ?? [])],
+    ...(opts.env ? { env: opts.env } : {}),
+    ...(opts.cwd ? { cwd: opts.cwd } : {}),
+    ...(extra.capabilities ? { capabilities: extra.capabilities } : {}),
+  });
+}
+
+/** Runs a container for a workload and wires stop/timeout/output. */
+export function runWorkloadContainer(bundleDir: string, opts: WorkloadOptions, extra: { auditSession?: boolean; startGate?: Promise<unknown> } = {}): RunningContainer {
+  return startContainer(bundleDir, {
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.stopSignal ? { stopSignal: opts.stopSignal } : {}),
+    ...(opts.killGraceMs !== undefined ? { killGraceMs: opts.killGraceMs } : {}),
+    ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+    ...(opts.onStdout ? { onStdout: opts.onStdout } : {}),
+    ...(opts.onStderr ? { onStderr: opts.onStderr } : {}),
+    ...(extra.auditSession ? { auditSession: true } : {}),
+    ...(extra.startGate ? { startGate: extra.startGate } : {}),
+  });
+}
+
+/**
+ * Runs a bundle in runc in its own audit session, with an eBPF probe scoped to that session attached before the
+ * container may start. `unavailable` builds the error thrown when the session or the probe cannot be had (the
+ * container is then abandoned before the workload runs).
+ */
+export async function runProbedContainer(bundleDir: string, opts: WorkloadOptions, marker: ExecMarker,
+  probeOpts: ProbeOptions, unavailable: (message: string) => Error): Promise<{ exit: WorkloadExit; probe: RunningProbe }> {
+  let release!: () => void;
+  let cancel!: (e: Error) => void;
+  const gate = new Promise<void>((res, rej) => { release = res; cancel = rej; });
+  gate.catch(() => undefined);
+  const c = runWorkloadContainer(bundleDir, opts, { auditSession: true, startGate: gate });
+  const ses = await c.session;
+  if (ses === undefined) {
+    cancel(new Error('no session'));
+    await c.done.catch(() => undefined);
+    throw unavailable('cannot give the container its own audit session (needs CAP_AUDIT_CONTROL and CONFIG_AUDIT)');
+  }
+  const probe = startProbe(ses, marker, { ...(opts.hostArch ? { hostArch: opts.hostArch } : {}), ...probeOpts });
+  try {
+    await probe.ready;
+  } catch (e) {
+    cancel(e as Error);
+    await c.done.catch(() => undefined);
+    throw unavailable((e as Error).message);
+  }
+  release();
+  return { exit: await c.done, probe };
+}
+
+/**
+ * Waits for a host child, forwarding abort to `target()` pids (stop signal, SIGKILL after the grace period) and
+ * killing them on timeout.
+ */
+export function waitHost(child: ChildProcess, opts: WorkloadOptions, target: () => number[]): Promise<WorkloadExit> {
+  const outB: Buffer[] = [];
+  const errB: Buffer[] = [];
+  child.stdout?.on('data', (c: Buffer) => { outB.push(c); opts.onStdout?.(c); });
+  child.stderr?.on('data', (c: Buffer) => { errB.push(c); opts.onStderr?.(c); });
+  let stopping: Escalation | undefined;
+  let timedOut = false;
+  let timer: NodeJS.Timeout | undefined;
+  const onAbort = (): void => {
+    if (stopping) return;
+    stopping = stopGraceKill(() => signalPids(target(), resolveSignal(opts.stopSignal)), () => signalPids(target(), 'SIGKILL'), opts.killGraceMs ?? 5000);
+  };
+  if (opts.signal) {
+    if (opts.signal.aborted) queueMicrotask(onAbort);
+    else opts.signal.addEventListener('abort', onAbort, { once: true });
+  }
+  if (opts.timeoutMs !== undefined) timer = setTimeout(() => { timedOut = true; signalPids(target(), 'SIGKILL'); }, opts.timeoutMs);
+  return new Promise((resolve) => {
+    child.on('close', (code, sig) => {
+      if (timer) clearTimeout(timer);
+      stopping?.cancel();
+      opts.signal?.removeEventListener('abort', onAbort);
+      resolve({ exitCode: code, signal: sig, stopped: stopping !== undefined, timedOut, stdout: Buffer.concat(outB).toString(), stderr: Buffer.concat(errB).toString() });
+    });
+  });
+}
+
+/** The direct children of a process (from /proc). */
+export function childrenOf(pid: number): number[] {
+  try {
+    const tasks = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8');
+    return tasks.trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** stdio for a host workload. */
+export function hostStdio(opts: WorkloadIO): ['ignore' | 'inherit', 'inherit' | 'pipe', 'inherit' | 'pipe'] {
+  return opts.output === 'inherit' ? ['inherit', 'inherit', 'inherit'] : ['ignore', 'pipe', 'pipe'];
+}
+
+/**
+ * The architectures a LOG profile must list so every process of the host's family is logged, not killed: the host's
+ * own and its compat ABIs (x86_64: X86_64, X86, X32; aarch64: AARCH64, ARM).
+ */
+export function nativeScmpArches(host: ArchId = hostArch().id): string[] {
+  const a = archInfo(host);
+  return [a.scmp, ...a.compat.map((c) => archInfo(c).scmp)];
+}
+
+/** A LOG-everything profile for the host's arch family (the audit backend and the base-set measurement). */
+export function logProfile(host: ArchId = hostArch().id): string {
+  return JSON.stringify({ defaultAction: 'SCMP_ACT_LOG', architectures: nativeScmpArches(host), flags: [] });
+}
+
+/** What runWithKernelLog saw. */
+export interface KernelLogRun {
+  exit: WorkloadExit;
+  /** The session's seccomp records, decoded by the ingest stage (each carries its observation). */
+  records: KernelLogRecord[];
+  /** Certain loss found while reading (any loss means some records may be missing). */
+  loss: KmsgLoss[];
+}
+
+/**
+ * Runs a container under `seccomp` with a fresh audit session and collects the session's seccomp records from
+ * /dev/kmsg (printk rate limit off meanwhile). Used by the audit backend and by verify's complain pass. Every resource
+ * is acquired inside the `try` that releases it.
+ */
+export async function runWithKernelLog(argv: string[], opts: WorkloadOptions, seccomp: string): Promise<KernelLogRun> {
+  const reader = new KmsgReader(opts.hostArch ? { nativeArch: opts.hostArch } : {});
+  const records: KernelLogRecord[] = [];
+  const take = (r: KernelLogRecord): void => { records.push(r); };
+  let restore: (() => void) | undefined;
+  let bundle: HostBundle | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await reader.open();
+    restore = disablePrintkRatelimit();
+    bundle = workloadBundle(argv, opts, seccomp);
+    timer = setInterval(() => reader.poll(take), 10);
+    let release!: () => void;
+    const gate = new Promise<void>((res) => { release = res; });
+    const c = runWorkloadContainer(bundle.dir, opts, { auditSession: true, startGate: gate });
+    const ses = await c.session;
+    if (ses === undefined) {
+      c.stop('SIGKILL');
+      release();
+      await c.done;
+      throw new EnvironmentError('cannot give the container its own audit session (needs CAP_AUDIT_CONTROL and CONFIG_AUDIT)', 'use --backend ebpf or strace');
+    }
+    reader.sessions.add(ses);
+    release();
+    const exit = await c.done;
+    // kauditd prints asynchronously: wait until the session's records stop arriving.
+    let last = records.length;
+    for (let i = 0; i < 40; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      reader.poll(take);
+      if (records.length === last && i >= 3) break;
+      last = records.length;
+    }
+    clearInterval(timer);
+    timer = undefined;
+    await reader.close(take);
+    return { exit, records, loss: reader.loss };
+  } finally {
+    if (timer) clearInterval(timer);
+    await reader.close();
+    restore?.();
+    bundle?.cleanup();
+  }
+}

@@ -7,3 +7,10 @@ export type { MergeResult, ChangedSyscall, ArchDiff, ProfileDiff } from './compa
 export { mergeProfiles, diffProfiles, describeRule, restrictiveness } from './compare.js';
 export type { RuntimeDefault, RuntimeDefaultName, RuntimeDefaultOptions, ProfileRefOptions, ProfileRefText } from './runtime-default.js';
 export { RUNTIME_DEFAULTS, CRIO_DEFAULT_CAPS, loadRuntimeDefault, parseRuntimeDefaultRef, readProfileRef, runtimeDefaultCaps } from './runtime-default.js';
+export type {
+  ArgRecording, ArgValues, ArgRulesOptions, ArgRulesResult, RestrictedSyscall, ClosedCall, DangerousCall, RuntimeArgValues,
+} from './args.js';
+export {
+  ArgCollector, MAX_ARG_VALUES, applyArgRules, allowsCall, closedCalls, DANGEROUS_CALLS, dangerousCallArgs, dangerousCallText,
+  describeArgConditions, formatCall, straceValue,
+} from './args.js';

@@ -197,3 +197,8 @@ export function editDistance(a: string, b: string): number {
   }
   return prev[b.length]!;
 }
+
+export type { ArgFormat, ArgRuleKind, ArgSpec, ConstantGroup, SyscallArgSpec } from './argnames.js';
+export {
+  ARG_SPECS, argSpec, constantGroup, constantValue, CONSTANTS_PROVENANCE, formatArgValue, parseArgValue,
+} from './argnames.js';

@@ -12,12 +12,12 @@ import { registerverify } from './verify.js';
 import { registercompile } from './compile.js';
 import { registercheck } from './check.js';
 import { registeradvise } from './advise.js';
+import { registerdoctor } from './doctor.js';
 import { registerk8s } from './k8s.js';
 import { registernode } from './node.js';
-import { registerreport } from './report.js';
 
 /** Registration functions in the order commands appear in `seccompctl --help`. */
 export const COMMANDS: readonly Register[] = [
   registerresolve, registervalidate, registerconvert, registerschema, registergenerate, registermerge, registerdiff,
-  registerrecord, registerverify, registercompile, registercheck, registeradvise, registerreport, registerk8s, registernode,
+  registerrecord, registerverify, registercompile, registercheck, registeradvise, registerk8s, registernode, registerdoctor,
 ];

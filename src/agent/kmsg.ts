@@ -1,0 +1,105 @@
+// A long-running /dev/kmsg reader for the audit source: seccomp records and loss evidence as they arrive (record's
+// reader reports loss when it closes; the agent never closes). A worker thread polls a non-blocking fd every
+// millisecond so the kernel ring (a few hundred audit records) is drained even while the main loop is busy.
+import { Worker } from 'node:worker_threads';
+import { EnvironmentError } from '../common/index.js';
+import { lossIn, parseSeccompRecord, type SeccompRecord } from '../runtime/index.js';
+
+const WORKER = String.raw`
+(function main() {
+const { parentPort, workerData } = require('node:worker_threads');
+const fs = require('node:fs');
+const stop = new Int32Array(workerData.stop);
+const nap = new Int32Array(new SharedArrayBuffer(4));
+let fd;
+try { fd = fs.openSync('/dev/kmsg', fs.constants.O_RDONLY | fs.constants.O_NONBLOCK); }
+catch (e) { parentPort.postMessage({ error: e.message }); return; }
+const buf = Buffer.alloc(16384);
+let last; let ready = false; let batch = [];
+const flush = () => { if (batch.length) { parentPort.postMessage({ items: batch }); batch = []; } };
+for (;;) {
+  if (Atomics.load(stop, 0) === 1) break;
+  let n;
+  try { n = fs.readSync(fd, buf, 0, buf.length, null); }
+  catch (e) {
+    if (e.code === 'EAGAIN' || e.code === 'EWOULDBLOCK') {
+      if (!ready) { ready = true; parentPort.postMessage({ ready: true }); }
+      flush();
+      Atomics.wait(nap, 0, 0, 1);
+      continue;
+    }
+    if (e.code === 'EPIPE') continue; // overwritten while we read: the next record shows the gap
+    parentPort.postMessage({ error: e.message });
+    break;
+  }
+  const text = buf.toString('utf8', 0, n);
+  const semi = text.indexOf(';');
+  const seq = Number(text.slice(0, semi).split(',')[1]);
+  if (ready && last !== undefined && seq > last + 1) batch.push({ gap: [last + 1, seq - 1] });
+  last = seq;
+  if (!ready) continue;
+  const msg = text.slice(semi + 1).split('\n')[0];
+  if (msg.includes('type=1326') || msg.includes('audit') || msg.includes('kauditd')) batch.push({ seq, msg });
+  if (batch.length >= 512) flush();
+}
+fs.closeSync(fd);
+flush();
+})();
+`;
+
+type Item = { seq: number; msg: string } | { gap: [number, number] };
+
+/** Loss evidence with the kernel log sequence where it was seen. */
+export interface LiveLoss {
+  message: string;
+  count: number;
+}
+
+export class LiveKmsg {
+  private worker: Worker | undefined;
+  private readonly stopFlag = new Int32Array(new SharedArrayBuffer(4));
+  private queue: Item[] = [];
+
+  async open(): Promise<void> {
+    const w = new Worker(WORKER, { eval: true, workerData: { stop: this.stopFlag.buffer } });
+    this.worker = w;
+    await new Promise<void>((resolve, reject) => {
+      w.on('message', (m: { ready?: boolean; error?: string; items?: Item[] }) => {
+        if (m.ready) resolve();
+        if (m.error) reject(new EnvironmentError(`cannot read the kernel log /dev/kmsg: ${m.error}`, 'run as root (CAP_SYSLOG), or use --source ebpf'));
+        if (m.items) for (const i of m.items) this.queue.push(i);
+      });
+      w.on('error', reject);
+    });
+  }
+
+  /** Hands over the records and the loss evidence received since the last call. */
+  poll(onRecord: (r: SeccompRecord) => void, onLoss: (l: LiveLoss) => void): void {
+    const items = this.queue;
+    this.queue = [];
+    for (const it of items) {
+      if ('gap' in it) {
+        onLoss({ message: `kernel log records ${it.gap[0]}-${it.gap[1]} were overwritten before they could be read`, count: it.gap[1] - it.gap[0] + 1 });
+        continue;
+      }
+      const r = parseSeccompRecord(it.msg, it.seq);
+      if (r) {
+        onRecord(r);
+        continue;
+      }
+      const l = lossIn(it.msg);
+      if (l) onLoss({ message: l.message, count: l.count ?? 1 });
+    }
+  }
+
+  async close(): Promise<void> {
+    const w = this.worker;
+    if (!w) return;
+    this.worker = undefined;
+    Atomics.store(this.stopFlag, 0, 1);
+    const done = new Promise<void>((r) => w.once('exit', () => r()));
+    const t = setTimeout(() => void w.terminate(), 3000);
+    await done;
+    clearTimeout(t);
+  }
+}

@@ -1,0 +1,163 @@
+// The agent's eBPF program: containers scoped by cgroup id in the kernel, not by session. One bpftrace process:
+//  - cgroup_mkdir under the kubelet's prefixes adds the new cgroup's id to @w (watched) before anything runs in it;
+//  - the first exec in a watched cgroup (runc's init exec'ing the payload) makes it live (@l) and reports the id with
+//    the names of the cgroup and its two parents read from the kernel, so a container that lives 100 ms is named
+//    even though its directory is gone before user space could look;
+//  - sys_enter in a live cgroup notes (cgroup, syscall, compat) once and reports it the first time; @n counts calls;
+//  - cgroup_rmdir reports the end.
+// runc's own calls before the payload's exec (mounts, pivot_root…) are not recorded: the runtime base set covers
+// the calls it makes under the filter.
+import { spawn, spawnSync } from 'node:child_process';
+import { EnvironmentError } from '../common/index.js';
+import type { CgroupMode } from './cgroups.js';
+
+/** What the probe reports, line by line. */
+export type ProbeEvent =
+  | { kind: 'exec'; cgroup: number; pid: number; names: [string, string, string] }
+  | { kind: 'syscall'; cgroup: number; nr: number; compat: boolean }
+  | { kind: 'rmdir'; cgroup: number }
+  | { kind: 'calls'; cgroup: number; total: number }
+  | { kind: 'lost'; count: number };
+
+export interface AgentProbeOptions {
+  mode: CgroupMode;
+  /** Cgroup path prefixes of pods (kubelet's cgroup root), e.g. `/kubepods` (also matches `/kubepods.slice`). */
+  prefixes: readonly string[];
+  /** Cgroups already there at start: watched, and live when they already run something. */
+  existing: readonly { id: number; live: boolean }[];
+  /** Count every call per cgroup (events metric); default true. */
+  counts?: boolean;
+  /** Seconds between call-count reports; default 1. */
+  countInterval?: number;
+  /** The kernel's `struct kernfs_node` parent field (`__parent` since 6.15, `parent` before); default detected. */
+  parentField?: string;
+}
+
+const TS_COMPAT = 0x0002;
+
+/** `__parent` (Linux ≥ 6.15) or `parent`, read from the kernel's BTF through bpftrace. */
+export function kernfsParentField(): string {
+  const r = spawnSync('bpftrace', ['-lv', 'struct kernfs_node'], { encoding: 'utf8' });
+  return /\*__parent;/.test(r.stdout ?? '') ? '__parent' : 'parent';
+}
+
+/** The bpftrace program text. */
+export function agentProgram(o: AgentProbeOptions): string {
+  const cg = o.mode.version === 2 ? 'cgroup' : `((struct kernfs_node *)curtask->cgroups->subsys[${o.mode.subsysIndex ?? 0}]->cgroup->kn)->id`;
+  const kn = o.mode.version === 2 ? '(struct kernfs_node *)curtask->cgroups->dfl_cgrp->kn' : `(struct kernfs_node *)curtask->cgroups->subsys[${o.mode.subsysIndex ?? 0}]->cgroup->kn`;
+  const parent = o.parentField ?? 'parent';
+  const compat = process.arch === 'x64' ? `(curtask->thread_info.status & ${TS_COMPAT} ? 1 : 0)` : '0';
+  const prefixCond = o.prefixes.map((p) => `strncmp(str(args->path), ${JSON.stringify(p)}, ${Buffer.byteLength(p)}) == 0`).join(' || ');
+  const begin = o.existing.map((e) => `@w[${e.id}] = 1;${e.live ? ` @l[${e.id}] = 1;` : ''}`);
+  const counts = o.counts !== false;
+  const lines = [
+    // BEGIN runs once every probe is attached: READY means no container start can be missed from here on.
+    `BEGIN { ${begin.join(' ')} printf("READY\\n"); }`,
+    `tracepoint:cgroup:cgroup_mkdir /args->root == ${o.mode.hierarchy} && (${prefixCond})/ { @w[args->id] = 1; }`,
+    `tracepoint:cgroup:cgroup_rmdir /args->root == ${o.mode.hierarchy} && @w[args->id]/ { printf("R %llu\\n", args->id); delete(@w[args->id]); delete(@l[args->id]); }`,
+    `tracepoint:sched:sched_process_exec /@w[${cg}] && @l[${cg}] == 0/ { $k = ${kn}; $p = $k->${parent}; @l[$k->id] = 1; printf("E %llu %d %s|%s|%s\\n", $k->id, pid, str($k->name), str($p->name), str($p->${parent}->name)); }`,
+    `tracepoint:raw_syscalls:sys_enter /@l[${cg}]/ { $g = ${cg}; $c = ${compat}; if (@s[$g, args->id, $c] == 0) { @s[$g, args->id, $c] = 1; printf("S %llu %d %d\\n", $g, args->id, $c); }${counts ? ' @n[$g] = count();' : ''} }`,
+    counts ? `interval:s:${o.countInterval ?? 1} { print(@n); }` : '',
+    'END { clear(@w); clear(@l); clear(@s);' + (counts ? ' clear(@n);' : '') + ' }',
+  ];
+  return lines.filter(Boolean).join('\n') + '\n';
+}
+
+/** Parses one line of the program's output. */
+export function parseProbeLine(line: string): ProbeEvent | undefined {
+  let m = /^S (\d+) (-?\d+) ([01])$/.exec(line);
+  if (m) return { kind: 'syscall', cgroup: Number(m[1]), nr: Number(m[2]), compat: m[3] === '1' };
+  m = /^@n\[(\d+)\]: (\d+)$/.exec(line);
+  if (m) return { kind: 'calls', cgroup: Number(m[1]), total: Number(m[2]) };
+  m = /^E (\d+) (\d+) (.*)$/.exec(line);
+  if (m) {
+    const parts = m[3]!.split('|');
+    return { kind: 'exec', cgroup: Number(m[1]), pid: Number(m[2]), names: [parts[0] ?? '', parts[1] ?? '', parts.slice(2).join('|')] };
+  }
+  m = /^R (\d+)$/.exec(line);
+  if (m) return { kind: 'rmdir', cgroup: Number(m[1]) };
+  m = /Lost (\d+) events/.exec(line);
+  if (m) return { kind: 'lost', count: Number(m[1]) };
+  return undefined;
+}
+
+/** A running agent probe. */
+export interface AgentProbe {
+  ready: Promise<void>;
+  /** Resolves when bpftrace has exited (after stop(), or on its own: `error` then says why). */
+  closed: Promise<{ error?: string }>;
+  stop(): Promise<void>;
+  pid: number | undefined;
+}
+
+/**
+ * Starts the program. bpftrace runs under `setpriv --pdeathsig KILL`, so it dies with the agent even on kill -9
+ * (an orphaned probe would keep costing every syscall of the node).
+ */
+export function startAgentProbe(o: AgentProbeOptions, onEvent: (e: ProbeEvent) => void, mapKeys = 131072): AgentProbe {
+  const program = agentProgram(o);
+  const useSetpriv = spawnSync('setpriv', ['--help'], { encoding: 'utf8' }).status === 0;
+  const argv = useSetpriv ? ['setpriv', '--pdeathsig', 'KILL', '--', 'bpftrace', '-e', program] : ['bpftrace', '-e', program];
+  const child = spawn(argv[0]!, argv.slice(1), {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, BPFTRACE_MAP_KEYS_MAX: String(mapKeys), BPFTRACE_STRLEN: '96' },
+  });
+  let buf = '';
+  let err = '';
+  let onReady: () => void = () => undefined;
+  let onFail: (e: Error) => void = () => undefined;
+  const ready = new Promise<void>((res, rej) => { onReady = res; onFail = rej; });
+  let exited = false;
+  const handle = (line: string): void => {
+    if (line === 'READY') {
+      onReady();
+      return;
+    }
+    const e = parseProbeLine(line);
+    if (e) onEvent(e);
+  };
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (c: string) => {
+    buf += c;
+    let i;
+    while ((i = buf.indexOf('\n')) >= 0) {
+      handle(buf.slice(0, i));
+      buf = buf.slice(i + 1);
+    }
+  });
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (c: string) => {
+    err += c;
+    for (const l of c.split('\n')) {
+      const e = parseProbeLine(l);
+      if (e?.kind === 'lost') onEvent(e);
+    }
+    if (err.length > 65536) err = err.slice(-32768);
+  });
+  const closed = new Promise<{ error?: string }>((res) => {
+    child.on('close', (code) => {
+      exited = true;
+      const msg = err.split('\n').filter((l) => l.trim() !== '' && !/RLIMIT_MEMLOCK/.test(l)).slice(-3).join(' | ');
+      onFail(new EnvironmentError(`bpftrace failed: ${msg || `exited with ${code}`}`, 'run as root with BTF and tracefs (see docs/agent.md), or use --source audit'));
+      res(code === 0 ? {} : { error: msg || `exited with ${code}` });
+    });
+    child.on('error', (e) => {
+      exited = true;
+      onFail(new EnvironmentError(`cannot run bpftrace: ${e.message}`, 'apt-get install bpftrace, or use --source audit'));
+      res({ error: e.message });
+    });
+  });
+  return {
+    ready,
+    closed,
+    pid: child.pid,
+    async stop() {
+      for (let i = 0; !exited && i < 20; i++) {
+        child.kill('SIGINT');
+        await Promise.race([closed, new Promise((r) => setTimeout(r, 500))]);
+      }
+      if (!exited) child.kill('SIGKILL');
+      await closed;
+    },
+  };
+}

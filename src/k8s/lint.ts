@@ -1,9 +1,11 @@
 // `k8s lint`: seccomp findings for manifests and live objects, with the kubelet's precedence (container over pod;
-// init and ephemeral containers included) and the Pod Security Standards' seccomp rules.
-import type { Node, YAMLMap } from 'yaml';
-import type { Diagnostic, Severity } from '../common/index.js';
+// init and ephemeral containers included) and the kubelet's SeccompDefault; plus every other Pod Security Standards
+// control (pss.ts), baseline and restricted.
+import { isMap, isSeq, type Node, type YAMLMap } from 'yaml';
+import { UserError, type Diagnostic, type Severity } from '../common/index.js';
 import { parseManifest, type ParsedManifest } from './manifest.js';
-import { findPodSpecs, objectLabel, type FieldRead, type ObjectRef, type PodSpecSite } from './podspecs.js';
+import { deref, findPodSpecs, getChild, objectLabel, type FieldRead, type ObjectRef, type PodSpecSite } from './podspecs.js';
+import { checkPodSecurity, PSS_RULES } from './pss.js';
 import { describeSetting, localhostPathProblem, type SeccompSetting } from './seccomp.js';
 
 /** Pod Security Standards level to check against. */
@@ -20,6 +22,11 @@ export interface LintOptions {
   readonly level?: PssLevel;
   /** Looks up a localhostProfile path (relative to the kubelet's seccomp dir); omit to skip file checks. */
   readonly lookupProfile?: (localhostProfile: string) => ProfileLookup;
+  /**
+   * The node's kubelet runs with SeccompDefault (`--seccomp-default`, `seccompDefault: true`): a container without
+   * a profile gets the runtime's RuntimeDefault, not Unconfined (info at baseline; restricted still wants the field).
+   */
+  readonly seccompDefault?: boolean;
 }
 
 /** One lint finding: a Diagnostic plus the object and container it is about. `code` is the rule id. */
@@ -32,6 +39,7 @@ export interface LintFinding extends Diagnostic {
 /** The rules, for help texts and SARIF's rule table. */
 export const LINT_RULES: Readonly<Record<string, { readonly severity: Severity; readonly summary: string }>> = {
   SECCOMP_NOT_SET: { severity: 'warning', summary: 'No seccomp profile: the container runs Unconfined unless the kubelet enables SeccompDefault (an error under --level restricted).' },
+  SECCOMP_KUBELET_DEFAULT: { severity: 'info', summary: 'No seccomp profile, but the kubelet\'s SeccompDefault (--seccomp-default / --kubelet-config) runs the container under RuntimeDefault.' },
   SECCOMP_UNCONFINED: { severity: 'error', summary: 'Explicit Unconfined seccomp profile (violates Pod Security Standards baseline).' },
   SECCOMP_DEPRECATED_ANNOTATION: { severity: 'warning', summary: 'Deprecated seccomp annotation, ignored by kubelets since 1.25 and the API server since 1.27.' },
   SECCOMP_LOCALHOST_NOT_FOUND: { severity: 'error', summary: 'Localhost profile missing from the profile directory: the container would fail with CreateContainerError.' },
@@ -39,8 +47,8 @@ export const LINT_RULES: Readonly<Record<string, { readonly severity: Severity; 
   SECCOMP_LOCALHOST_PERMISSIVE: { severity: 'warning', summary: 'Localhost profile allows or only logs every syscall by default (passes Pod Security restricted, restricts little).' },
   SECCOMP_LOCALHOST_BAD_PATH: { severity: 'error', summary: 'localhostProfile is absolute or contains "..": the API server rejects it.' },
   SECCOMP_FIELD_INVALID: { severity: 'error', summary: 'Malformed seccompProfile (type missing or unknown, localhostProfile without Localhost or the reverse).' },
-  SECCOMP_PRIVILEGED: { severity: 'warning', summary: 'Privileged container: the runtime does not apply seccomp to it (and Pod Security baseline forbids it).' },
-  SECCOMP_WINDOWS: { severity: 'info', summary: 'Windows pod: seccomp does not apply; the field must not be set.' },
+  SECCOMP_WINDOWS: { severity: 'info', summary: 'Windows pod (spec.os.name: windows, or a hostProcess pod): seccomp does not apply; the field must not be set.' },
+  ...Object.fromEntries(Object.entries(PSS_RULES).map(([k, v]) => [k, { severity: 'error' as Severity, summary: v.level === 'restricted' ? `${v.summary} Checked with --level restricted.` : v.summary }])),
 };
 
 const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
@@ -52,12 +60,22 @@ export function atLeast(s: Severity, threshold: Severity): boolean {
 
 /** Lints one manifest text (YAML, multi-doc, JSON, `kubectl get -o json` Lists). Pure apart from lookupProfile. */
 export function lintManifest(text: string, file: string, opts: LintOptions = {}): LintFinding[] {
-  const m = parseManifest(text, file);
+  const m = parseManifest(text, file, 'lint');
+  if (!m.docs.some((d) => holdsObject(d.contents as Node | null, d))) {
+    throw new UserError(`${file === '-' ? 'standard input' : file}: no Kubernetes object (a mapping with a kind) in it; give manifests or kubectl get … -o yaml|json output`);
+  }
   const out: LintFinding[] = [];
   m.docs.forEach((doc, i) => {
     for (const site of findPodSpecs(doc, i)) lintSite(m, site, opts, out);
   });
   return out.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0));
+}
+
+/** Whether a document's root is a Kubernetes object (or a List of them, which counts even when empty). */
+function holdsObject(n: Node | null, doc: Parameters<typeof deref>[0]): boolean {
+  const root = deref(doc, n);
+  if (!root || !isMap(root)) return isSeq(root) && root.items.some((it) => holdsObject(it as Node, doc));
+  return getChild(doc, root, 'kind') != null;
 }
 
 function pos(m: ParsedManifest, n: Node | null | undefined, fallback: YAMLMap): { line: number; col: number } {
@@ -74,11 +92,12 @@ function lintSite(m: ParsedManifest, site: PodSpecSite, opts: LintOptions, out: 
       path: site.path, object: site.object, ...(container !== undefined ? { container } : {}), fix,
     });
   };
+  for (const v of checkPodSecurity(site, level)) add(v.rule, 'error', pos(m, v.node, site.podSpec), v.message, v.fix, v.container);
   const podWhere = pos(m, site.field.node, site.podSpec);
   if (site.windows) {
     const set = [site.field, ...site.containers.map((c) => c.field)].some((f) => f.node !== undefined);
     if (set) add('SECCOMP_WINDOWS', 'error', podWhere, 'seccompProfile is set on a Windows pod (spec.os.name: windows); the API server rejects it', 'remove securityContext.seccompProfile from Windows pods');
-    else add('SECCOMP_WINDOWS', 'info', pos(m, site.podSpec, site.podSpec), 'Windows pod: seccomp does not apply; not checked', 'nothing to do');
+    else add('SECCOMP_WINDOWS', 'info', pos(m, site.podSpec, site.podSpec), `Windows ${site.hostProcess ? 'hostProcess ' : ''}pod: seccomp does not apply; not checked`, 'nothing to do');
     return;
   }
   const file = (f: FieldRead, where: { line: number; col: number }, container?: string): void => {
@@ -124,10 +143,6 @@ function lintSite(m: ParsedManifest, site: PodSpecSite, opts: LintOptions, out: 
   for (const c of site.containers) {
     const where = pos(m, c.field.node ?? c.node, c.node);
     file(c.field, where, c.name);
-    if (c.privileged) {
-      add('SECCOMP_PRIVILEGED', 'warning', pos(m, c.node, c.node), 'privileged: true, so the runtime runs it without seccomp whatever the profile says (Pod Security baseline forbids privileged)',
-        'drop privileged: true; add only the capabilities it needs', c.name);
-    }
     const own = c.field.setting;
     if (own?.type === 'Unconfined') {
       add('SECCOMP_UNCONFINED', 'error', where, `seccompProfile is Unconfined (violates Pod Security baseline${c.list !== 'containers' ? `; ${c.list} count too` : ''})`,
@@ -136,9 +151,15 @@ function lintSite(m: ParsedManifest, site: PodSpecSite, opts: LintOptions, out: 
     }
     if (!own && !pod && !c.field.problem && !site.field.problem) {
       const restricted = level === 'restricted';
-      add('SECCOMP_NOT_SET', restricted ? 'error' : 'warning', where,
-        `no seccomp profile on the container or the pod: it runs Unconfined unless the node's kubelet enables SeccompDefault${restricted ? ' (violates Pod Security restricted, which requires RuntimeDefault or Localhost)' : ''}`,
-        'seccompctl k8s patch --runtime-default (or --localhost PATH)', c.name);
+      const fix = 'seccompctl k8s patch --runtime-default (or --localhost PATH)';
+      if (opts.seccompDefault && !restricted) {
+        add('SECCOMP_KUBELET_DEFAULT', 'info', where, 'no seccomp profile on the container or the pod: the kubelet\'s seccompDefault runs it under the container runtime\'s RuntimeDefault profile', fix, c.name);
+      } else if (opts.seccompDefault) {
+        add('SECCOMP_NOT_SET', 'error', where, 'no seccomp profile on the container or the pod: the kubelet\'s seccompDefault gives it RuntimeDefault on this node, but Pod Security restricted requires the field (RuntimeDefault or Localhost)', fix, c.name);
+      } else {
+        add('SECCOMP_NOT_SET', restricted ? 'error' : 'warning', where,
+          `no seccomp profile on the container or the pod: it runs Unconfined unless the node's kubelet enables SeccompDefault${restricted ? ' (violates Pod Security restricted, which requires RuntimeDefault or Localhost)' : ''}`, fix, c.name);
+      }
     }
   }
 }

@@ -154,7 +154,8 @@ function planSite(ctx: Ctx, doc: Document, site: PodSpecSite): void {
   const json = isJsonDocument(doc);
   const specLine = lineOf(ctx, site.podSpec, site.podSpec);
   if (site.windows) {
-    diag(ctx, 'warning', 'PATCH_SKIPPED_WINDOWS', site, specLine, 'spec.os.name is windows: seccomp cannot be set on Windows pods; skipped');
+    const why = site.hostProcess ? 'a Windows hostProcess pod (windowsOptions.hostProcess: true)' : 'spec.os.name is windows';
+    diag(ctx, 'warning', 'PATCH_SKIPPED_WINDOWS', site, specLine, `${why}: seccomp does not apply to Windows pods; skipped`);
     return;
   }
   if (site.mergeKeys) {
@@ -202,6 +203,7 @@ function planSite(ctx: Ctx, doc: Document, site: PodSpecSite): void {
     } else if (d) {
       podFinal = d.to;
       podReason = site.field.setting || !podAnnSetting ? d.reason : 'migrate';
+      noteReplaced(ctx, site, lineOf(ctx, site.field.node, site.podSpec), 'pod', podBase, d.to);
     }
   }
   if (podFinal && !sameSetting(podFinal, site.field.setting)) {
@@ -230,6 +232,7 @@ function planSite(ctx: Ctx, doc: Document, site: PodSpecSite): void {
       } else if (d) {
         final = d.to;
         reason = c.field.setting || !ann?.setting ? d.reason : 'migrate';
+        noteReplaced(ctx, site, lineOf(ctx, c.field.node, c.node), `container ${c.name}`, base, d.to);
       }
     } else if (podTargeted && base?.type === 'Unconfined') {
       diag(ctx, 'warning', 'PATCH_CONTAINER_OVERRIDE', site, lineOf(ctx, c.field.node ?? ann?.pair.key as Node, c.node),
@@ -256,6 +259,16 @@ function planSite(ctx: Ctx, doc: Document, site: PodSpecSite): void {
 }
 
 const POD_KEY = 'seccomp.security.alpha.kubernetes.io/pod';
+
+/**
+ * An explicit profile replaced by a different one (Localhost path → another, RuntimeDefault → Localhost): neither
+ * is known to be stricter than the other, so the user hears about it (stderr; `--check` shows it in the diff).
+ */
+function noteReplaced(ctx: Ctx, site: PodSpecSite, line: number, who: string, from: SeccompSetting | undefined, to: SeccompSetting): void {
+  if (!from || from.type === 'Unconfined' || sameSetting(from, to) || strictness(to) < strictness(from)) return;
+  diag(ctx, 'warning', 'PATCH_REPLACED', site, line, `${who}: replacing the explicit ${describeSetting(from)} with ${describeSetting(to)}`,
+    'check that the new profile allows what the workload needs (seccompctl diff OLD NEW), or patch only other containers with --container');
+}
 
 function removeEach(ctx: Ctx, site: PodSpecSite): void {
   for (const a of site.annotationSites) {

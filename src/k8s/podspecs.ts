@@ -78,7 +78,12 @@ export interface PodSpecSite {
   readonly securityContext?: Node | null;
   readonly field: FieldRead;
   readonly containers: readonly ContainerSite[];
+  /** `spec.os.name: windows`, or a Windows hostProcess pod (a Windows-only field, recognised without spec.os.name). */
   readonly windows: boolean;
+  /** `windowsOptions.hostProcess: true` on the pod or any container. */
+  readonly hostProcess: boolean;
+  /** The document the spec was found in (for reading other fields through aliases). */
+  readonly doc: Document;
   /** Set when a merge key (`<<`) or alias makes the spec's layout ambiguous to edit. */
   readonly mergeKeys: boolean;
 }
@@ -113,6 +118,19 @@ function asMap(doc: Document, n: Node | null | undefined): YAMLMap | undefined {
 function scalarString(doc: Document, n: Node | null | undefined): string | undefined {
   const d = deref(doc, n);
   return d && isScalar(d) && d.value !== null && d.value !== undefined ? String(d.value) : undefined;
+}
+
+/**
+ * Whether a node is boolean true as kubectl reads it: kubectl converts YAML with go-yaml v2 (YAML 1.1 booleans:
+ * `yes`, `on`, `y`, …), which the YAML 1.2 core schema of the `yaml` package leaves as strings.
+ */
+export function yamlTrue(n: Node | null | undefined): boolean {
+  return Boolean(n && isScalar(n) && (n.value === true || (n.type === 'PLAIN' && /^(y|yes|on|true)$/i.test(String(n.value)))));
+}
+
+/** Whether a node is boolean false as kubectl reads it (see yamlTrue). */
+export function yamlFalse(n: Node | null | undefined): boolean {
+  return Boolean(n && isScalar(n) && (n.value === false || (n.type === 'PLAIN' && /^(n|no|off|false)$/i.test(String(n.value)))));
 }
 
 function hasMergeKey(map: YAMLMap): boolean {
@@ -160,8 +178,7 @@ function readContainers(doc: Document, podSpec: YAMLMap): ContainerSite[] {
         name: scalarString(doc, getChild(doc, c, 'name')) ?? `#${index}`,
         ...(sc !== undefined ? { securityContext: sc } : {}),
         field: readField(doc, sc),
-        // kubectl reads YAML 1.1 booleans (`yes`, `on`), which the YAML 1.2 core schema leaves as strings.
-        privileged: Boolean(priv && isScalar(priv) && (priv.value === true || /^(y|yes|on|true)$/i.test(String(priv.value)))),
+        privileged: yamlTrue(priv),
       });
     });
   }
@@ -226,6 +243,10 @@ export function findPodSpecs(doc: Document, docIndex: number): PodSpecSite[] {
     const containers = readContainers(doc, podSpec);
     if (hasMergeKey(podSpec) || (scMap && hasMergeKey(scMap)) || containers.some((c) => hasMergeKey(c.node))) merge = true;
     const tpath = POD_TEMPLATE_PATHS[kind]!;
+    const hostProcess = [sc, ...containers.map((c) => c.securityContext)].some((x) => {
+      const wo = asMap(doc, x) ? asMap(doc, getChild(doc, asMap(doc, x)!, 'windowsOptions')) : undefined;
+      return wo !== undefined && yamlTrue(deref(doc, getChild(doc, wo, 'hostProcess')));
+    });
     out.push({
       object,
       path: prefix + [...tpath, 'spec'].join('.'),
@@ -238,7 +259,9 @@ export function findPodSpecs(doc: Document, docIndex: number): PodSpecSite[] {
       ...(sc !== undefined ? { securityContext: sc } : {}),
       field: readField(doc, sc),
       containers,
-      windows: os ? scalarString(doc, getChild(doc, os, 'name')) === 'windows' : false,
+      windows: (os ? scalarString(doc, getChild(doc, os, 'name')) === 'windows' : false) || hostProcess,
+      hostProcess,
+      doc,
       mergeKeys: merge,
     });
   };

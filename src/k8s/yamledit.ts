@@ -1,6 +1,6 @@
 // Minimal text edits on YAML/JSON source, located with the `yaml` document's node ranges. Everything outside an
 // edit stays byte-for-byte as it was (comments, anchors, quoting, key order).
-import { isMap, isScalar, Scalar, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, Scalar, type Node, type Pair, type YAMLMap } from 'yaml';
 import { InternalError } from '../common/index.js';
 
 /** Replace [start, end) with text. `depth` orders insertions at the same offset: deeper (inner) text comes first. */
@@ -54,15 +54,47 @@ export function renderFlow(t: Tree, json: boolean): string {
   return `{${parts.join(', ')}}`;
 }
 
-/** Block lines at `indent` spaces, each ending in a newline. */
-export function renderBlock(entries: Readonly<Record<string, Tree>>, indent: number): string {
+/** Block lines at `indent` spaces, each ending in `eol`. */
+export function renderBlock(entries: Readonly<Record<string, Tree>>, indent: number, eol = '\n'): string {
   const pad = ' '.repeat(indent);
   let out = '';
   for (const [k, v] of Object.entries(entries)) {
-    if (typeof v === 'string') out += `${pad}${renderKey(k, false)}: ${renderScalar(v, false)}\n`;
-    else out += `${pad}${renderKey(k, false)}:\n${renderBlock(v, indent + 2)}`;
+    if (typeof v === 'string') out += `${pad}${renderKey(k, false)}: ${renderScalar(v, false)}${eol}`;
+    else out += `${pad}${renderKey(k, false)}:${eol}${renderBlock(v, indent + 2, eol)}`;
   }
   return out;
+}
+
+/**
+ * The line ending to use for a line inserted at `pos` (a line start or the text's end): the ending of the line
+ * before it, else of the line holding `pos`, else LF. Keeps CRLF files CRLF and each part of a mixed file as it is.
+ */
+export function eolAt(src: string, pos: number): string {
+  const before = pos > 0 && src[pos - 1] === '\n' ? pos - 1 : src.lastIndexOf('\n', pos - 1);
+  if (before >= 0) return before > 0 && src[before - 1] === '\r' ? '\r\n' : '\n';
+  const after = src.indexOf('\n', pos);
+  return after > 0 && src[after - 1] === '\r' ? '\r\n' : '\n';
+}
+
+/** Text to insert at `pos` as whole lines: when `pos` is the end of a text without a final line break, the
+ * break goes first and the last one is dropped, so the file's missing final newline stays missing. */
+function asLines(src: string, pos: number, lines: string, eol: string): string {
+  if (pos === src.length && src.length > 0 && !src.endsWith('\n')) return eol + lines.slice(0, -eol.length);
+  return lines;
+}
+
+/** Whether the last node written in a value is a block scalar (`|`, `>`, any chomping): text inserted right
+ * after it could change its value (a final line break, or kept trailing blank lines). */
+function endsWithBlockScalar(n: unknown): boolean {
+  for (let cur = n, i = 0; cur && i < 10000; i++) {
+    if (isScalar(cur)) return cur.type === Scalar.BLOCK_LITERAL || cur.type === Scalar.BLOCK_FOLDED;
+    if (isMap(cur) || isSeq(cur)) {
+      if (cur.flow || cur.items.length === 0) return false;
+      const last = cur.items[cur.items.length - 1] as unknown;
+      cur = isMap(cur) ? ((last as Pair).value ?? (last as Pair).key) : last;
+    } else return false;
+  }
+  return false;
 }
 
 function lineStart(src: string, off: number): number {
@@ -108,16 +140,28 @@ export function insertIntoMap(src: string, map: YAMLMap, entries: Readonly<Recor
     const k0 = range(map.items[0]!.key)[0];
     if (firstOnLine(src, k0) && src.slice(mStart, k0).includes('\n')) {
       const col = columnOf(src, k0);
-      return { start: k0, end: k0, text: `${flowText},\n${' '.repeat(col)}`, depth: col };
+      return { start: k0, end: k0, text: `${flowText},${eolAt(src, k0)}${' '.repeat(col)}`, depth: col };
     }
     return { start: k0, end: k0, text: `${flowText}, `, depth: columnOf(src, k0) };
   }
   if (map.items.length === 0) throw new InternalError('empty block map');
   const col = columnOf(src, range(map.items[0]!.key)[0]);
-  const pos = afterLine(src, pairEnd(map.items[map.items.length - 1] as Pair));
-  let text = renderBlock(entries, col);
-  if (pos === src.length && src.length > 0 && !src.endsWith('\n')) text = '\n' + text.slice(0, -1);
-  return { start: pos, end: pos, text, depth: col };
+  const lastPair = map.items[map.items.length - 1] as Pair;
+  if (endsWithBlockScalar(lastPair.value)) {
+    // Never write right after a block scalar: go in before the last entry instead.
+    const k = range(lastPair.key)[0];
+    const eol = eolAt(src, k);
+    if (firstOnLine(src, k)) {
+      const at = lineStart(src, k);
+      return { start: at, end: at, text: renderBlock(entries, col, eol), depth: col };
+    }
+    // `- key: |` (the entry shares its line with the sequence dash): the new entry takes that line's place.
+    const kc = columnOf(src, k);
+    return { start: k, end: k, text: renderBlock(entries, kc, eol).slice(kc) + ' '.repeat(kc), depth: kc };
+  }
+  const pos = afterLine(src, pairEnd(lastPair));
+  const eol = eolAt(src, pos);
+  return { start: pos, end: pos, text: asLines(src, pos, renderBlock(entries, col, eol), eol), depth: col };
 }
 
 /**
@@ -141,9 +185,8 @@ export function setEmptyOrAbsent(src: string, map: YAMLMap, key: string, value: 
     // `key:` with nothing after it: put the value on the following lines, one level deeper.
     const col = columnOf(src, kStart);
     const pos = afterLine(src, range(pair.key)[1]);
-    let text = renderBlock(value, col + 2);
-    if (pos === src.length && !src.endsWith('\n')) text = '\n' + text.slice(0, -1);
-    return { start: pos, end: pos, text, depth: col + 2 };
+    const eol = eolAt(src, pos);
+    return { start: pos, end: pos, text: asLines(src, pos, renderBlock(value, col + 2, eol), eol), depth: col + 2 };
   }
   const [s, e] = range(v);
   return { start: s, end: e, text: renderFlow(value, json), depth: columnOf(src, s) };

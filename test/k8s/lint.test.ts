@@ -17,7 +17,7 @@ const CORPUS_BASELINE = [
   ['SECCOMP_DEPRECATED_ANNOTATION', 'warning', 'CronJob/legacy', '-', 69],
   ['SECCOMP_NOT_SET', 'warning', 'CronJob/legacy', 'job', 73],
   ['SECCOMP_LOCALHOST_NOT_FOUND', 'error', 'DaemonSet/priv', '-', 90],
-  ['SECCOMP_PRIVILEGED', 'warning', 'DaemonSet/priv', 'agent', 93],
+  ['PSS_PRIVILEGED', 'error', 'DaemonSet/priv', 'agent', 96],
   ['SECCOMP_LOCALHOST_BAD_PATH', 'error', 'Pod/paths', 'abs', 108],
   ['SECCOMP_FIELD_INVALID', 'error', 'Pod/paths', 'notype', 114],
   ['SECCOMP_LOCALHOST_INVALID', 'error', 'Pod/paths', 'bad', 119],
@@ -52,7 +52,13 @@ describe('k8s lint', () => {
   });
 
   it('live objects: kubectl get -o json List, ephemeral containers, pod-level Unconfined with container overrides', () => {
-    const fs = lintManifest(read('live-list.json'), '-', { level: 'restricted' });
+    const all = lintManifest(read('live-list.json'), '-', { level: 'restricted' });
+    const fs = all.filter((f) => f.code.startsWith('SECCOMP_'));
+    // None of the three containers sets capabilities, allowPrivilegeEscalation or runAsNonRoot (restricted wants all three).
+    for (const rule of ['PSS_CAPABILITIES', 'PSS_PRIVILEGE_ESCALATION', 'PSS_RUN_AS_NON_ROOT']) {
+      expect(all.filter((f) => f.code === rule).map((f) => f.container), rule).toEqual(['web', 'debugger-x7k2p', 'web']);
+    }
+    expect(all).toHaveLength(fs.length + 9);
     expect(brief(fs)).toEqual([
       ['SECCOMP_NOT_SET', 'error', 'Pod/web-5f7c9-abcde', 'debugger-x7k2p', 19],
       // PSA baseline checks the pod-level type too, even when every container overrides it.
@@ -63,14 +69,16 @@ describe('k8s lint', () => {
 
   it('privileged: yes (a YAML 1.1 boolean, as kubectl reads it) counts as privileged', () => {
     const y = 'kind: Pod\nmetadata: {name: p}\nspec:\n  securityContext: {seccompProfile: {type: RuntimeDefault}}\n  containers:\n  - name: a\n    securityContext:\n      privileged: yes\n';
-    expect(brief(lintManifest(y, 'p'))).toEqual([['SECCOMP_PRIVILEGED', 'warning', 'Pod/p', 'a', 6]]);
+    // An error at baseline: Pod Security baseline forbids it, and seccomp does not apply to a privileged container.
+    expect(brief(lintManifest(y, 'p'))).toEqual([['PSS_PRIVILEGED', 'error', 'Pod/p', 'a', 8]]);
+    expect(brief(lintManifest(y.replace('yes', 'false'), 'p'))).toEqual([]);
   });
 
   it('container field wins over the pod field', () => {
     const pod = (podType: string, ctr: string) => `kind: Pod\nmetadata: {name: p}\nspec:\n  securityContext: {seccompProfile: {type: ${podType}}}\n  containers:\n  - name: a\n    securityContext: {seccompProfile: {type: ${ctr}}}\n`;
     expect(brief(lintManifest(pod('RuntimeDefault', 'Unconfined'), 'p'))).toEqual([['SECCOMP_UNCONFINED', 'error', 'Pod/p', 'a', 7]]);
     expect(brief(lintManifest(pod('Unconfined', 'RuntimeDefault'), 'p')).map((x) => x[0])).toEqual(['SECCOMP_UNCONFINED']);
-    expect(lintManifest(pod('RuntimeDefault', 'RuntimeDefault'), 'p', { level: 'restricted' })).toEqual([]);
+    expect(lintManifest(pod('RuntimeDefault', 'RuntimeDefault'), 'p', { level: 'restricted' }).filter((f) => f.code.startsWith('SECCOMP_'))).toEqual([]);
   });
 
   it('SARIF 2.1.0: rules table, results with locations, levels mapped', () => {
@@ -114,12 +122,12 @@ describe('k8s lint CLI', () => {
     const garbage = Array.from({ length: 4000 }, () => String.fromCharCode((seed = (seed * 1103515245 + 12345) >>> 0) % 256)).join('');
     for (const stdin of [garbage, '['.repeat(20000) + ']'.repeat(20000), '{"kind":"Pod","spec":'.repeat(5000) + '{}' + '}'.repeat(5000)]) {
       const r = await cli(['k8s', 'lint', '-'], { stdin });
-      // Random bytes may happen to be a valid YAML scalar (no objects: exit 0); deep nesting must be an input error.
-      expect(stdin === garbage ? [0, 2] : [2]).toContain(r.code);
-      if (r.code === 2) expect(r.stderr).toContain('MANIFEST_SYNTAX');
+      // Random bytes may happen to be a valid YAML scalar (no object: lint exits 2 saying so); deep nesting is a syntax error.
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(stdin === garbage ? /MANIFEST_SYNTAX|no Kubernetes object/ : /MANIFEST_SYNTAX/);
       expect(r.stderr).not.toMatch(/unexpected error|at .*\.ts:\d+/);
       const p = await cli(['k8s', 'patch', '--runtime-default', '-'], { stdin });
-      expect(p.code).toBe(r.code);
+      expect(stdin === garbage ? [0, 2] : [2]).toContain(p.code);
       expect(p.stderr).not.toMatch(/unexpected error/);
       if (p.code === 2) expect(p.stdout).toBe('');
     }

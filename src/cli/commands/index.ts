@@ -15,9 +15,12 @@ import { registeradvise } from './advise.js';
 import { registerdoctor } from './doctor.js';
 import { registerk8s } from './k8s.js';
 import { registernode } from './node.js';
+import { registeragent } from './agent.js';
+import { registerreport } from './report.js';
+import { registercompletion } from './completion.js';
 
 /** Registration functions in the order commands appear in `seccompctl --help`. */
 export const COMMANDS: readonly Register[] = [
   registerresolve, registervalidate, registerconvert, registerschema, registergenerate, registermerge, registerdiff,
-  registerrecord, registerverify, registercompile, registercheck, registeradvise, registerk8s, registernode, registerdoctor,
+  registerrecord, registerverify, registercompile, registercheck, registeradvise, registerreport, registerk8s, registernode, registeragent, registercompletion, registerdoctor,
 ];

@@ -6,6 +6,7 @@ import { parseRuntimeDefaultRef } from '../../generate/index.js';
 import { createReport, type ReportFormat } from '../../report/index.js';
 import { resolveArch, ARCHES } from '../../syscalls/index.js';
 import { VERSION } from '../version.js';
+import { PROFILE_REF_HELP, readCommandProfile } from './profile-ref.js';
 import type { Register } from './types.js';
 
 interface ReportFlags {
@@ -19,7 +20,7 @@ interface ReportFlags {
 export const registerreport: Register = (program, io) => {
   program.command('report')
     .description('Write one self-contained HTML page (or Markdown) about a profile: what it allows by category and architecture, its risks, the comparison with RuntimeDefault, where its syscalls came from, each runtime\'s verdict and how to apply it.')
-    .argument('<profile>', 'OCI/Docker/SPO profile (JSON or YAML), or - for stdin')
+    .argument('<profile>', PROFILE_REF_HELP)
     .option('--against <ref>', 'compare with runtime-default[:containerd|cri-o|docker] or another profile file')
     .option('--recording <file>', 'the JSON printed by "seccompctl record --json" or "seccompctl generate --json" for this profile')
     .addOption(new Option('--format <format>', 'html (default) or md (Markdown, for pull requests)').choices(['html', 'md']))
@@ -48,7 +49,7 @@ Exit codes: 0 report written; 2 a profile or recording cannot be read (the file,
       const stdinUsers = [file, opts.against, opts.recording].filter((x) => x === '-').length;
       if (stdinUsers > 1) throw new UserError('only one of PROFILE, --against and --recording can be standard input (-)');
       const read = (f: string): Promise<string> => readInput(f === '-' ? '-' : resolve(io.cwd, f), io.stdin);
-      const profileText = await read(file);
+      const { text: profileText } = await readCommandProfile(file, io, { arch: opts.arch });
       const againstText = opts.against !== undefined && !parseRuntimeDefaultRef(opts.against) ? await read(opts.against) : undefined;
       const recordingText = opts.recording !== undefined ? await read(opts.recording) : undefined;
       const { text } = createReport({

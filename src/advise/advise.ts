@@ -2,7 +2,7 @@
 // through each runtime's exact RuntimeDefault with the same evaluator and compiled-BPF emulation `check` uses.
 import { InternalError, UserError } from '../common/index.js';
 import {
-  ARG_CONSTANTS, compileModel, effectiveConds, emulate, evaluateModel, formatRet, isAllowLike, prepareProfile, classify,
+  ARG_CONSTANTS, compileModel, effectiveConds, emulate, errnoOf, evaluateModel, formatRet, isAllowLike, prepareProfile, classify,
   type Cond, type FilterModel, type Insn, type SeccompData,
 } from '../bpf/index.js';
 import {
@@ -396,4 +396,26 @@ export function readAdviseInput(text: string, label: string, opts: { arch?: Arch
     throw new UserError(`${label}: neither a seccomp profile nor a recording (no seccomp audit records or strace syscall lines found); give a profile, an audit log or strace -f output`);
   }
   return { kind: 'recording', label, ingest };
+}
+
+/** Verify's denials split into the ones a profile answers ENOSYS on purpose (an explicit rule, e.g. RuntimeDefault's clone3) and the rest. */
+export interface DenialSplit<D> {
+  /** Answered ENOSYS by an explicit rule for that syscall: the caller sees "not implemented" and falls back (glibc: clone3 → clone). */
+  deliberate: D[];
+  other: D[];
+}
+
+/**
+ * Splits verify's denials: a call answered ENOSYS by the profile's own rule for that syscall (whatever its
+ * arguments) is the profile's deliberate answer, not a denial to fix. Decided with the evaluator `check` uses.
+ */
+export function splitDeliberateEnosys<D extends { arch: ArchId; nr: number; errno?: number }>(profile: Profile, denials: readonly D[], arch?: ArchId): DenialSplit<D> {
+  const model = prepareProfile(profile, { arch: arch ?? hostArch().id });
+  const out: DenialSplit<D> = { deliberate: [], other: [] };
+  for (const d of denials) {
+    const leaf = d.errno === 38 ? classify(model, archInfo(d.arch).auditArch, d.nr) : undefined;
+    const deliberate = leaf !== undefined && leaf.kind === 'ret' && leaf.reason === 'rule' && errnoOf(leaf.ret) === 38;
+    (deliberate ? out.deliberate : out.other).push(d);
+  }
+  return out;
 }

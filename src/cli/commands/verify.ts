@@ -3,6 +3,8 @@ import { resolve as resolvePath } from 'node:path';
 import { Option } from 'commander';
 import { formatDiagnostic, UserError } from '../../common/index.js';
 import { formatVerifyResult, verifyProfile, type VerifyMethod } from '../../verify/index.js';
+import { splitDeliberateEnosys } from '../../advise/index.js';
+import { parseProfile } from '../../profile/index.js';
 import { println } from '../io.js';
 import { capsOption, readCommandProfile } from './profile-ref.js';
 import type { Register } from './types.js';
@@ -82,6 +84,9 @@ Examples:
   seccompctl verify --method complain --json ls.json -- ls -l /
   seccompctl verify runtime-default:containerd -- ./app    # would containerd's RuntimeDefault break it?
 
+A call the profile answers ENOSYS through its own rule for that syscall (RuntimeDefault's clone3) is listed but
+not counted as a denial: callers treat it as "not implemented" and fall back (glibc retries clone3 as clone).
+
 Exit codes: 0 the command succeeded and nothing was denied; 1 something was denied, runc could not start, the
 command failed, or kernel log records were lost; 2 usage, unreadable profile, missing privilege or tool.`)
     .action(async (profilePath: string, command: string[], opts: VerifyFlags) => {
@@ -110,15 +115,19 @@ command failed, or kernel log records were lost; 2 usage, unreadable profile, mi
       } finally {
         sig.dispose();
       }
+      // The profile's own ENOSYS rule (RuntimeDefault's clone3) is its deliberate answer, not a denial: callers fall back.
+      const split = splitDeliberateEnosys(parseProfile(text, { file: profilePath }).profile, r.denials);
+      r = { ...r, denials: split.other, passed: r.passed || (split.deliberate.length > 0 && split.other.length === 0 && r.commandSucceeded && r.runtimeFailure === undefined && r.loss.length === 0) };
       for (const d of r.diagnostics) io.stderr.write(formatDiagnostic(d) + '\n');
       if (r.fallback) io.stderr.write(`seccompctl: ${r.fallback}\n`);
       if (opts.json) {
         println(io.stdout, JSON.stringify({
           passed: r.passed, method: r.method, runcVersion: r.runcVersion, commandSucceeded: r.commandSucceeded,
           exitCode: r.exitCode, signal: r.signal, stopped: r.stopped, timedOut: r.timedOut,
-          denials: r.denials, runtimeFailure: r.runtimeFailure ?? null, lost: r.loss,
+          denials: r.denials, deliberateEnosys: split.deliberate, runtimeFailure: r.runtimeFailure ?? null, lost: r.loss,
         }));
       } else {
+        if (split.deliberate.length) println(io.stdout, `answered ENOSYS by the profile's own rule (callers fall back; not counted): ${[...new Set(split.deliberate.map((d) => d.name ?? `#${d.nr}`))].join(' ')}`);
         for (const l of formatVerifyResult(r)) println(io.stdout, l);
       }
       if (!r.passed) setExit(1);

@@ -1,15 +1,15 @@
 // `seccompctl k8s patch|lint|install|spo`: put profiles on Kubernetes (also `kubectl seccomp …`).
 import { basename, resolve } from 'node:path';
 import { Option } from 'commander';
-import { formatDiagnostic, readInput, UserError, writeFileAtomic, type Diagnostic, type Severity } from '../../common/index.js';
+import { formatDiagnostic, readInput, UserError, type Diagnostic } from '../../common/index.js';
 import {
-  atLeast, buildInstall, buildSpoResource, checkProfileText, describeSetting, lintManifest, objectLabel, planPatch, applyPatch,
-  profileDirLookup, renderInstallYaml, renderSpoYaml, resourceNameFromFile, toSarif, DEFAULT_IMAGE, DEFAULT_KUBELET_ROOT,
-  DEFAULT_NAMESPACE, DEFAULT_SUBDIR, type LintFinding, type PatchPlan, type PssLevel, type SeccompSetting,
+  buildInstall, buildSpoResource, checkProfileText, renderInstallYaml, renderSpoYaml, resourceNameFromFile, DEFAULT_IMAGE,
+  DEFAULT_KUBELET_ROOT, DEFAULT_NAMESPACE, DEFAULT_SUBDIR,
 } from '../../k8s/index.js';
 import { printSpoProfile } from '../../profile/index.js';
 import { println } from '../io.js';
-import { VERSION } from '../version.js';
+import { addLintCommand } from './k8s-lint.js';
+import { addPatchCommand } from './k8s-patch.js';
 import type { Register } from './types.js';
 
 const collect = (v: string, prev: string[] | undefined): string[] => [...(prev ?? []), v];
@@ -25,107 +25,8 @@ As a kubectl plugin (the kubectl-seccomp bin): kubectl seccomp patch|lint|instal
     for (const d of ds) io.stderr.write(formatDiagnostic(d) + '\n');
   };
 
-  k8s.command('patch')
-    .description('Set securityContext.seccompProfile in every pod spec (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, PodTemplate, List); everything else stays byte-for-byte.')
-    .argument('<file...>', 'manifest files (YAML, multi-document, JSON); - reads standard input (helm template … | seccompctl k8s patch -)')
-    .option('--runtime-default', 'set type RuntimeDefault')
-    .option('--localhost <path>', 'set type Localhost with this localhostProfile (relative to <kubelet-root>/seccomp/, no "..")')
-    .addOption(new Option('--container <name>', 'set it on this container instead of the pod (repeatable)').argParser(collect))
-    .option('--init-containers', 'with --container: match init containers too; alone: set it on every init container')
-    .option('-i, --in-place', 'rewrite the files in place (atomically)')
-    .option('--dry-run', 'print the plan (what would change), write nothing')
-    .option('--force', 'allow loosening an existing setting (Localhost → RuntimeDefault)')
-    .option('--json', 'with --dry-run: the plan as JSON')
-    .addHelpText('after', `
-Examples:
-  seccompctl k8s patch --runtime-default deploy.yaml > deploy.patched.yaml
-  helm template my-chart | seccompctl k8s patch --localhost seccompctl/app.json - | kubectl apply -f -
-  seccompctl k8s patch --localhost seccompctl/app.json --container app -i k8s/*.yaml
-  seccompctl k8s patch --runtime-default --dry-run k8s/*.yaml
-
-Deprecated seccomp.security.alpha.kubernetes.io annotations are migrated to fields and removed. An existing
-stricter setting is never loosened without --force. Exit 2 (nothing written) when any object cannot be patched.`)
-    .action(async (files: string[], opts: { runtimeDefault?: boolean; localhost?: string; container?: string[]; initContainers?: boolean; inPlace?: boolean; dryRun?: boolean; force?: boolean; json?: boolean }) => {
-      if (Boolean(opts.runtimeDefault) === (opts.localhost !== undefined)) throw new UserError('give exactly one of --runtime-default or --localhost PATH');
-      if (opts.inPlace && files.includes('-')) throw new UserError('-i cannot rewrite standard input; drop -i to print the result');
-      if (files.filter((f) => f === '-').length > 1) throw new UserError('standard input (-) can be read only once');
-      const profile: SeccompSetting = opts.localhost !== undefined ? { type: 'Localhost', localhostProfile: opts.localhost } : { type: 'RuntimeDefault' };
-      const popts = { profile, ...(opts.container ? { containers: opts.container } : {}), ...(opts.initContainers ? { initContainers: true } : {}), ...(opts.force ? { force: true } : {}) };
-      const inputs: { file: string; text: string; plan: PatchPlan }[] = [];
-      for (const f of files) {
-        const text = await readInput(abs(f), io.stdin);
-        inputs.push({ file: f, text, plan: planPatch(text, f, popts) });
-      }
-      for (const i of inputs) printDiags(i.plan.warnings);
-      const errors = inputs.flatMap((i) => i.plan.errors);
-      if (errors.length > 0) throw new UserError(`${errors.length} problem(s); nothing was written`, errors);
-      if (opts.container) {
-        const matched = new Set(inputs.flatMap((i) => i.plan.matchedContainers));
-        const missing = opts.container.filter((c) => !matched.has(c));
-        if (missing.length > 0) throw new UserError(`no container named ${missing.join(', ')} in any pod spec${opts.initContainers ? '' : ' (init containers need --init-containers)'}`);
-      }
-      if (inputs.every((i) => i.plan.podSpecs === 0)) io.stderr.write('seccompctl: no pod specs found in the input\n');
-      if (opts.dryRun) {
-        if (opts.json) println(io.stdout, JSON.stringify(inputs.map((i) => ({ file: i.file, changes: i.plan.changes, removedAnnotations: i.plan.removedAnnotations, warnings: i.plan.warnings }))));
-        else for (const i of inputs) printPlan(i.plan);
-        return;
-      }
-      const outputs = inputs.map((i) => ({ ...i, out: applyPatch(i.text, i.plan) }));
-      if (opts.inPlace) {
-        for (const o of outputs) {
-          if (o.out !== o.text) writeFileAtomic(abs(o.file), o.out);
-          io.stderr.write(`${o.file}: ${o.plan.changes.length} field(s) set, ${o.plan.removedAnnotations.length} annotation(s) removed\n`);
-        }
-        return;
-      }
-      outputs.forEach((o, n) => {
-        if (n > 0 && !/^---/.test(o.out)) io.stdout.write('---\n');
-        io.stdout.write(o.out.endsWith('\n') || o.out === '' ? o.out : o.out + '\n');
-      });
-    });
-
-  const printPlan = (p: PatchPlan): void => {
-    if (p.changes.length === 0 && p.removedAnnotations.length === 0) println(io.stdout, `${p.file}: nothing to change`);
-    for (const c of p.changes) {
-      println(io.stdout, `${p.file}:${c.line}: ${objectLabel(c.object)} ${c.container !== undefined ? `container ${c.container}` : 'pod'}: ${c.reason === 'migrate' ? 'deprecated annotation' : describeSetting(c.from)} → ${describeSetting(c.to)} (${c.reason})`);
-    }
-    for (const a of p.removedAnnotations) println(io.stdout, `${p.file}:${a.line}: ${objectLabel(a.object)}: remove annotation ${a.key}`);
-  };
-
-  k8s.command('lint')
-    .description('Find seccomp problems in manifests or live objects: no profile, Unconfined, Pod Security baseline/restricted violations, deprecated annotations, missing or invalid Localhost profiles, privileged and Windows pods.')
-    .argument('<file...>', 'manifest files, or - for standard input (kubectl get pods,deploy,ds,sts,jobs,cronjobs -A -o json | seccompctl k8s lint -)')
-    .addOption(new Option('--level <level>', 'Pod Security Standards level').choices(['baseline', 'restricted']).default('baseline'))
-    .option('--profiles <dir>', 'a copy of <kubelet-root>/seccomp/: Localhost profiles must exist there and validate')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'sarif']).default('text'))
-    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at least this severe').choices(['error', 'warning', 'info']).default('error'))
-    .option('--json', 'same as --format json')
-    .addHelpText('after', `
-Examples:
-  seccompctl k8s lint --level restricted k8s/*.yaml
-  kubectl get pods,deploy,ds,sts,jobs,cronjobs -A -o json | seccompctl k8s lint -
-  seccompctl k8s lint --profiles ./node-seccomp --format sarif manifests.yaml > seccomp.sarif
-
-Rules: SECCOMP_NOT_SET, SECCOMP_UNCONFINED, SECCOMP_DEPRECATED_ANNOTATION, SECCOMP_LOCALHOST_NOT_FOUND,
-SECCOMP_LOCALHOST_INVALID, SECCOMP_LOCALHOST_PERMISSIVE, SECCOMP_LOCALHOST_BAD_PATH, SECCOMP_FIELD_INVALID,
-SECCOMP_PRIVILEGED, SECCOMP_WINDOWS. The container field wins over the pod field; init and ephemeral containers count.`)
-    .action(async (files: string[], opts: { level: PssLevel; profiles?: string; format: 'text' | 'json' | 'sarif'; failOn: Severity; json?: boolean }) => {
-      const format = opts.json ? 'json' : opts.format;
-      const lookup = opts.profiles !== undefined ? profileDirLookup(abs(opts.profiles)) : undefined;
-      const findings: LintFinding[] = [];
-      for (const f of files) {
-        const text = await readInput(abs(f), io.stdin);
-        findings.push(...lintManifest(text, f, { level: opts.level, ...(lookup ? { lookupProfile: lookup } : {}) }));
-      }
-      if (format === 'sarif') println(io.stdout, JSON.stringify(toSarif(findings, VERSION), null, 2));
-      else if (format === 'json') println(io.stdout, JSON.stringify(findings, null, 2));
-      else {
-        for (const f of findings) println(io.stdout, formatDiagnostic(f));
-        const n = (s: Severity) => findings.filter((f) => f.severity === s).length;
-        io.stderr.write(`${findings.length} finding(s): ${n('error')} error, ${n('warning')} warning, ${n('info')} info\n`);
-      }
-      if (findings.some((f) => atLeast(f.severity, opts.failOn))) setExit(1);
-    });
+  addPatchCommand(k8s, io, setExit);
+  addLintCommand(k8s, io, setExit);
 
   const readProfiles = async (files: string[]) => {
     const out: { file: string; text: string; checked: ReturnType<typeof checkProfileText> }[] = [];

@@ -1,7 +1,9 @@
 // Aggregated observations + policy → a deny-by-default OCI profile.
 import type { Diagnostic } from '../common/index.js';
 import { matchesFilter, type IngestResult, type ProcessFilter } from '../ingest/index.js';
-import { normalizeProfile, type Profile } from '../profile/index.js';
+import {
+  counterpartOf, counterpartsOn, ENOSYS_FALLBACKS, legacyCallersOn, normalizeProfile, type Profile, type SyscallRule,
+} from '../profile/index.js';
 import { ARCHES, archInfo, hostArch, syscallNumber, type ArchId } from '../syscalls/index.js';
 import { RUNC_BASE_SETS } from '../runtime/index.js';
 
@@ -40,7 +42,79 @@ export interface GenerateResult {
   readonly runtimeAdded: readonly string[];
   /** Syscall numbers without a name (cannot be allowed by name), as `arch:nr`. */
   readonly unnamed: readonly string[];
+  /** Names added for a requested architecture that was not recorded: what the same libc call uses there. */
+  readonly mapped: readonly CrossArchMapping[];
+  /** Recorded syscalls that a requested architecture lacks and that have no known counterpart (`name (from→to)`).
+   *  Non-empty: the profile would deny the program there; the CLI exits 1. */
+  readonly unmappable: readonly string[];
+  /** Syscalls answered with ENOSYS by an explicit rule so that callers fall back (see ENOSYS_FALLBACKS). */
+  readonly enosys: readonly string[];
+  /** Compat ABIs of the profile's architectures that are deliberately left out (none of their processes was recorded). */
+  readonly compatOmitted: readonly ArchId[];
   readonly diagnostics: readonly Diagnostic[];
+}
+
+/** One cross-architecture mapping: `from` recorded on `fromArch`, `to` added for `arch`. */
+export interface CrossArchMapping {
+  readonly arch: ArchId;
+  readonly fromArch: ArchId;
+  readonly from: string;
+  readonly to: readonly string[];
+  /** The glibc wrapper (sysdeps/unix/sysv/linux/…) the mapping comes from, or why nothing is needed. */
+  readonly source: string;
+}
+
+/** The compat-arch policy, stated in generate's output. */
+export const COMPAT_POLICY = 'compat (32-bit) ABIs are left out unless their processes were recorded or --arch names them: ' +
+  'least privilege, and a 64-bit workload never uses them (their processes would be killed)';
+
+/**
+ * Names to add so that the program recorded on `observed` arches runs on the requested arches that were not recorded:
+ * per recorded syscall absent on a target, what glibc's wrapper calls there; on 32-bit targets also the *64/*32
+ * variants glibc uses for large files and 32-bit uids.
+ */
+function crossArch(byArch: ReadonlyMap<ArchId, ReadonlySet<string>>, targets: readonly ArchId[]): { add: Set<string>; mapped: CrossArchMapping[]; unmappable: string[] } {
+  const add = new Set<string>();
+  const mapped: CrossArchMapping[] = [];
+  const unmappable: string[] = [];
+  const recorded = [...byArch.keys()];
+  for (const t of targets) {
+    if (byArch.has(t)) continue; // recorded there: the records are the truth
+    const bits = archInfo(t).bits;
+    const same = recorded.filter((a) => archInfo(a).bits === bits);
+    for (const a of same.length > 0 ? same : recorded) {
+      for (const n of byArch.get(a)!) {
+        if (n.startsWith('#')) continue;
+        if (syscallNumber(t, n) === undefined) {
+          const there = counterpartsOn(n, t);
+          if (there === undefined) {
+            unmappable.push(`${n} (${archInfo(a).scmp} → ${archInfo(t).scmp})`);
+            continue;
+          }
+          const c = counterpartOf(n)!;
+          mapped.push({ arch: t, fromArch: a, from: n, to: there, source: there.length > 0 ? `glibc sysdeps/unix/sysv/linux/${c.source}` : c.why ?? c.source });
+          for (const u of there) add.add(u);
+        }
+        for (const c of legacyCallersOn(n, a, t)) {
+          mapped.push({ arch: t, fromArch: a, from: n, to: [c.legacy], source: `glibc sysdeps/unix/sysv/linux/${c.source} (${c.legacy} where the kernel has it)` });
+          add.add(c.legacy);
+        }
+      }
+    }
+  }
+  // 32-bit targets: glibc calls the large-file and 32-bit-uid variants (fcntl64, fstat64, getuid32, …).
+  for (const t of targets) {
+    if (byArch.has(t) || archInfo(t).bits !== 32) continue;
+    for (const n of [...[...byArch.values()].flatMap((s) => [...s]), ...add]) {
+      for (const v of [`${n}64`, `${n}32`]) {
+        if (syscallNumber(t, v) !== undefined && !add.has(v)) {
+          add.add(v);
+          mapped.push({ arch: t, fromArch: recorded[0]!, from: n, to: [v], source: `glibc on 32-bit arches: ${v.endsWith('64') ? 'large-file (*64.c) wrappers' : '32-bit uid syscalls'}` });
+        }
+      }
+    }
+  }
+  return { add, mapped, unmappable: [...new Set(unmappable)].sort() };
 }
 
 /** Observed names per arch, optionally restricted to filtered processes. */
@@ -105,6 +179,9 @@ export function generate(r: IngestResult, opts: GenerateOptions = {}): GenerateR
   }
   const arches = profileArches(r, opts.arches ?? [], byArch.keys(), opts.nativeArch ?? hostArch().id);
   const names = new Set(observed);
+  const cross = crossArch(byArch, arches);
+  for (const n of cross.add) names.add(n);
+  const compatOmitted = arches.flatMap((a) => archInfo(a).compat).filter((c) => !arches.includes(c));
   const runtimeAdded: string[] = [];
   if ((opts.runtime ?? 'runc') === 'runc') {
     const base = opts.noNewPrivileges ? RUNC_BASE_SETS.nnp : RUNC_BASE_SETS.noNnp;
@@ -126,14 +203,23 @@ export function generate(r: IngestResult, opts: GenerateOptions = {}): GenerateR
     diags.push({ code: 'ENOSYS_MIPS', severity: 'warning', message: 'ENOSYS is 89 on MIPS, not 38; defaultErrnoRet 38 means another errno there' });
   }
   const sorted = [...names].sort();
+  const rules: SyscallRule[] = sorted.length > 0 ? [{ names: sorted, action: 'SCMP_ACT_ALLOW' }] : [];
+  // Denied syscalls that callers fall back from: ENOSYS, so the fallback runs. With an EPERM default this is an
+  // explicit rule (SPO's CRD holds errnoRet on rules but has no defaultErrnoRet); with ENOSYS the default does it.
+  const enosys = ENOSYS_FALLBACKS.map((f) => f.name)
+    .filter((n) => !names.has(n) && arches.some((a) => syscallNumber(a, n) !== undefined)).sort();
+  if (errno !== ENOSYS && enosys.length > 0) rules.push({ names: enosys, action: 'SCMP_ACT_ERRNO', errnoRet: ENOSYS });
   const profile: Profile = normalizeProfile({
     defaultAction: 'SCMP_ACT_ERRNO',
     defaultErrnoRet: errno,
     architectures: arches.map((a) => archInfo(a).scmp),
     flags: [],
-    syscalls: sorted.length > 0 ? [{ names: sorted, action: 'SCMP_ACT_ALLOW' }] : [],
+    syscalls: rules,
   });
-  return { profile, observed: [...observed].sort(), runtimeAdded: runtimeAdded.sort(), unnamed, diagnostics: diags };
+  return {
+    profile, observed: [...observed].sort(), runtimeAdded: runtimeAdded.sort(), unnamed, mapped: cross.mapped,
+    unmappable: cross.unmappable, enosys, compatOmitted, diagnostics: diags,
+  };
 }
 
 /** The profile for an ingest result (see `generate` for the explanation of each name). */

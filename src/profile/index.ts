@@ -7,7 +7,7 @@ export { ACTIONS, OPERATORS, FLAGS, SPEC_ARCHES } from './types.js';
 export type { Dialect, RuntimeName, ProfileSource, ParseResult, ParseOptions } from './api.js';
 export { safeParseProfile, parseProfile, RUNTIMES } from './api.js';
 export { printProfile, printDockerProfile, printSpoProfile } from './print.js';
-export { normalizeProfile } from './normalize.js';
+export { normalizeProfile, pruneForArches } from './normalize.js';
 export type { ValidateOptions, ValidationRule, RuleContext } from './validate.js';
 export { validateProfile, VALIDATION_RULES } from './validate.js';
 export type { DockerExpandOptions } from './docker.js';
@@ -15,4 +15,6 @@ export { dockerToOci, ociToDocker, DOCKER_DEFAULT_CAPS, normalizeCap } from './d
 export type { OciToSpoOptions } from './spo.js';
 export { ociToSpo, spoToOci, SPO_API_VERSION, SPO_INT64_MAX } from './spo.js';
 export { detectDialect, SPO_GROUP } from './decode.js';
+export type { SyscallCounterpart, EnosysFallback } from './counterparts.js';
+export { SYSCALL_COUNTERPARTS, ENOSYS_FALLBACKS, counterpartOf, counterpartsOn, legacyCallersOn } from './counterparts.js';
 export { PROFILE_SCHEMA_PATH, readProfileSchema } from './schema.js';

@@ -1,5 +1,6 @@
 // OCI ↔ security-profiles-operator SeccompProfile custom resources.
-import { UserError } from '../common/index.js';
+import { UserError, type Diagnostic } from '../common/index.js';
+import { allSyscallNames, hostArch, resolveArch, syscallNumber, type ArchId } from '../syscalls/index.js';
 import { SPO_GROUP } from './decode.js';
 import type { Profile, SpoProfile } from './types.js';
 
@@ -14,6 +15,8 @@ export interface OciToSpoOptions {
   namespace?: string;
   /** Default: SPO_API_VERSION. */
   apiVersion?: string;
+  /** Receives notes about what the conversion had to spell out (e.g. a defaultErrnoRet turned into a rule). */
+  report?: (d: Diagnostic) => void;
 }
 
 /** The CRD types argument values as `format: int64`: larger uint64 values are refused by the API server. */
@@ -22,19 +25,41 @@ export const SPO_INT64_MAX = (1n << 63n) - 1n;
 const DNS1123 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /**
- * Wraps an OCI profile in a SeccompProfile CR. Refused (UserError) rather than silently changed: a defaultErrnoRet
- * other than EPERM (the CRD has no such field) and argument values above int64 (the CRD's `format: int64`).
+ * The CRD has no defaultErrnoRet: a default `SCMP_ACT_ERRNO` with another errno (ENOSYS, 38, most often) becomes the
+ * EPERM default plus one explicit rule giving that errno to every syscall of the profile's architectures (Linux 6.12
+ * tables) that no rule names. The verdicts stay the same except for syscalls newer than the tables and for calls of a
+ * syscall with only conditional rules whose arguments match none of them: those get EPERM (reported).
  */
-export function ociToSpo(p: Profile, opts: OciToSpoOptions): SpoProfile {
+function spellOutDefaultErrno(p: Profile, report: ((d: Diagnostic) => void) | undefined): Profile {
+  if (p.defaultErrnoRet === undefined || p.defaultErrnoRet === 1) return p;
+  const { defaultErrnoRet: errno, ...rest } = p;
+  if (p.defaultAction !== 'SCMP_ACT_ERRNO' && p.defaultAction !== 'SCMP_ACT_TRACE') return rest; // ignored by runtimes anyway
+  const arches = (p.architectures ?? []).map((t) => resolveArch(t)?.id).filter((a): a is ArchId => a !== undefined);
+  const targets = arches.length > 0 ? arches : [hostArch().id];
+  const named = new Set((p.syscalls ?? []).flatMap((r) => r.names));
+  const conditionalOnly = [...new Set((p.syscalls ?? []).filter((r) => (r.args?.length ?? 0) > 0).flatMap((r) => r.names))]
+    .filter((n) => !(p.syscalls ?? []).some((r) => (r.args?.length ?? 0) === 0 && r.names.includes(n)));
+  const names = allSyscallNames().filter((n) => !named.has(n) && targets.some((a) => syscallNumber(a, n) !== undefined));
+  report?.({
+    code: 'SPO_DEFAULT_ERRNO_SPELLED_OUT', severity: 'info', path: 'defaultErrnoRet',
+    message: `the SeccompProfile CRD has no defaultErrnoRet: the default becomes EPERM and a rule gives errno ${errno} to the ${names.length} other syscalls of ${targets.join(', ')} (Linux 6.12 tables)` +
+      (conditionalOnly.length ? `; calls of ${conditionalOnly.join(', ')} that match none of their conditional rules get EPERM instead of ${errno}` : ''),
+    fix: 'nothing to do; install the profile as a plain file (seccompctl k8s install) to keep the default errno for syscalls newer than Linux 6.12',
+  });
+  if (names.length === 0) return rest;
+  return { ...rest, syscalls: [...(p.syscalls ?? []), { names, action: p.defaultAction, errnoRet: errno }] };
+}
+
+/**
+ * Wraps an OCI profile in a SeccompProfile CR. A defaultErrnoRet other than EPERM is spelled out as a rule (the CRD
+ * has no such field; see spellOutDefaultErrno). Argument values above int64 (the CRD's `format: int64`) are refused
+ * (UserError) rather than changed.
+ */
+export function ociToSpo(profile: Profile, opts: OciToSpoOptions): SpoProfile {
   if (!DNS1123.test(opts.name) || opts.name.length > 253) {
     throw new UserError(`"${opts.name}" is not a valid resource name: use lower-case letters, digits, "-" and "." (e.g. my-app)`);
   }
-  if (p.defaultErrnoRet !== undefined && p.defaultErrnoRet !== 1) {
-    throw new UserError(`the profile sets defaultErrnoRet ${p.defaultErrnoRet}, but the SeccompProfile CRD has no defaultErrnoRet (the default errno would become EPERM)`, [{
-      code: 'SPO_NO_DEFAULT_ERRNO', severity: 'error', path: 'defaultErrnoRet', message: 'SeccompProfile has no defaultErrnoRet',
-      fix: 'install the profile as a plain file (seccompctl k8s install), or list the denied syscalls with "errnoRet" explicitly',
-    }]);
-  }
+  const p = spellOutDefaultErrno(profile, opts.report);
   const big = (p.syscalls ?? []).flatMap((r, i) => (r.args ?? []).flatMap((a, j) =>
     (['value', 'valueTwo'] as const).filter((k) => (a[k] ?? 0n) > SPO_INT64_MAX).map((k) => ({
       code: 'SPO_VALUE_RANGE', severity: 'error' as const, path: `syscalls[${i}].args[${j}].${k}`,

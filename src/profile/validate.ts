@@ -3,6 +3,7 @@
 import type { Diagnostic, Severity } from '../common/index.js';
 import { archInfo, hostArch, isKnownSyscall, resolveArch, suggestSyscalls, syscallNumber, type ArchId } from '../syscalls/index.js';
 import { placeDiagnostics, RUNTIMES, type ProfileSource, type RuntimeName } from './api.js';
+import { counterpartOf, counterpartsOn } from './counterparts.js';
 import type { Dialect } from './decode.js';
 import { ACTIONS, FLAGS, OPERATORS, SPEC_ARCHES, type DockerProfile, type DockerSyscallRule, type Profile } from './types.js';
 
@@ -136,9 +137,14 @@ function targetArches(p: DockerProfile, given: readonly string[] | undefined): {
   return ids.length ? { ids: [...new Set(ids)], explicit: true } : { ids: [hostArch().id], explicit: false };
 }
 
+/** Actions under which a listed syscall runs (a rule that lets the call through). */
+const LETS_THROUGH = new Set(['SCMP_ACT_ALLOW', 'SCMP_ACT_LOG', 'SCMP_ACT_NOTIFY', 'SCMP_ACT_TRACE']);
+
 export const ruleSyscallNames: ValidationRule = {
-  name: 'syscall-names', codes: ['EMPTY_SYSCALL_NAME', 'UNKNOWN_SYSCALL', 'SYSCALL_NOT_ON_ARCH'],
+  name: 'syscall-names', codes: ['EMPTY_SYSCALL_NAME', 'UNKNOWN_SYSCALL', 'SYSCALL_NOT_ON_ARCH', 'MISSING_ARCH_COUNTERPART'],
   check(c) {
+    // Names some rule lets through (any conditions): a counterpart counts as allowed when one of them is.
+    const through = new Set(rules(c.p).filter((r) => LETS_THROUGH.has(r.action)).flatMap(namesOf));
     rules(c.p).forEach((r, i) => {
       const list = r.names !== undefined ? r.names.map((n, k) => ({ n, path: `syscalls[${i}].names[${k}]` })) : r.name !== undefined ? [{ n: r.name, path: `syscalls[${i}].name` }] : [];
       for (const { n, path } of list) {
@@ -154,6 +160,20 @@ export const ruleSyscallNames: ValidationRule = {
         const missing = c.arches.filter((a) => syscallNumber(a, n) === undefined);
         if (missing.length === 0) continue;
         const all = missing.length === c.arches.length;
+        // An allowed syscall that an arch lacks: the same libc call makes another syscall there, which must be
+        // allowed too, or the program is denied on nodes of that arch.
+        const lacking = LETS_THROUGH.has(r.action) && c.archesExplicit
+          ? missing.map((a) => ({ a, there: counterpartsOn(n, a) })).filter((x) => x.there !== undefined && x.there.length > 0 && !x.there.some((u) => through.has(u)))
+          : [];
+        if (lacking.length > 0) {
+          const entry = counterpartOf(n)!;
+          c.report({
+            code: 'MISSING_ARCH_COUNTERPART', severity: 'error', path,
+            message: `${n} does not exist on ${lacking.map((x) => archInfo(x.a).scmp).join(', ')}, where the same libc call makes ${[...new Set(lacking.flatMap((x) => x.there!))].join(' or ')} (glibc ${entry.source}), which this profile does not allow: the program is denied there`,
+            fix: `allow ${[...new Set(lacking.flatMap((x) => x.there!))].join(', ')} too (seccompctl generate --arch maps recorded syscalls for other architectures)`,
+          });
+          continue;
+        }
         c.report({
           // Only a name that is useless on every architecture the profile targets is worth a warning.
           code: 'SYSCALL_NOT_ON_ARCH', severity: all && c.archesExplicit ? 'warning' : 'info', path,
@@ -284,7 +304,10 @@ export const ruleCompatArches: ValidationRule = {
       if (!a || !(SPEC_ARCHES as readonly string[]).includes(t)) return;
       const missing = a.compat.filter((x) => !listed.has(x));
       if (missing.length === 0) return;
-      c.report({ code: 'MISSING_COMPAT_ARCH', severity: 'warning', path: `architectures[${k}]`, message: `${t} is listed without its compat ABI${missing.length > 1 ? 's' : ''} ${scmpList(missing.map((m) => archInfo(m).scmp))}: ${missing.length > 1 ? 'their' : 'its'} syscalls hit the bad-arch action and the process is killed`, fix: `add ${scmpList(missing.map((m) => archInfo(m).scmp))} if 32-bit binaries must run; otherwise ignore this` });
+      // Policy (seccompctl generate follows it): a least-privilege profile leaves out the 32-bit compat ABIs unless
+      // a compat process was recorded. Their syscall tables are a separate, rarely needed attack surface, and runc
+      // and containerd without archMap filter the native arch only, too. So this is information, not a warning.
+      c.report({ code: 'MISSING_COMPAT_ARCH', severity: 'info', path: `architectures[${k}]`, message: `${t} is listed without its compat ABI${missing.length > 1 ? 's' : ''} ${scmpList(missing.map((m) => archInfo(m).scmp))}: 32-bit processes are killed (the bad-arch action); intended for workloads that run no 32-bit binaries`, fix: `add ${scmpList(missing.map((m) => archInfo(m).scmp))} if 32-bit binaries must run` });
     });
   },
 };

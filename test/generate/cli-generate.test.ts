@@ -11,8 +11,10 @@ const fx = (n: string) => join(FX, n);
 const tmp = mkdtempSync(join(tmpdir(), 'seccompctl-gen-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-interface P { defaultAction: string; defaultErrnoRet: number; architectures: string[]; flags: string[]; syscalls: { names: string[]; action: string }[] }
-const names = (p: P) => p.syscalls.flatMap((r) => r.names);
+interface P { defaultAction: string; defaultErrnoRet: number; architectures: string[]; flags: string[]; syscalls: { names: string[]; action: string; errnoRet?: number }[] }
+/** The allowed names (the other rule answers fallback syscalls with ENOSYS). */
+const names = (p: P) => p.syscalls.filter((r) => r.action === 'SCMP_ACT_ALLOW').flatMap((r) => r.names);
+const ENOSYS_RULE = { names: ['clone3', 'close_range', 'copy_file_range', 'epoll_pwait2', 'faccessat2', 'fchmodat2', 'fsconfig', 'fsmount', 'fsopen', 'getrandom', 'io_uring_setup', 'landlock_create_ruleset', 'memfd_create', 'mount_setattr', 'move_mount', 'open_tree', 'openat2', 'pidfd_getfd', 'pidfd_open', 'pidfd_send_signal', 'preadv2', 'pwritev2', 'statx'], action: 'SCMP_ACT_ERRNO', errnoRet: 38 };
 
 describe('seccompctl generate', () => {
   it('the GKE seed journal gives exactly close, epoll_wait, recvfrom, setsockopt with --runtime none', async () => {
@@ -21,7 +23,7 @@ describe('seccompctl generate', () => {
     const p = JSON.parse(r.stdout) as P;
     expect(p).toEqual({
       defaultAction: 'SCMP_ACT_ERRNO', defaultErrnoRet: 1, architectures: ['SCMP_ARCH_X86_64'], flags: [],
-      syscalls: [{ names: ['close', 'epoll_wait', 'recvfrom', 'setsockopt'], action: 'SCMP_ACT_ALLOW' }],
+      syscalls: [{ names: ['close', 'epoll_wait', 'recvfrom', 'setsockopt'], action: 'SCMP_ACT_ALLOW' }, ENOSYS_RULE],
     });
     expect(r.stderr).toMatch(/4 syscall\(s\) allowed/);
   });

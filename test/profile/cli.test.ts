@@ -1,6 +1,6 @@
 // The commands as a user runs them: validate, convert, schema.
 import { Ajv } from 'ajv';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -82,12 +82,35 @@ describe('seccompctl convert', () => {
     expect(oci2.stdout).toBe(oci1.stdout);
   });
 
-  it('refuses SPO for a profile with defaultErrnoRet 38 (the CRD would turn it into EPERM), writing nothing', async () => {
+  it('SPO for a profile with defaultErrnoRet 38: spelled out as a rule, with a note; the result validates clean', async () => {
     const out = join(tmp, 'sp.yaml');
-    const r = await cli(['convert', `${FIX}/valid/oci-clean.json`, '--to', 'spo', '--name', 'x', '-o', out]);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain('SPO_NO_DEFAULT_ERRNO');
-    expect(existsSync(out)).toBe(false);
+    const src = join(tmp, 'enosys.json');
+    writeFileSync(src, JSON.stringify({ defaultAction: 'SCMP_ACT_ERRNO', defaultErrnoRet: 38, architectures: ['SCMP_ARCH_X86_64'], flags: [], syscalls: [{ names: ['read', 'write', 'exit_group', 'clone'], action: 'SCMP_ACT_ALLOW' }] }));
+    const r = await cli(['convert', src, '--to', 'spo', '--name', 'x', '-o', out]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/note: the SeccompProfile CRD has no defaultErrnoRet/);
+    const v = await cli(['validate', out, '--json']);
+    expect(v.code).toBe(0);
+  });
+
+  it('the README chain: docker → oci → spo of a --default-errno ENOSYS profile succeeds, each step validates without warnings', async () => {
+    const gen = join(tmp, 'g.json');
+    expect((await cli(['generate', 'examples/audit/nginx-in-runc.dmesg.log', '--default-errno', 'ENOSYS', '-o', gen])).code).toBe(0);
+    const oci = join(tmp, 'g-oci.json');
+    expect((await cli(['convert', gen, '--to', 'oci', '-o', oci])).code).toBe(0);
+    const sp = join(tmp, 'g-sp.yaml');
+    const c = await cli(['convert', oci, '--to', 'spo', '-o', sp]);
+    expect(c.code).toBe(0);
+    for (const f of [gen, oci, sp]) {
+      const v = await cli(['validate', f, '--json']);
+      expect(v.code).toBe(0);
+      expect(v.stdout).not.toMatch(/"severity": "(warning|error)"/);
+    }
+    const dock = join(tmp, 'cc-oci.json');
+    expect((await cli(['convert', '/usr/share/containers/seccomp.json', '--to', 'oci', '--arch', 'x86_64', '-o', dock])).code).toBe(0);
+    const v = await cli(['validate', dock, '--json']);
+    expect(v.code).toBe(0);
+    expect(v.stdout).not.toMatch(/"severity": "(warning|error)"/);
   });
 
   it('refuses SPO for uint64 values above the CRD\'s int64', async () => {

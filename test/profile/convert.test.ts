@@ -76,9 +76,17 @@ describe('OCI ↔ SPO', () => {
     expect(back.dialect).toBe('spo');
     expect(spoToOci(back.spo!)).toEqual(oci);
   });
-  it('refuses what the CRD cannot hold: defaultErrnoRet other than EPERM, bad names, unresolved base profiles', () => {
+  it('spells out a defaultErrnoRet other than EPERM as a rule (the CRD has none); refuses bad names, unresolved base profiles', () => {
     const oci: Profile = { ...ociBig, syscalls: [{ names: ['read'], action: 'SCMP_ACT_ALLOW' }] };
-    expect(() => ociToSpo({ ...oci, defaultErrnoRet: 38 }, { name: 'web' })).toThrow(/defaultErrnoRet/);
+    const notes: string[] = [];
+    const sp = ociToSpo({ ...oci, architectures: ['SCMP_ARCH_X86_64'], defaultErrnoRet: 38 }, { name: 'web', report: (d) => notes.push(d.code) });
+    expect(sp.spec).not.toHaveProperty('defaultErrnoRet');
+    const spelled = sp.spec.syscalls!.find((r) => r.errnoRet === 38)!;
+    expect(spelled.action).toBe('SCMP_ACT_ERRNO');
+    expect(spelled.names).toEqual(expect.arrayContaining(['ptrace', 'clone3', 'mkdir']));
+    expect(spelled.names).not.toContain('read');
+    expect(spelled.names).not.toContain('mkdirat2');
+    expect(notes).toEqual(['SPO_DEFAULT_ERRNO_SPELLED_OUT']);
     expect(() => ociToSpo(oci, { name: 'Web_App' })).toThrow(UserError);
     const cr = { ...ociToSpo(oci, { name: 'a' }) };
     cr.spec = { ...cr.spec, baseProfileName: 'runc-v1.1.5' };

@@ -51,7 +51,10 @@ const CASES: Case[] = [
   { file: 'rules/empty-names.json', code: 'EMPTY_NAMES', path: 'syscalls[1]', severity: 'error' },
   { file: 'rules/duplicate-syscall.json', code: 'DUPLICATE_SYSCALL', path: 'syscalls[1].names[0]', severity: 'warning' },
   { file: 'rules/contradictory-rules.json', code: 'CONTRADICTORY_RULES', path: 'syscalls[1].names[0]', severity: 'error' },
-  { file: 'rules/missing-compat-arch.json', code: 'MISSING_COMPAT_ARCH', path: 'architectures[0]', severity: 'warning' },
+  { file: 'rules/missing-compat-arch.json', code: 'MISSING_COMPAT_ARCH', path: 'architectures[0]', severity: 'info' },
+  // unlink has no arm64 syscall and unlinkat is not allowed: error. mkdir's counterpart mkdirat is allowed: info.
+  { file: 'rules/missing-arch-counterpart.json', code: 'MISSING_ARCH_COUNTERPART', path: 'syscalls[0].names[2]', severity: 'error' },
+  { file: 'rules/missing-arch-counterpart.json', code: 'SYSCALL_NOT_ON_ARCH', path: 'syscalls[0].names[0]', severity: 'info' },
   { file: 'rules/eperm-clone3.json', code: 'EPERM_BREAKS_FALLBACK', path: 'syscalls[1].names[0]', severity: 'warning' },
   { file: 'rules/eperm-default.json', code: 'EPERM_BREAKS_FALLBACK', path: 'defaultAction', severity: 'warning' },
   { file: 'rules/allow-default.json', code: 'ALLOW_LIKE_DEFAULT', path: 'defaultAction', severity: 'warning' },

@@ -2,9 +2,9 @@
 import { Option } from 'commander';
 import { release } from 'node:os';
 import { basename, resolve } from 'node:path';
-import { UserError, writeFileAtomic } from '../../common/index.js';
+import { UserError, writeFileAtomic, type Diagnostic } from '../../common/index.js';
 import {
-  DOCKER_DEFAULT_CAPS, dockerToOci, normalizeProfile, ociToDocker, ociToSpo, parseProfile, printDockerProfile, printProfile,
+  DOCKER_DEFAULT_CAPS, dockerToOci, normalizeProfile, pruneForArches, ociToDocker, ociToSpo, parseProfile, printDockerProfile, printProfile,
   printSpoProfile, spoToOci, type Profile,
 } from '../../profile/index.js';
 import { hostArch, resolveArch } from '../../syscalls/index.js';
@@ -44,12 +44,16 @@ export const registerconvert: Register = (program, io) => {
 Examples:
   seccompctl convert /usr/share/containers/seccomp.json --to oci --arch x86_64 -o oci.json
   seccompctl convert docker.json --to oci --arch arm64 --caps CAP_SYS_ADMIN,CAP_NET_RAW --kernel 5.15
-  seccompctl convert oci.json --to spo --name web > web-sp.yaml
+  seccompctl convert oci.json --to spo --name web -o web-sp.yaml
   seccompctl convert web-sp.yaml --to oci
   seccompctl convert runtime-default:cri-o --to spo --name crio-default   # RuntimeDefault as a starting point
 
 Docker → OCI follows the daemon's setupSeccomp: archMap entry of --arch → architectures; includes/excludes by
-arch, capabilities (--caps) and minKernel (--kernel); "name" → "names"; "comment" dropped.`)
+arch, capabilities (--caps) and minKernel (--kernel); "name" → "names"; "comment" dropped.
+
+OCI → SPO: the SeccompProfile CRD has no defaultErrnoRet, so a default errno other than EPERM (e.g. ENOSYS) is
+spelled out as one rule giving that errno to every other syscall of the profile's architectures (a note says so).
+Write with -o: the file is replaced only when the conversion succeeds (a shell redirect leaves an empty file).`)
     .action(async (file: string, opts: ConvertOpts) => {
       const ref = await readCommandProfile(file, io, opts);
       const text = ref.text;
@@ -61,7 +65,9 @@ arch, capabilities (--caps) and minKernel (--kernel); "name" → "names"; "comme
       if (r.dialect === 'docker') {
         const kernel = opts.kernel ?? (/^\d+\.\d+/.test(release()) ? release() : undefined);
         if (opts.kernel !== undefined && !/^\d+\.\d+/.test(opts.kernel)) throw new UserError(`--kernel "${opts.kernel}" is not X.Y (e.g. 6.1)`);
-        p = dockerToOci(r.raw, { arch: opts.arch ?? hostArch().id, caps: opts.caps ?? DOCKER_DEFAULT_CAPS, ...(kernel !== undefined ? { kernelVersion: kernel } : {}) });
+        const pruned = pruneForArches(dockerToOci(r.raw, { arch: opts.arch ?? hostArch().id, caps: opts.caps ?? DOCKER_DEFAULT_CAPS, ...(kernel !== undefined ? { kernelVersion: kernel } : {}) }));
+        p = pruned.profile;
+        if (pruned.dropped.length > 0) println(io.stderr, `note: left out ${pruned.dropped.length} syscall(s) that do not exist on ${(p.architectures ?? []).join(', ')} (they belong to other arches of the Docker profile): ${pruned.dropped.join(' ')}`);
       } else if (r.dialect === 'spo') {
         p = spoToOci(r.spo!, { allowBase: opts.allowBase === true });
       } else {
@@ -75,7 +81,8 @@ arch, capabilities (--caps) and minKernel (--kernel); "name" → "names"; "comme
       else if (opts.to === 'docker') out = printDockerProfile(ociToDocker(p));
       else {
         const name = opts.name ?? defaultName(file);
-        out = printSpoProfile(ociToSpo(p, { name, ...(opts.namespace !== undefined ? { namespace: opts.namespace } : {}) }), opts.format ?? 'yaml');
+        const report = (d: Diagnostic): void => println(io.stderr, `note: ${d.message}`);
+        out = printSpoProfile(ociToSpo(p, { name, report, ...(opts.namespace !== undefined ? { namespace: opts.namespace } : {}) }), opts.format ?? 'yaml');
       }
       if (opts.output) writeFileAtomic(resolve(io.cwd, opts.output), out);
       else io.stdout.write(out);

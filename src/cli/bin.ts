@@ -23,4 +23,4 @@ process.exitCode = await run(args, {
   env: process.env,
   isTTY: Boolean(process.stderr.isTTY),
   cwd: process.cwd(),
-});
+}, { plugin: asPlugin });

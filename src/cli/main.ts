@@ -4,12 +4,14 @@ import { UserError, InternalError, formatDiagnostic } from '../common/index.js';
 import { ExitError, type CliIO, type ExitCode } from './io.js';
 import { COMMANDS } from './commands/index.js';
 import { VERSION } from './version.js';
+import { colours, pluginUsage } from './terminal.js';
 
 /** Builds the command tree. Each command module adds its own subcommand with its flags and action. */
-export function buildProgram(io: CliIO, setExit: (c: ExitCode) => void): Command {
-  const program = new Command('seccompctl')
+export function buildProgram(io: CliIO, setExit: (c: ExitCode) => void, opts: RunOptions = {}): Command {
+  const program = new Command(opts.plugin ? 'kubectl seccomp' : 'seccompctl')
     .description('From "which syscalls does it make?" to a verified least-privilege seccomp profile on Kubernetes.')
     .version(VERSION)
+    .option('-q, --quiet', 'no progress status and no notes on standard error (errors and results still print)')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
@@ -19,16 +21,23 @@ export function buildProgram(io: CliIO, setExit: (c: ExitCode) => void): Command
 Exit codes: 0 success / check passed, 1 check failed (denials, findings, differences), 2 usage or input error.
 Every command takes --help; most take --json for machine output and - for standard input.`)
     .exitOverride();
+  if (opts.plugin) program.configureHelp({ commandUsage: pluginUsage });
   for (const register of COMMANDS) register(program, io, setExit);
   return program;
 }
 
 export { VERSION };
 
+/** How the CLI was invoked. */
+export interface RunOptions {
+  /** As the kubectl plugin (kubectl-seccomp): help says `kubectl seccomp`, the k8s subcommands are the top level. */
+  plugin?: boolean;
+}
+
 /** Runs the CLI in-process and returns the exit code. Never throws for user errors. */
-export async function run(argv: readonly string[], io: CliIO): Promise<ExitCode> {
+export async function run(argv: readonly string[], io: CliIO, opts: RunOptions = {}): Promise<ExitCode> {
   let code: ExitCode = 0;
-  const program = buildProgram(io, (c) => { code = c; });
+  const program = buildProgram(io, (c) => { code = c; }, opts);
   // kubectl plugins are invoked as kubectl-seccomp; `kubectl seccomp lint` must mean `seccompctl k8s lint`.
   const args = [...argv];
   try {
@@ -47,7 +56,7 @@ function handleError(e: unknown, io: CliIO): ExitCode {
   }
   if (e instanceof UserError) {
     for (const d of e.diagnostics) io.stderr.write(formatDiagnostic(d) + '\n');
-    io.stderr.write(`seccompctl: ${e.message}\n`);
+    io.stderr.write(`${colours(io).err.red('seccompctl:')} ${e.message}\n`);
     return e.exitCode;
   }
   if (e instanceof InternalError) {

@@ -89,3 +89,13 @@ export function mib(bytes: number): string {
 export function isQuiet(cmd: { optsWithGlobals(): Record<string, unknown> }): boolean {
   return cmd.optsWithGlobals().quiet === true;
 }
+
+/** Commander's usage line as the kubectl plugin shows it: `kubectl seccomp patch …` (the k8s level is implicit). */
+export function pluginUsage(cmd: { name(): string; usage(): string; parent: unknown }): string {
+  type C = { name(): string; parent: C | null };
+  const names: string[] = [];
+  for (let c = cmd.parent as C | null; c; c = c.parent) names.unshift(c.name());
+  // Drop `k8s` below the root: `kubectl seccomp lint` means `seccompctl k8s lint`.
+  const shown = names.filter((n, i) => !(i === 1 && n === 'k8s'));
+  return [...shown, cmd.name(), cmd.usage()].join(' ');
+}

@@ -3,12 +3,15 @@
 // containerd all handle alike — SCMP_CMP_EQ / MASKED_EQ value sets, one rule per value, conditions on different
 // indexes ANDed (never two on one index), no `flags` — so a name-only allow-list stops allowing the dangerous uses.
 import type { Diagnostic } from '../common/index.js';
-import type { Observation } from '../ingest/index.js';
+import type { IngestResult, Observation } from '../ingest/index.js';
 import { normalizeProfile, type Profile, type SyscallArg, type SyscallRule } from '../profile/index.js';
+import { RUNC_BASE_SETS } from '../runtime/index.js';
 import {
   argSpec, formatArgValue, parseArgValue, resolveArch, syscallNumber, type ArchId, type ArgSpec,
   type SyscallArgSpec,
 } from '../syscalls/index.js';
+import { generate, type GenerateOptions, type GenerateResult } from './generate.js';
+import { RUNC_BASE_ARGS } from './runc-base-args.generated.js';
 
 /** Distinct value tuples kept per syscall; more turn that syscall back to name-only (reported). */
 export const MAX_ARG_VALUES = 64;
@@ -323,10 +326,10 @@ export function applyArgRules(nameOnly: Profile, rec: ArgRecording, opts: ArgRul
   return { profile, restricted, nameOnly: nameOnlyList, closed: closedCalls(nameOnly, profile), diagnostics: diags };
 }
 
-/** `socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC)` for a tuple of a spec. */
+/** `socket(domain=AF_INET, type=SOCK_STREAM|SOCK_CLOEXEC)` for a tuple of a spec. */
 export function formatCall(arch: ArchId, spec: SyscallArgSpec, t: readonly bigint[]): string {
   const byIndex = new Map(spec.args.map((a, i) => [a.index, t[i]!]));
-  return `${spec.syscall}(${spec.args.map((a, i) => formatArgValue(arch, a.format, t[i]!, byIndex)).join(', ')})`;
+  return `${spec.syscall}(${spec.args.map((a, i) => `${a.param}=${formatArgValue(arch, a.format, t[i]!, byIndex)}`).join(', ')})`;
 }
 
 // ---------------------------------------------------------------- what the argument rules close
@@ -410,11 +413,10 @@ export function dangerousCallArgs(arch: ArchId, d: DangerousCall): bigint[] | un
   return out;
 }
 
-/** The call as text: `socket(AF_PACKET, SOCK_RAW)`. */
-export function dangerousCallText(d: DangerousCall): string {
-  const max = Math.max(...Object.keys(d.args).map(Number));
-  const parts: string[] = [];
-  for (let i = 0; i <= max; i++) parts.push(d.args[i] ?? '_');
+/** The call as text, with the curated parameters' names: `socket(domain=AF_PACKET, type=SOCK_RAW)`. */
+export function dangerousCallText(d: DangerousCall, arch: ArchId = 'x86_64'): string {
+  const spec = argSpec(d.syscall, arch);
+  const parts = Object.entries(d.args).map(([i, v]) => `${spec?.args.find((a) => a.index === Number(i))?.param ?? `arg${i}`}=${v}`);
   return `${d.syscall}(${parts.join(', ')})`;
 }
 
@@ -458,7 +460,7 @@ export function closedCalls(before: Profile, after: Profile): ClosedCall[] {
   for (const d of DANGEROUS_CALLS) {
     const args = dangerousCallArgs(arch, d);
     if (!args || syscallNumber(arch, d.syscall) === undefined) continue;
-    if (allowsCall(before, d.syscall, args) && !allowsCall(after, d.syscall, args)) out.push({ call: dangerousCallText(d), why: d.why });
+    if (allowsCall(before, d.syscall, args) && !allowsCall(after, d.syscall, args)) out.push({ call: dangerousCallText(d, arch), why: d.why });
   }
   return out;
 }
@@ -481,4 +483,25 @@ export function describeArgConditions(syscall: string, args: readonly SyscallArg
     } else return undefined;
   }
   return parts.join(', ');
+}
+
+// ---------------------------------------------------------------- generate with argument rules
+
+/** generate's result with the argument pass: `profile` has the argument rules, `nameOnlyProfile` is without them. */
+export interface GenerateArgsResult extends GenerateResult {
+  readonly nameOnlyProfile: Profile;
+  readonly args: ArgRulesResult;
+}
+
+/**
+ * `generate --args`: the name-only profile, then argument rules from the recorded values. With `runtime: 'runc'`
+ * runc's own uses of curated syscalls after it loads the filter (measured, runc-base-args.generated.ts) are allowed.
+ */
+export function generateWithArgs(r: IngestResult, rec: ArgRecording, opts: GenerateOptions = {}): GenerateArgsResult {
+  const g = generate(r, opts);
+  const nnp = opts.noNewPrivileges === true;
+  const a = applyArgRules(g.profile, rec, (opts.runtime ?? 'runc') === 'runc'
+    ? { runtimeSyscalls: nnp ? RUNC_BASE_SETS.nnp : RUNC_BASE_SETS.noNnp, runtimeValues: nnp ? RUNC_BASE_ARGS.nnp : RUNC_BASE_ARGS.noNnp }
+    : {});
+  return { ...g, profile: a.profile, nameOnlyProfile: g.profile, args: a, diagnostics: [...g.diagnostics, ...a.diagnostics] };
 }

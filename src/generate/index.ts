@@ -8,9 +8,9 @@ export { mergeProfiles, diffProfiles, describeRule, restrictiveness } from './co
 export type { RuntimeDefault, RuntimeDefaultName, RuntimeDefaultOptions, ProfileRefOptions, ProfileRefText } from './runtime-default.js';
 export { RUNTIME_DEFAULTS, CRIO_DEFAULT_CAPS, loadRuntimeDefault, parseRuntimeDefaultRef, readProfileRef, runtimeDefaultCaps } from './runtime-default.js';
 export type {
-  ArgRecording, ArgValues, ArgRulesOptions, ArgRulesResult, RestrictedSyscall, ClosedCall, DangerousCall, RuntimeArgValues,
+  ArgRecording, ArgValues, ArgRulesOptions, ArgRulesResult, GenerateArgsResult, RestrictedSyscall, ClosedCall, DangerousCall, RuntimeArgValues,
 } from './args.js';
 export {
   ArgCollector, MAX_ARG_VALUES, applyArgRules, allowsCall, closedCalls, DANGEROUS_CALLS, dangerousCallArgs, dangerousCallText,
-  describeArgConditions, formatCall, straceValue,
+  describeArgConditions, formatCall, generateWithArgs, straceValue,
 } from './args.js';

@@ -16,6 +16,8 @@ export {
 } from './workload.js';
 export type { ExecMarker, ProbeCount, ProbeOptions, ProbeResult, RunningProbe } from './probe.js';
 export { archOfProbe, ebpfAvailability, ensureTracefs, haveAuditSessions, parseProbeOutput, probeProgram, startProbe } from './probe.js';
+export type { ArgSample } from './probe-args.js';
+export { ARG_MAP_KEYS, argCaptureStatements, parseArgSamples } from './probe-args.js';
 export type { KernelLogRecord, KmsgLoss, SeccompRecord } from './kernellog.js';
 export { KmsgReader, lossIn, parseSeccompRecord, sessionOf } from './kernellog.js';
 export { disablePrintkRatelimit } from './printk.js';

@@ -8,7 +8,9 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { EnvironmentError } from '../common/index.js';
+import { registerCleanup } from './cleanup.js';
 import { archInfo, hostArch, syscallNumber, X32_SYSCALL_BIT, type ArchId } from '../syscalls/index.js';
+import { argCaptureStatements, parseArgSamples, type ArgSample } from './probe-args.js';
 
 /** Which exec starts the workload inside the session. */
 export type ExecMarker =
@@ -40,6 +42,8 @@ export interface ProbeResult {
   execs: number;
   /** Lines bpftrace printed on stderr (warnings). */
   warnings: string[];
+  /** Distinct argument tuples of the curated syscalls (record mode with `args`). */
+  args?: ArgSample[];
 }
 
 const TS_COMPAT = 0x0002; // arch/x86/include/asm/thread_info.h
@@ -57,6 +61,8 @@ export interface ProbeOptions {
   counts?: boolean;
   /** The host's architecture (default: this machine's); the compat bit is read only on x86_64. */
   hostArch?: ArchId;
+  /** Record mode: also keep the curated syscalls' argument values (probe-args.ts). */
+  args?: boolean;
 }
 
 /**
@@ -72,7 +78,7 @@ export interface ProbeOptions {
  */
 export function probeProgram(session: number, marker: ExecMarker, opts: ProbeOptions = {}): string {
   const host = opts.hostArch ?? hostArch().id;
-  if (opts.denials === false && opts.watchRuncInit !== true) return recordProgram(session, marker, opts.counts === true, host);
+  if (opts.denials === false && opts.watchRuncInit !== true) return recordProgram(session, marker, opts.counts === true, host, opts.args === true);
   const markerCond = marker.kind === 'pid' ? `pid == ${marker.pid}` : `str(args->filename) == ${JSON.stringify(marker.path)}`;
   const compat = compatExpr(host);
   const ses = `curtask->sessionid == ${session}`;
@@ -114,7 +120,7 @@ export function archOfProbe(c: ProbeCount, host: ArchId = hostArch().id): { arch
   return { arch: host, nr: c.nr };
 }
 
-function recordProgram(session: number, marker: ExecMarker, counts: boolean, host: ArchId): string {
+function recordProgram(session: number, marker: ExecMarker, counts: boolean, host: ArchId, args = false): string {
   const ses = `curtask->sessionid == ${session}`;
   const compat = compatExpr(host);
   const exact = marker.kind === 'pid' && marker.sessionExact === true;
@@ -142,7 +148,7 @@ function recordProgram(session: number, marker: ExecMarker, counts: boolean, hos
     exact
       ? `tracepoint:sched:sched_process_exit /${ses} && tid != pid/ { delete(@comm[tid]); }`
       : `tracepoint:sched:sched_process_exit /${scoped}/ { delete(@live[tid]); if (tid != pid) { delete(@comm[tid]); } }`,
-    `tracepoint:raw_syscalls:sys_enter /${scoped}/ { $c = ${compat}; ${note} }`,
+    `tracepoint:raw_syscalls:sys_enter /${scoped}/ { $c = ${compat}; ${note}${args ? ` ${argCaptureStatements(host)}` : ''} }`,
     exact ? '' : 'END { clear(@live); }',
   ];
   return `\n${lines.filter(Boolean).join('\n')}\n`;
@@ -251,6 +257,8 @@ export function startProbe(session: number, marker: ExecMarker, opts: ProbeOptio
   let out = '';
   let err = '';
   let exited = false;
+  // bpftrace detaches its probes when it dies, even by SIGKILL.
+  const registered = registerCleanup(`bpftrace (pid ${child.pid ?? '?'})`, () => { if (!exited) child.kill('SIGKILL'); });
   let onReady: () => void = () => undefined;
   let onFail: (e: Error) => void = () => undefined;
   const ready = new Promise<void>((res, rej) => { onReady = res; onFail = rej; });
@@ -262,11 +270,13 @@ export function startProbe(session: number, marker: ExecMarker, opts: ProbeOptio
   const closed = new Promise<void>((res) => {
     child.on('close', () => {
       exited = true;
+      registered.forget();
       onFail(new EnvironmentError(`bpftrace failed: ${err.trim().split('\n').slice(-3).join(' | ') || 'exited early'}`, 'run as root with BTF and tracefs, or use --backend strace'));
       res();
     });
     child.on('error', (e) => {
       exited = true;
+      registered.forget();
       onFail(new EnvironmentError(`cannot run bpftrace: ${e.message}`, 'apt-get install bpftrace, or use --backend strace'));
       res();
     });
@@ -286,8 +296,9 @@ export function startProbe(session: number, marker: ExecMarker, opts: ProbeOptio
       }
       await closed;
       const parsed = parseProbeOutput(out, opts.hostArch);
+      const args = opts.args ? { args: parseArgSamples(out, opts.hostArch ?? hostArch().id) } : {};
       const warnings = err.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !/RLIMIT_MEMLOCK/.test(l));
-      return { ...parsed, warnings };
+      return { ...parsed, warnings, ...args };
     },
   };
 }

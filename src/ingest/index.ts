@@ -13,7 +13,9 @@ export { AuditParser } from './audit.js';
 export type { ParsedAuditLine } from './audit-line.js';
 export { parseAuditLine } from './audit-line.js';
 export { StraceParser, splitArgs } from './strace.js';
-export { Ingester, ingestText, ingestStream, ingestFiles, pushStream, detectFormat, MAX_LINE_BYTES, TWO_THREAD_MIN_BYTES } from './ingester.js';
+export { Ingester, detectFormat, MAX_LINE_BYTES } from './ingester.js';
+export { ingestText, ingestStream, ingestFiles, pushStream } from './files.js';
+export { TWO_THREAD_MIN_BYTES } from './twothreads.js';
 
 /** Sorted syscall names seen on one arch (unnamed numbers excluded). */
 export function syscallNames(r: IngestResult, arch: ArchId): string[] {

@@ -1,17 +1,11 @@
 // The streaming driver: bytes or lines in, per-file format detection, a fast prefilter, aggregated result out.
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Readable } from 'node:stream';
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import { UserError } from '../common/index.js';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { hostArch } from '../syscalls/index.js';
 import { Aggregator } from './aggregate.js';
 import { AuditParser, type TailPart } from './audit.js';
 import { jsFindAudit, SCAN_BUFFER_BYTES, wasmScanner, type FindResult, type WasmScanner } from './scan.js';
 import { StraceParser } from './strace.js';
+import { splitPointOf, startTailWorker, waitForTail, type TailProgress, type TailWorker } from './twothreads.js';
 import type { IngestOptions, IngestResult, InputFormat } from './types.js';
 
 /** Lines longer than this are skipped (counted) instead of buffered: constant memory on hostile input. */
@@ -21,36 +15,6 @@ const READ_BUFFER_BYTES = SCAN_BUFFER_BYTES;
 /** How much of a file auto-detection looks at. */
 const DETECT_BYTES = 64 * 1024;
 const DETECT_LINES = 400;
-/** Regular files at least this large are parsed on two threads (IngestOptions.twoThreads). */
-export const TWO_THREAD_MIN_BYTES = 64 << 20;
-/** Where a large file is split by default: a little past the middle, as the worker starts later (its start-up). */
-const SPLIT_FRACTION = 0.55;
-
-/** A worker parsing the second part of a file: `state[0]` 1 once it runs, 2 once its message is posted. */
-interface TailWorker {
-  worker: Worker;
-  state: Int32Array;
-  port: MessagePort;
-}
-
-/** What the worker posts. */
-export type TailMessage = { part: TailPart; bytes: number } | { error: string };
-
-/** Starts a worker that parses `path` from byte `start` to its end with a fresh audit parser (range-worker.ts). */
-function startTailWorker(path: string, start: number, opts: IngestOptions): TailWorker {
-  const state = new Int32Array(new SharedArrayBuffer(4));
-  const { port1, port2 } = new MessageChannel();
-  const options = { workerData: { path, start, state, port: port2, opts }, transferList: [port2] };
-  // Run from the TypeScript sources (tests, tsx), the worker loads them through tsx's in-thread CommonJS hooks (its
-  // ESM hooks run on a thread of their own that waits for this one, which blocks until the worker is done).
-  const worker = import.meta.url.endsWith('.ts')
-    ? new Worker(`const tsx = require(${JSON.stringify(createRequire(import.meta.url).resolve('tsx/cjs/api'))}); tsx.register(); ` +
-      `require(${JSON.stringify(fileURLToPath(new URL('./range-worker.ts', import.meta.url)))});`, { ...options, eval: true })
-    : new Worker(new URL('./range-worker.js', import.meta.url), options);
-  worker.on('error', () => { /* reported through the message, or the wait below gives up */ });
-  worker.unref();
-  return { worker, state, port: port1 };
-}
 
 const AUDIT_MARK = /type=1326|type=SECCOMP|audit\[\d+\]: SECCOMP|kauditd_printk_skb|audit_printk_skb|audit_lost=|"SECCOMP|_AUDIT_TYPE/;
 const STRACE_CALL = /^(?:\[pid\s+\d+\]\s+|\d+\s+)?(?:\s*(?:\d\d:\d\d:\d\d(?:\.\d+)?|\d+\.\d+)\s+)?(?:[A-Za-z_][A-Za-z0-9_]*\(.*(?:\) += |<unfinished \.\.\.>)|<\.\.\. [A-Za-z_][A-Za-z0-9_]* resumed>|\+\+\+ (?:exited|killed)|% time +seconds)/;
@@ -101,6 +65,8 @@ export class Ingester {
   /** The scanner of the pushFileSync in progress. */
   private scanner: WasmScanner | undefined;
   private readonly found: FindResult = { hit: -1, newlines: 0, lastNewline: -1 };
+  /** In the worker of a two-thread parse: tells the waiting thread that the parse advances. */
+  private progress: TailProgress | undefined;
   /** Where the last pushFileSync split its file for a two-thread parse (undefined: it used one thread). */
   twoThreadSplit: number | undefined;
 
@@ -254,7 +220,10 @@ export class Ingester {
       this.scanner = idleScanners.pop() ?? wasmScanner();
       const split = this.splitPoint(fd);
       this.twoThreadSplit = undefined;
-      const tail = split !== undefined ? startTailWorker(path, split, { nativeArch: this.opts.nativeArch ?? hostArch().id, ...(this.opts.filter ? { filter: this.opts.filter } : {}) }) : undefined;
+      const t = this.opts.twoThreads;
+      const tail = split !== undefined
+        ? startTailWorker(path, split, { nativeArch: this.opts.nativeArch ?? hostArch().id, ...(this.opts.filter ? { filter: this.opts.filter } : {}) }, t === false ? undefined : t?.fault)
+        : undefined;
       this.readRange(fd, 0, split);
       if (tail && split !== undefined) {
         if (this.joinTail(tail)) this.twoThreadSplit = split;
@@ -272,18 +241,7 @@ export class Ingester {
   private splitPoint(fd: number): number | undefined {
     const t = this.opts.twoThreads;
     if (t === false || this.format === 'strace' || (this.opts.keepObservations ?? 0) > 0 || this.opts.onObservation) return undefined;
-    const st = fstatSync(fd);
-    if (!st.isFile() || st.size < (t?.minBytes ?? TWO_THREAD_MIN_BYTES)) return undefined;
-    const at = Math.min(Math.max(1, t?.splitAt ?? Math.floor(st.size * SPLIT_FRACTION)), st.size);
-    const b = Buffer.allocUnsafe(64 << 10);
-    for (let pos = at - 1; pos < st.size && pos < at + READ_BUFFER_BYTES;) {
-      const n = readSync(fd, b, 0, b.length, pos);
-      if (n === 0) break;
-      const nl = b.subarray(0, n).indexOf(10);
-      if (nl >= 0) return pos + nl + 1 < st.size ? pos + nl + 1 : undefined;
-      pos += n;
-    }
-    return undefined;
+    return splitPointOf(fd, t, READ_BUFFER_BYTES);
   }
 
   /** Waits for the worker and merges its part; false (nothing merged) when that cannot be exact or it failed. */
@@ -291,9 +249,7 @@ export class Ingester {
     try {
       const p = this.parser;
       if (!(p instanceof AuditParser) || !p.prefilterSafe) return false;
-      if (Atomics.wait(t.state, 0, 0, 20_000) === 'timed-out') return false; // it never started
-      Atomics.wait(t.state, 0, 1);
-      const m = receiveMessageOnPort(t.port)?.message as TailMessage | undefined;
+      const m = waitForTail(t, this.opts.twoThreads === false ? undefined : this.opts.twoThreads?.stallMs);
       if (m === undefined || 'error' in m || !p.absorb(m.part, this.lineNo)) return false;
       this.lineNo += m.part.lines;
       this.countBytes(m.bytes);
@@ -308,7 +264,8 @@ export class Ingester {
    * The worker's side of a two-thread parse: parses `path` from byte `start` on as the rest of one audit file, with
    * line numbers from 1, without the end-of-file checks (the first thread runs them on the merged state).
    */
-  parseTail(path: string, start: number): { part: TailPart; bytes: number } {
+  parseTail(path: string, start: number, progress?: TailProgress): { part: TailPart; bytes: number } {
+    this.progress = progress;
     this.beginFile(path);
     this.startParser('audit');
     const fd = openSync(path, 'r');
@@ -345,6 +302,7 @@ export class Ingester {
       if (n === 0) break;
       at += n;
       this.countBytes(n);
+      this.progress?.step();
       const filled = have + n;
       const pos = this.scan(buf, filled);
       if (pos === 0 && filled === buf.length) {
@@ -390,83 +348,4 @@ export class Ingester {
     if (this.open) this.endFile();
     return this.agg.result();
   }
-}
-
-/** Ingests a whole text (one file). */
-export function ingestText(text: string, opts: IngestOptions & { file?: string } = {}): IngestResult {
-  const ing = new Ingester(opts);
-  ing.beginFile(opts.file ?? '-');
-  ing.pushChunk(Buffer.from(text));
-  ing.endFile();
-  return ing.result();
-}
-
-/** Ingests a readable stream into an existing Ingester as one file. */
-export async function pushStream(ing: Ingester, stream: Readable | NodeJS.ReadableStream, file: string, filePid?: number): Promise<void> {
-  ing.beginFile(file, filePid);
-  for await (const chunk of stream) ing.pushChunk(chunk as Buffer | string);
-  ing.endFile();
-}
-
-/** Ingests one stream (e.g. stdin) as one recording. */
-export async function ingestStream(stream: Readable | NodeJS.ReadableStream, opts: IngestOptions & { file?: string } = {}): Promise<IngestResult> {
-  const ing = new Ingester(opts);
-  await pushStream(ing, stream, opts.file ?? '-');
-  return ing.result();
-}
-
-/**
- * Ingests files as ONE recording: `-` is standard input, a directory means every regular file in it (strace -ff
- * output). Files named `NAME.PID` from a directory or a multi-file list get that pid when their lines have none.
- */
-export async function ingestFiles(paths: readonly string[], opts: IngestOptions & { stdin?: NodeJS.ReadableStream } = {}): Promise<IngestResult> {
-  const ing = new Ingester(opts);
-  const files: { path: string; pid: number | undefined }[] = [];
-  for (const p of paths) {
-    if (p === '-') {
-      files.push({ path: p, pid: undefined });
-      continue;
-    }
-    let st;
-    try {
-      st = await stat(p);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new UserError(`${p}: ${code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : String(code)}`);
-    }
-    if (st.isDirectory()) {
-      const names = (await readdir(p)).sort(naturalCompare);
-      for (const n of names) {
-        const full = join(p, n);
-        if ((await stat(full)).isFile()) files.push({ path: full, pid: pidSuffix(n) });
-      }
-    } else {
-      files.push({ path: p, pid: undefined });
-    }
-  }
-  const multi = files.length > 1;
-  for (const f of files) {
-    const pid = f.pid ?? (multi ? pidSuffix(f.path) : undefined);
-    if (f.path === '-') {
-      await pushStream(ing, opts.stdin ?? process.stdin, '-');
-    } else {
-      try {
-        ing.pushFileSync(f.path, pid);
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        if (code === 'EISDIR' || code === 'EACCES' || code === 'ENOENT') throw new UserError(`${f.path}: cannot read (${code})`);
-        throw e;
-      }
-    }
-  }
-  return ing.result();
-}
-
-function pidSuffix(name: string): number | undefined {
-  const m = /\.(\d+)$/.exec(name);
-  return m ? Number(m[1]) : undefined;
-}
-
-function naturalCompare(a: string, b: string): number {
-  return a.localeCompare(b, 'en', { numeric: true });
 }

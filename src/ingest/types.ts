@@ -148,7 +148,10 @@ export interface IngestOptions {
    * Two-thread parsing of a large regular audit log by `pushFileSync` (same result as one pass): files of at least
    * `minBytes` (default 64 MiB) are split at the first line start at or after `splitAt` (default: the middle) and
    * the second part is parsed in a worker thread. `false` turns it off. Not used with `keepObservations`,
-   * `onObservation` or strace input.
+   * `onObservation` or strace input. The wait for the worker is bounded: when it has not started within 20 s, or
+   * has read nothing for `stallMs` (default 10 s), this thread parses the second part itself (same result).
+   * `fault` makes the worker fail on purpose at its second buffer (tests of that fallback): `throw` (an error it
+   * reports), `exit` (the thread ends without a word), `stall` (it blocks for good).
    */
-  twoThreads?: false | { minBytes?: number; splitAt?: number };
+  twoThreads?: false | { minBytes?: number; splitAt?: number; stallMs?: number; fault?: 'throw' | 'exit' | 'stall' };
 }

@@ -192,3 +192,28 @@ describe('two threads = one thread', () => {
     }), { numRuns: 25 });
   });
 });
+
+describe('a worker that fails', () => {
+  // The fault strikes at the worker's second 4 MiB buffer, so its part must be longer than that.
+  const lines: string[] = [];
+  for (let i = 0; lines.length < 90_000; i++) lines.push(dmesg(1000 + i, [0, 1, 3, 232, 257][i % 5]!, 7000 + (i % 50)), otherRecord(1000 + ++i));
+  const file = join(TMP, 'faults.log');
+  writeFileSync(file, lines.join('\n') + '\n');
+  const size = statSync(file).size;
+  const one = new Ingester({ nativeArch: 'x86_64', twoThreads: false });
+  one.pushFileSync(file);
+  const want = full(one.result());
+  it.each(['throw', 'exit', 'stall'] as const)('(%s) leaves this thread to parse the rest: the same result, no hang', (fault) => {
+    expect(size - Math.floor(size / 4)).toBeGreaterThan(9 << 20);
+    const ing = new Ingester({ nativeArch: 'x86_64', twoThreads: { minBytes: 1, splitAt: Math.floor(size / 4), stallMs: 500, fault } });
+    ing.pushFileSync(file);
+    expect(ing.twoThreadSplit).toBeUndefined();
+    expect(full(ing.result())).toEqual(want);
+  });
+  it('without a fault the same file does use the worker (the fault tests test the fallback)', () => {
+    const ing = new Ingester({ nativeArch: 'x86_64', twoThreads: { minBytes: 1, splitAt: Math.floor(size / 4), stallMs: 500 } });
+    ing.pushFileSync(file);
+    expect(ing.twoThreadSplit).toBeGreaterThan(0);
+    expect(full(ing.result())).toEqual(want);
+  });
+});

@@ -1,0 +1,83 @@
+// Cross-architecture generation proven on a real program: Debian's busybox-static, the same version for amd64 and
+// arm64 (scripts/install-cross-arch.sh), runs one shell workload. We record the amd64 build with strace, generate
+// a profile for SCMP_ARCH_AARCH64 from that x86_64 recording, and run the arm64 build under qemu-aarch64-static
+// -strace, which prints every syscall the arm64 binary makes. Each must be allowed on arm64 (checked with the bpf
+// stage's evaluator on an aarch64 filter). Documented exclusion: qemu 7.2 (Debian 12) maps no vDSO into the guest,
+// so glibc makes clock_gettime/gettimeofday syscalls that a real arm64 kernel serves from the vDSO (on x86_64 they
+// went to the vDSO and were never recorded). qemu's own host syscalls are not shown by -strace.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { evaluateProfile } from '../../src/bpf/index.js';
+import { parseProfile, validateProfile } from '../../src/profile/index.js';
+import { archInfo, syscallName, syscallNumber } from '../../src/syscalls/index.js';
+import { cli } from '../helpers/cli.js';
+import { haveSystem } from '../helpers/system.js';
+
+const ROOT = process.env.SECCOMPCTL_CROSS_ROOT ?? '/var/lib/seccompctl';
+const AMD64 = `${ROOT}/amd64-root/bin/busybox`;
+const ARM64 = `${ROOT}/arm64-root/bin/busybox`;
+const WORKLOAD = resolve('test/fixtures/generate/cross-arch-workload.sh');
+/** vDSO calls: a syscall under qemu-user 7.2 only (no guest vDSO). */
+const VDSO = new Set(['clock_gettime', 'gettimeofday', 'clock_getres', 'time']);
+
+/** The syscalls qemu -strace reports: `PID name(args) = ret`, or `Unknown syscall N` for names qemu 7.2 lacks (rseq). */
+export function qemuSyscalls(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const line of text.split('\n')) {
+    const m = /^\d+ ([a-z_0-9]+)\(/.exec(line);
+    if (m) out.add(m[1]!);
+    const u = /Unknown syscall (\d+)/.exec(line);
+    if (u) out.add(syscallName('aarch64', Number(u[1])) ?? `#${u[1]}`);
+  }
+  return out;
+}
+
+const live = haveSystem('strace', 'qemu-aarch64-static', AMD64, ARM64);
+
+describe.runIf(live)('generate --arch aarch64 from an x86_64 recording covers what the arm64 build really calls (qemu-user)', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'seccompctl-cross-'));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it('every arm64 syscall qemu reports is allowed on aarch64 by the cross-generated profile', async () => {
+    const trace = join(tmp, 'x86.strace');
+    execFileSync('strace', ['-f', '-qq', '-o', trace, AMD64, 'sh', WORKLOAD], { stdio: 'ignore' });
+    const q = spawnSync('qemu-aarch64-static', ['-strace', ARM64, 'sh', WORKLOAD], { encoding: 'utf8' });
+    expect(q.status).toBe(0);
+    expect(q.stdout).toContain('readable\ndone');
+    const arm = qemuSyscalls(q.stderr);
+    // The path-name calls that arm64 lacks are what makes this test meaningful.
+    for (const n of ['mkdirat', 'unlinkat', 'faccessat', 'fchownat', 'symlinkat', 'readlinkat', 'renameat', 'fchmodat', 'dup3']) expect(arm).toContain(n);
+
+    const out = join(tmp, 'p.json');
+    const g = await cli(['generate', trace, '--arch', 'aarch64', '--runtime', 'none', '-o', out, '--json']);
+    expect(g.code).toBe(0);
+    const summary = JSON.parse(g.stdout) as { crossArch: { from: string; to: string[]; source: string }[] };
+    expect(summary.crossArch.find((m) => m.from === 'mkdir')).toMatchObject({ to: ['mkdirat'], source: expect.stringMatching(/sysdeps\/unix\/sysv\/linux\/mkdir\.c/) as unknown });
+    const p = parseProfile(readFileSync(out, 'utf8'), { file: out });
+    expect(validateProfile(p.profile).filter((d) => d.severity !== 'info')).toEqual([]);
+
+    const denied: string[] = [];
+    for (const n of arm) {
+      if (VDSO.has(n)) continue;
+      const nr = syscallNumber('aarch64', n);
+      expect(nr, n).toBeDefined();
+      const v = evaluateProfile(p.profile, { nr: nr!, arch: archInfo('aarch64').auditArch, args: [0n, 0n, 0n, 0n, 0n, 0n] }, { arch: 'aarch64' });
+      if (v.action !== 'ALLOW') denied.push(`${n}: ${v.text}`);
+    }
+    expect(denied).toEqual([]);
+  }, 120_000);
+
+  it('a syscall with no arm64 counterpart stops generate with exit 1, naming it, and writes nothing', async () => {
+    const trace = join(tmp, 'iopl.strace');
+    const { writeFileSync, existsSync } = await import('node:fs');
+    writeFileSync(trace, '100 iopl(3) = -1 EPERM (Operation not permitted)\n100 read(0, "", 1) = 0\n');
+    const out = join(tmp, 'none.json');
+    const g = await cli(['generate', trace, '--arch', 'aarch64', '--runtime', 'none', '-o', out]);
+    expect(g.code).toBe(1);
+    expect(g.stderr).toMatch(/iopl \(SCMP_ARCH_X86_64 → SCMP_ARCH_AARCH64\)/);
+    expect(existsSync(out)).toBe(false);
+  });
+});

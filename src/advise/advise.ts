@@ -2,7 +2,7 @@
 // through each runtime's exact RuntimeDefault with the same evaluator and compiled-BPF emulation `check` uses.
 import { InternalError, UserError } from '../common/index.js';
 import {
-  ARG_CONSTANTS, compileModel, effectiveConds, emulate, errnoOf, evaluateModel, formatRet, isAllowLike, prepareProfile, classify,
+  ARG_CONSTANTS, compileModel, effectiveConds, emulate, evaluateModel, formatRet, isAllowLike, prepareProfile, classify,
   type Cond, type FilterModel, type Insn, type SeccompData,
 } from '../bpf/index.js';
 import {
@@ -90,7 +90,11 @@ const STRACE_NAMES: Record<string, bigint> = {
   CLONE_CHILD_SETTID: 0x1000000n, CLONE_IO: 0x80000000n, CLONE_PIDFD: 0x1000n, CLONE_NEWTIME: 0x80n,
   READ_IMPLIES_EXEC: 0x400000n, ADDR_COMPAT_LAYOUT: 0x200000n, MMAP_PAGE_ZERO: 0x100000n, ADDR_LIMIT_32BIT: 0x800000n,
   SHORT_INODE: 0x1000000n, WHOLE_SECONDS: 0x2000000n, STICKY_TIMEOUTS: 0x4000000n, ADDR_LIMIT_3GB: 0x8000000n,
-  FDPIC_FUNCPTRS: 0x80000n, PER_BSD: 6n, PER_SVR4: 0x04100001n, PER_OSF4: 0xfn, PER_HPUX: 0x10n,
+  FDPIC_FUNCPTRS: 0x80000n, PER_BSD: 6n,
+  IPPROTO_IP: 0n, IPPROTO_ICMP: 1n, IPPROTO_TCP: 6n, IPPROTO_UDP: 17n, IPPROTO_IPV6: 41n, IPPROTO_ICMPV6: 58n,
+  IPPROTO_SCTP: 132n, IPPROTO_UDPLITE: 136n, IPPROTO_MPTCP: 262n, IPPROTO_RAW: 255n,
+  NETLINK_ROUTE: 0n, NETLINK_SOCK_DIAG: 4n, NETLINK_NFLOG: 5n, NETLINK_XFRM: 6n, NETLINK_SELINUX: 7n, NETLINK_AUDIT: 9n,
+  NETLINK_NETFILTER: 12n, NETLINK_KOBJECT_UEVENT: 15n, NETLINK_GENERIC: 16n, PER_SVR4: 0x04100001n, PER_OSF4: 0xfn, PER_HPUX: 0x10n,
 };
 
 /** The value strace printed for one argument, or undefined when it is a pointer/string/struct seccomp cannot see as such. */
@@ -182,6 +186,21 @@ function testedArgs(m: FilterModel, auditArch: number, nr: number): number[] {
   return [...new Set(leaf.rules.flatMap((r) => effectiveConds(r, leaf.abi).map((c) => c.index)))].sort();
 }
 
+/**
+ * Syscalls the profile itself answers ENOSYS by an unconditional rule of their own (RuntimeDefault's clone3: its flags
+ * are in memory seccomp cannot read). runc drops such a rule when the default action is the same (CRI-O's ENOSYS
+ * default), so this reads the profile, not the compiled model.
+ */
+export function deliberateEnosysNames(profile: Profile): Set<string> {
+  const out = new Set<string>();
+  const defaultErrno = profile.defaultErrnoRet;
+  for (const r of profile.syscalls ?? []) {
+    if (r.action !== 'SCMP_ACT_ERRNO' || (r.args && r.args.length > 0)) continue;
+    if ((r.errnoRet ?? defaultErrno) === 38) for (const n of r.names) out.add(n);
+  }
+  return out;
+}
+
 /** One RuntimeDefault compiled for the node, with the same double evaluation `check` does. */
 class Judge {
   readonly model: FilterModel;
@@ -271,6 +290,7 @@ function unlockingCaps(runtime: RuntimeDefaultName, base: RuntimeDefault, data: 
 function adviseRuntime(runtime: RuntimeDefaultName, calls: readonly Call[], opts: AdviseOptions, native: ArchId): RuntimeAdvice {
   const rd = loadRuntimeDefault(runtime, { arch: native, ...(opts.caps ? { caps: opts.caps.map(normalizeCap) } : {}) });
   const judge = new Judge(rd);
+  const enosys = deliberateEnosysNames(rd.profile);
   const capJudges = new Map<string, Judge>();
   const findings: AdviseFinding[] = [];
   const done = new Set<string>();
@@ -300,7 +320,7 @@ function adviseRuntime(runtime: RuntimeDefaultName, calls: readonly Call[], opts
     const v = judge.verdict(data);
     if (isAllowLike(v.ret)) continue;
     const decidedBy = v.reason === 'rule' && v.rule ? v.rule.namePath : v.reason === 'default' ? 'defaultAction' : v.reason === 'enosys' ? 'runc ENOSYS stub' : 'architectures';
-    if (v.errno === 38 && v.reason === 'rule') {
+    if (v.errno === 38 && enosys.has(c.name)) {
       findings.push({ ...base, outcome: 'fallback', verdict: v.text, errno: 38, decidedBy, capabilities: unlockingCaps(runtime, rd, data, capJudges),
         reason: KNOWN_REASONS[c.name] ?? `${runtime} answers ENOSYS, as a kernel without ${c.name} would: callers that handle that fall back` });
       continue;
@@ -406,16 +426,12 @@ export interface DenialSplit<D> {
 }
 
 /**
- * Splits verify's denials: a call answered ENOSYS by the profile's own rule for that syscall (whatever its
- * arguments) is the profile's deliberate answer, not a denial to fix. Decided with the evaluator `check` uses.
+ * Splits verify's denials: a call answered ENOSYS by the profile's own unconditional rule for that syscall is the
+ * profile's deliberate answer, not a denial to fix.
  */
-export function splitDeliberateEnosys<D extends { arch: ArchId; nr: number; errno?: number }>(profile: Profile, denials: readonly D[], arch?: ArchId): DenialSplit<D> {
-  const model = prepareProfile(profile, { arch: arch ?? hostArch().id });
+export function splitDeliberateEnosys<D extends { name: string | undefined; errno?: number }>(profile: Profile, denials: readonly D[]): DenialSplit<D> {
+  const names = deliberateEnosysNames(profile);
   const out: DenialSplit<D> = { deliberate: [], other: [] };
-  for (const d of denials) {
-    const leaf = d.errno === 38 ? classify(model, archInfo(d.arch).auditArch, d.nr) : undefined;
-    const deliberate = leaf !== undefined && leaf.kind === 'ret' && leaf.reason === 'rule' && errnoOf(leaf.ret) === 38;
-    (deliberate ? out.deliberate : out.other).push(d);
-  }
+  for (const d of denials) (d.errno === 38 && d.name !== undefined && names.has(d.name) ? out.deliberate : out.other).push(d);
   return out;
 }

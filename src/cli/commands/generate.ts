@@ -3,7 +3,7 @@ import { statSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { Option } from 'commander';
 import { UserError, writeFileAtomic, formatDiagnostic } from '../../common/index.js';
-import { COMPAT_POLICY, generate, RUNC_BASE_SETS } from '../../generate/index.js';
+import { ArgCollector, COMPAT_POLICY, generate, generateWithArgs, RUNC_BASE_SETS } from '../../generate/index.js';
 import {
   certainLoss, describeLoss, ingestFiles, LOSS_ADVICE, type IngestResult, type InputFormat,
 } from '../../ingest/index.js';
@@ -11,6 +11,7 @@ import { printProfile } from '../../profile/index.js';
 import { archInfo, ARCHES, resolveArch, type ArchId } from '../../syscalls/index.js';
 import { ExitError, println } from '../io.js';
 import type { Register } from './types.js';
+import { argJson, printArgSummary } from './args-output.js';
 
 const collect = (v: string, prev: string[] | undefined): string[] => [...(prev ?? []), v];
 const VERBOSE_OBSERVATIONS = 10_000;
@@ -28,6 +29,7 @@ interface GenerateFlags {
   exe?: string[];
   pid?: string[];
   allowLoss?: boolean;
+  args?: boolean;
   verbose?: boolean;
   json?: boolean;
 }
@@ -94,6 +96,7 @@ export const registergenerate: Register = (program, io) => {
     .addOption(new Option('--exe <path>', 'only syscalls of processes running this executable (path or basename; repeatable)').argParser(collect))
     .addOption(new Option('--pid <pid>', 'only syscalls of these host pids (comma-separated or repeated)').argParser(collect))
     .option('--allow-loss', 'write the profile even when the log shows that records were lost (with a warning)')
+    .option('--args', 'argument rules for socket, clone, prctl, mprotect, ioctl, …: allow only the values the workload used (strace input; see below)')
     .option('--verbose', 'list each record matched and each syscall found (to standard error)')
     .option('--json', 'print a JSON summary (records read, matched, skipped, lost, syscalls per arch, processes)')
     .addHelpText('after', `
@@ -122,8 +125,19 @@ use strace/eBPF; --allow-loss writes the profile anyway.
 no-new-privileges, Kubernetes' default, because the filter is loaded before capabilities are dropped).
 The list is ${RUNC_BASE_SETS.measured ? `measured on runc ${RUNC_BASE_SETS.runcVersion}` : 'provisional (not measured yet)'}: ${RUNC_BASE_SETS.source}.
 
+--args: the curated syscalls whose arguments decide their risk (socket/socketpair domain and type, clone and
+  unshare flags, setns nstype, personality, prctl option, mmap/mprotect/pkey_mprotect prot, ioctl request,
+  kill/tgkill/tkill signal, setsockopt level and optname) get one SCMP_CMP_EQ rule per value the workload used
+  (MASKED_EQ on the low 32 bits for int arguments), and flag words (clone, unshare) a MASKED_EQ that forbids every
+  bit never set: CLONE_NEWUSER, AF_PACKET, PROT_WRITE|PROT_EXEC, PR_SET_MM, TIOCSTI… are then denied unless used.
+  clone3 (flags behind a pointer) gets ENOSYS so glibc falls back to clone. Values come from strace output
+  (symbolic, -X raw or -X verbose); audit records have no arguments, so those syscalls stay name-only (reported).
+  runc's own uses after loading the filter (prctl, mmap, tgkill) are measured and allowed. More than 64 distinct
+  values of one syscall: that syscall stays name-only. The output lists the dangerous calls now denied.
+
 Examples:
   seccompctl generate /var/log/audit/audit.log --comm nginx -o nginx.json
+  strace -f -X raw -o app.strace ./app && seccompctl generate app.strace --args -o app.json
   journalctl -k -o json | seccompctl generate - --json
   strace -f -o app.strace ./app && seccompctl generate app.strace --runtime none
   strace -ff -o trace/app ./app && seccompctl generate trace/
@@ -160,10 +174,12 @@ unless --allow-loss for loss); 2 bad input or usage.`)
         }
       }
       const progress = io.isTTY && total >= PROGRESS_MIN_BYTES;
+      const collector = opts.args ? new ArgCollector() : undefined;
       const r = await ingestFiles(inputs, {
         format: opts.format,
         filter,
         keepObservations: opts.verbose ? VERBOSE_OBSERVATIONS : 0,
+        ...(collector ? { onObservation: collector.onObservation } : {}),
         stdin: io.stdin,
         ...(progress ? {
           onProgress: (b: number) => io.stderr.write(`\rreading: ${(b / 2 ** 20).toFixed(0)} of ${(total / 2 ** 20).toFixed(0)} MiB (${Math.min(100, (100 * b) / total).toFixed(0)}%)`),
@@ -219,13 +235,15 @@ unless --allow-loss for loss); 2 bad input or usage.`)
         println(io.stderr, `note: ${denied.length} syscall(s) were seen denied or killed by the filter in force (${[...new Set(denied.map((s) => s.name ?? `#${s.nr}`))].slice(0, 10).join(' ')}${denied.length > 10 ? ' …' : ''}); ` +
           'they are allowed in this profile because the workload attempted them');
       }
-      const g = generate(r, {
+      const gopts = {
         runtime: opts.runtime,
         noNewPrivileges: nnp,
         defaultErrno: opts.defaultErrno,
         arches,
         ...(arches.length > 0 ? { nativeArch: arches[0]! } : {}),
-      });
+      };
+      const ga = collector ? generateWithArgs(r, collector.result(), gopts) : undefined;
+      const g = ga ?? generate(r, gopts);
       for (const d of g.diagnostics) if (d.severity !== 'info') println(io.stderr, formatDiagnostic(d));
       if (g.unmappable.length > 0) {
         println(io.stderr, `error: ${g.unmappable.length} recorded syscall(s) do not exist on a requested architecture and have no known counterpart there: ` +
@@ -254,6 +272,7 @@ unless --allow-loss for loss); 2 bad input or usage.`)
           compatArches: { omitted: g.compatOmitted.map((a) => archInfo(a).scmp), policy: COMPAT_POLICY },
           runtime: opts.runtime,
           noNewPrivileges: nnp,
+          ...(ga ? { args: argJson(ga) } : {}),
           output: out ?? null,
           ...(out === undefined ? { profile: JSON.parse(text) as unknown } : {}),
         }, null, 2));
@@ -284,6 +303,7 @@ unless --allow-loss for loss); 2 bad input or usage.`)
         if (g.compatOmitted.length > 0) {
           println(s, `compat ABIs left out: ${g.compatOmitted.map((a) => archInfo(a).scmp).join(', ')} (${COMPAT_POLICY}; --arch ${g.compatOmitted.join(',')} adds them)`);
         }
+        if (ga) printArgSummary(s, ga);
         println(s, `${out !== undefined ? `profile written to ${out}` : 'profile printed to standard output'}: ${allowed} syscall(s) allowed, ` +
           `others fail with ${opts.defaultErrno}, architectures ${g.profile.architectures?.join(', ')}`);
       }

@@ -106,13 +106,13 @@ export function checkProfileFile(pf: ProfileFile, facts: NodeFacts): DoctorCheck
     return { id, status: 'error', message: `${pf.path}: not a valid profile: ${r.diagnostics[0]?.message ?? 'parse error'}`, fix: `seccompctl validate ${pf.path}`, diagnostics: [...r.diagnostics] };
   }
   const runtimes: RuntimeName[] = [facts.containerRuntime ?? 'runc'];
-  const ds = [
-    ...r.diagnostics,
-    ...validateProfile(r.profile, { runtimes, source: r.source, dialect: r.dialect, parsedRaw: r.raw, arches: [facts.arch] }),
-    ...nodeProfileFindings(r.profile, facts, r.source),
-  ].filter((d) => d.severity !== 'info');
+  const validation = [...r.diagnostics, ...validateProfile(r.profile, { runtimes, source: r.source, dialect: r.dialect, parsedRaw: r.raw, arches: [facts.arch] })];
+  const node = nodeProfileFindings(r.profile, facts, r.source);
+  const ds = [...validation, ...node].filter((d) => d.severity !== 'info');
+  // Errors from validate and every node finding decide the line; validate's general advice only gets a count.
   const errors = ds.filter((d) => d.severity === 'error');
-  const warnings = ds.filter((d) => d.severity === 'warning');
+  const warnings = node.filter((d) => d.severity === 'warning');
+  const advice = validation.filter((d) => d.severity === 'warning').length;
   const first = (errors[0] ?? warnings[0]);
   const where = (d: Diagnostic): string => `${d.line !== undefined ? `:${d.line}:${d.col}` : ''}`;
   if (errors.length > 0) {
@@ -121,6 +121,7 @@ export function checkProfileFile(pf: ProfileFile, facts: NodeFacts): DoctorCheck
   if (warnings.length > 0) {
     return { id, status: 'warning', message: `${pf.path}${where(first!)}: ${first!.message}${warnings.length > 1 ? ` (and ${warnings.length - 1} more warning(s))` : ''}`, ...(first!.fix ? { fix: first!.fix } : {}), diagnostics: ds };
   }
+  if (advice > 0) return { id, status: 'ok', message: `${pf.path}: valid for this node (${runtimes[0]}, ${facts.arch}); ${advice} general warning(s): seccompctl validate ${pf.path}`, diagnostics: ds };
   return { id, status: 'ok', message: `${pf.path}: valid for this node (${runtimes[0]}, ${facts.arch})` };
 }
 

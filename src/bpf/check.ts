@@ -2,7 +2,7 @@
 // Answered twice — by the reference evaluator and by emulating the compiled program — and the two must agree.
 import { InternalError, UserError } from '../common/index.js';
 import type { Profile, ProfileSource } from '../profile/index.js';
-import { resolveArch, syscallName, syscallNumber, isKnownSyscall, archesWith, type ArchId, type ArchInfo } from '../syscalls/index.js';
+import { constantValue, resolveArch, syscallName, syscallNumber, isKnownSyscall, archesWith, type ArchId, type ArchInfo } from '../syscalls/index.js';
 import { formatRet, isAllowLike } from './actions.js';
 import { compileModel } from './compile.js';
 import { ARG_CONSTANTS } from './constants.js';
@@ -54,13 +54,16 @@ export interface CheckResult {
 }
 
 /** Parses one argument: decimal, 0x hex, 0o octal, negative numbers, constant names, `A|B` combinations. */
-export function parseArg(text: string, bits: 32 | 64): bigint {
+export function parseArg(text: string, bits: 32 | 64, arch?: ArchId): bigint {
   const parts = text.split('|').map((p) => p.trim());
   let v = 0n;
   for (const p of parts) {
     let x: bigint;
     if (/^-?(0x[0-9a-f]+|0o[0-7]+|0b[01]+|\d+)$/i.test(p)) {
       x = p.startsWith('-') ? -BigInt(p.slice(1)) : BigInt(p);
+    } else if (arch !== undefined && constantValue(arch, p) !== undefined) {
+      // The kernel headers' value on this arch (scripts/gen-constants.ts), e.g. SOCK_STREAM is 2 on MIPS.
+      x = constantValue(arch, p)!;
     } else if (p in ARG_CONSTANTS) {
       x = ARG_CONSTANTS[p]!;
     } else if (/^["']/.test(p)) {
@@ -94,7 +97,7 @@ export function parseCall(text: string, abi: ArchInfo): SyscallCall {
     nr = n;
   }
   const raw = (m[2] ?? '').trim();
-  const args = raw === '' ? [] : raw.split(',').map((a) => parseArg(a, abi.bits));
+  const args = raw === '' ? [] : raw.split(',').map((a) => parseArg(a, abi.bits, abi.id));
   if (args.length > 6) throw new UserError(`${name}: a syscall has at most 6 arguments, got ${args.length}`);
   return { name, nr, abi: abi.id, args };
 }

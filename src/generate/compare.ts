@@ -2,6 +2,7 @@
 import type { Diagnostic } from '../common/index.js';
 import { normalizeProfile, type Action, type Profile, type SyscallArg, type SyscallRule } from '../profile/index.js';
 import { ARCHES, hostArch, resolveArch, syscallNumber, type ArchId } from '../syscalls/index.js';
+import { describeArgConditions } from './args.js';
 
 /** Actions from least to most restrictive (the kernel's precedence, reversed; KILL is KILL_THREAD). */
 const PERMISSIVENESS: readonly Action[] = [
@@ -116,6 +117,9 @@ export interface ChangedSyscall {
   readonly name: string;
   readonly a: string;
   readonly b: string;
+  /** Argument rules (conditional, symbolic) only in B / only in A, when both sides have some. */
+  readonly argsAdded?: readonly string[];
+  readonly argsRemoved?: readonly string[];
 }
 
 /** Differences on one set of architectures that share them. */
@@ -146,6 +150,12 @@ export interface ProfileDiff {
 
 const ALLOWING = new Set<Action>(['SCMP_ACT_ALLOW', 'SCMP_ACT_LOG']);
 
+/** A rule of one syscall as text, with symbolic argument conditions for the curated syscalls (`[domain == AF_INET]`). */
+function describeRuleOf(name: string, r: SyscallRule, arch: ArchId): string {
+  const sym = r.args && r.args.length > 0 ? describeArgConditions(name, r.args, arch) : undefined;
+  return sym === undefined ? describeRule(r) : `${describeRule({ action: r.action, ...(r.errnoRet !== undefined ? { errnoRet: r.errnoRet } : {}) })} [${sym}]`;
+}
+
 /** How a profile treats each syscall of an arch: `default` or the sorted rule descriptions. */
 function treatments(p: Profile, arch: ArchId): Map<string, string> {
   const m = new Map<string, string[]>();
@@ -153,7 +163,7 @@ function treatments(p: Profile, arch: ArchId): Map<string, string> {
     for (const n of r.names) {
       if (syscallNumber(arch, n) === undefined) continue;
       const l = m.get(n) ?? [];
-      l.push(describeRule(r));
+      l.push(describeRuleOf(n, r, arch));
       m.set(n, l);
     }
   }
@@ -200,7 +210,12 @@ export function diffProfiles(a: Profile, b: Profile, opts: { nativeArch?: ArchId
       else if (!ax && ay && (x === undefined || !x.includes('['))) added.push(n);
       // Unlisted on both sides is the default line's business; an explicit rule equal to the other side's default is no change.
       else if ((x ?? defA) !== (y ?? defB) && (x !== undefined || y !== undefined)) {
-        changed.push({ name: n, a: x ?? `default (${defA})`, b: y ?? `default (${defB})` });
+        const ra = new Set((x ?? '').split('; ').filter((d) => d.includes('[')));
+        const rb = new Set((y ?? '').split('; ').filter((d) => d.includes('[')));
+        const argSets = ra.size > 0 || rb.size > 0
+          ? { argsAdded: [...rb].filter((d) => !ra.has(d)), argsRemoved: [...ra].filter((d) => !rb.has(d)) }
+          : {};
+        changed.push({ name: n, a: x ?? `default (${defA})`, b: y ?? `default (${defB})`, ...argSets });
       }
     }
     const d = { inA: archA.includes(arch), inB: archB.includes(arch), added, removed, changed, allowedA, allowedB };

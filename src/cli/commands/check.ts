@@ -1,7 +1,7 @@
 // `seccompctl check PROFILE 'SYSCALL(ARG, ...)'`: the verdict the kernel would give, and the rule that decides it.
 import { checkSyscall, ERRNO_NAMES, formatRet, type CheckResult } from '../../bpf/index.js';
 import { parseProfile } from '../../profile/index.js';
-import { archFromAudit } from '../../syscalls/index.js';
+import { archFromAudit, argSpec, formatArgValue, type ArchId } from '../../syscalls/index.js';
 import { println } from '../io.js';
 import { capsOption, PROFILE_REF_HELP, readCommandProfile } from './profile-ref.js';
 import type { Register } from './types.js';
@@ -38,10 +38,22 @@ as an internal error.`)
     });
 };
 
+/** The call's arguments, with symbolic names for the curated ones (`AF_PACKET`, `SOCK_STREAM|SOCK_CLOEXEC`). */
+function symbolicArgs(name: string, abi: ArchId, args: readonly bigint[]): string[] {
+  const spec = argSpec(name, abi);
+  const byIndex = new Map(args.map((v, i) => [i, v]));
+  return args.map((a, i) => {
+    const s = spec?.args.find((x) => x.index === i);
+    if (s) return formatArgValue(abi, s.format, a, byIndex);
+    return a < 4096n ? a.toString() : `0x${a.toString(16)}`;
+  });
+}
+
 function toJson(r: CheckResult, explain: boolean): unknown {
   return {
     syscall: r.call.name, nr: r.call.nr, arch: archFromAudit(r.data.arch, r.data.nr)?.scmp ?? r.call.abi,
     args: r.call.args.map((a) => `0x${a.toString(16)}`),
+    call: `${r.call.name}(${symbolicArgs(r.call.name, r.call.abi, r.call.args).join(', ')})`,
     action: r.verdict.action, ret: r.verdict.text, ...(r.verdict.errno !== undefined ? { errno: r.verdict.errno } : {}),
     allowed: r.allowed, reason: r.verdict.reason, decidedBy: r.decidedBy,
     executed: r.path.length,
@@ -51,7 +63,7 @@ function toJson(r: CheckResult, explain: boolean): unknown {
 
 function printText(r: CheckResult, file: string, explain: boolean, out: (s: string) => void): void {
   const errno = r.verdict.errno !== undefined ? ` (errno ${r.verdict.errno}${ERRNO_NAMES[r.verdict.errno] ? ` ${ERRNO_NAMES[r.verdict.errno]}` : ''})` : '';
-  const args = r.call.args.map((a) => (a < 4096n ? a.toString() : `0x${a.toString(16)}`)).join(', ');
+  const args = symbolicArgs(r.call.name, r.call.abi, r.call.args).join(', ');
   const arch = archFromAudit(r.data.arch, r.data.nr)?.scmp ?? r.call.abi;
   out(`${r.call.name}(${args}) [${arch}, nr ${r.call.nr}] → ${formatRet(r.verdict.ret)}${errno}`);
   const d = r.decidedBy;

@@ -35,7 +35,16 @@ export function formatDiff(d: ProfileDiff, a: string, b: string, verbose: boolea
     out.push(`${g.arches.join(', ')}: ${a} allows ${g.allowedA}, ${b} allows ${g.allowedB} syscall(s)` + (n === 0 ? '; no other difference' : ''));
     if (g.added.length) out.push(`  + ${g.added.length} allowed only by ${b}: ${list(g.added, verbose)}`);
     if (g.removed.length) out.push(`  - ${g.removed.length} allowed only by ${a}: ${list(g.removed, verbose)}`);
-    for (const c of verbose ? g.changed : g.changed.slice(0, LIST_MAX)) out.push(`  ~ ${c.name}: ${c.a} → ${c.b}`);
+    for (const c of verbose ? g.changed : g.changed.slice(0, LIST_MAX)) {
+      if (c.argsAdded !== undefined && c.argsRemoved !== undefined) {
+        // Argument rules on either side: list the allowed argument sets that differ, not the whole treatment.
+        out.push(`  ~ ${c.name}: argument rules differ`);
+        for (const d of c.argsRemoved) out.push(`      - ${d}`);
+        for (const d of c.argsAdded) out.push(`      + ${d}`);
+        const rest = (t: string): string => t.split('; ').filter((d) => !d.includes('[')).join('; ');
+        if (rest(c.a) !== rest(c.b)) out.push(`      unconditional: ${rest(c.a) || 'none'} → ${rest(c.b) || 'none'}`);
+      } else out.push(`  ~ ${c.name}: ${c.a} → ${c.b}`);
+    }
     if (!verbose && g.changed.length > LIST_MAX) out.push(`  ~ … ${g.changed.length - LIST_MAX} more changed`);
   }
   return out;

@@ -198,7 +198,12 @@ export class Agent {
   private async startAudit(): Promise<void> {
     this.kmsg = new LiveKmsg();
     await this.kmsg.open();
-    this.restorePrintk = disablePrintkRatelimit();
+    try {
+      this.restorePrintk = disablePrintkRatelimit();
+    } catch (e) {
+      // In a pod /proc/sys is read-only: records beyond printk's burst are then lost, and reported as loss.
+      this.log(`cannot set kernel.printk_ratelimit=0 (${(e as Error).message}); set it on the node, or records will be lost (reported per recording)`);
+    }
     this.timers.push(setInterval(() => this.pollAudit(), 20));
   }
 

@@ -83,6 +83,8 @@ export interface PodDef {
   /** Pod labels (CRI-O: in the sandbox's config.json). */
   labels?: Record<string, string>;
   mounts?: BindMount[];
+  /** linux.seccomp JSON text (e.g. a LOG profile for the audit source). */
+  seccomp?: string;
   qos?: 'besteffort' | 'burstable';
   stopSignal?: NodeJS.Signals;
   /** Remove the bundle (containerd task delete) as soon as the container exits. Default true. */
@@ -118,7 +120,7 @@ export function startPodContainer(node: FakeNode, d: PodDef): PodContainer {
   const id = hex64();
   const podUid = d.podUid ?? uuid();
   const sandboxId = hex64();
-  const host = createHostBundle({ args: d.args, mounts: d.mounts ?? [], parentDir: node.dir });
+  const host = createHostBundle({ args: d.args, mounts: d.mounts ?? [], parentDir: node.dir, ...(d.seccomp !== undefined ? { seccomp: d.seccomp } : {}) });
   const spec = JSON.parse(readFileSync(host.configPath, 'utf8')) as { annotations?: Record<string, string>; linux: Record<string, unknown> };
   const cgroupsPath = cgroupsPathOf(node, d, id, podUid);
   spec.linux.cgroupsPath = cgroupsPath;

@@ -1,0 +1,230 @@
+// `seccompctl agent`: the node agent (what the recording DaemonSet runs), and `seccompctl record start|stop|pull
+// WORKLOAD`: opt a workload in or out of recording and gather its recordings from every node.
+import { resolve } from 'node:path';
+import { Option, type Command } from 'commander';
+import { UserError } from '../../common/index.js';
+import {
+  Agent, DEFAULT_RUNTIME_PATHS, parseListen, parseWorkloadRef, recordPatch, selectRecordings, serveAgent, statesFromCluster, statesFromDirs,
+  kubectl, writePulled, type AgentServer,
+} from '../../agent/index.js';
+import { println } from '../io.js';
+import type { Register } from './types.js';
+
+interface AgentFlags {
+  source: 'auto' | 'ebpf' | 'audit';
+  stateDir: string;
+  all?: boolean;
+  flushInterval: string;
+  listen: string;
+  cgroupRoot: string;
+  cgroupVersion?: '1' | '2';
+  cgroupPrefix: string[];
+  containerdState: string;
+  containerdNamespace: string[];
+  crioRoot: string[];
+  node?: string;
+  newPrivileges?: boolean;
+  maxContainers: string;
+  counts: boolean;
+  quiet?: boolean;
+}
+
+const collect = (v: string, prev: string[] | undefined): string[] => [...(prev ?? []), v];
+
+function intFlag(name: string, v: string, min: number): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < min) throw new UserError(`${name} "${v}": expected a number ≥ ${min}`);
+  return n;
+}
+
+export const registeragent: Register = (program, io, setExit) => {
+  program.command('agent')
+    .description('Run the node agent: record the syscalls of opted-in pods\' containers on this node, attributed from the container runtime\'s own files (no API server), into per-workload recordings and profiles.')
+    .addOption(new Option('--source <source>', 'how to observe syscalls').choices(['auto', 'ebpf', 'audit']).default('auto'))
+    .option('--state-dir <dir>', 'where recordings, profiles and state.json live (a host directory in the DaemonSet)', '/var/lib/seccompctl')
+    .option('--all', 'record every container, not only pods annotated seccompctl.io/record')
+    .option('--flush-interval <seconds>', 'write state.json and changed profiles this often (atomically); a kill -9 loses at most this much', '5')
+    .option('--listen <addr>', 'read-only endpoint: unix:/path.sock or 127.0.0.1:PORT, or "none" (default unix:<state-dir>/agent.sock)')
+    .option('--cgroup-root <dir>', 'where the cgroup file systems are mounted', '/sys/fs/cgroup')
+    .addOption(new Option('--cgroup-version <n>', 'key events on cgroup v2 ids (default when cgroup2 is mounted) or a v1 controller\'s ids').choices(['1', '2']))
+    .option('--cgroup-prefix <path>', 'kubelet\'s pod cgroup root (repeatable); matches the cgroupfs and systemd forms', collect)
+    .option('--containerd-state <dir>', 'containerd\'s runtime v2 task directory (bundles with config.json)', DEFAULT_RUNTIME_PATHS.containerdTasks)
+    .option('--containerd-namespace <ns>', 'containerd namespace of the CRI plugin (repeatable)', collect)
+    .option('--crio-root <dir>', 'CRI-O storage root holding overlay-containers/<id>/userdata/config.json (repeatable)', collect)
+    .option('--node <name>', 'node name recorded with each replica (default $NODE_NAME, else the host name)')
+    .option('--no-new-privileges', 'profiles assume allowPrivilegeEscalation: false (smaller runc base set)')
+    .option('--max-containers <n>', 'containers tracked at once (bounds memory)', '10000')
+    .option('--no-counts', 'eBPF: do not count every call (lower overhead; the events metric then counts first sightings only)')
+    .option('--quiet', 'do not log containers as they are recorded')
+    .addHelpText('after', `
+Sources:
+  ebpf   one bpftrace program keyed by cgroup id in the kernel: a cgroup created under the pod prefix is watched
+         from its mkdir, becomes live at its first exec (runc's init exec'ing the payload), and each (container,
+         syscall, arch) is reported once. Needs CAP_BPF+CAP_PERFMON (or CAP_SYS_ADMIN), BTF, tracefs, hostPID.
+  audit  containers running under an SCMP_ACT_LOG profile; records read from /dev/kmsg (CAP_SYSLOG), pid →
+         /proc/<pid>/cgroup → container; loss (ring overwritten, printk suppressed) marks the recordings active then.
+  auto   ebpf when possible, else audit.
+
+Opt-in: pods annotated seccompctl.io/record: "true" (or "app,sidecar": those containers), or --all.
+containerd copies pod annotations into the container spec only when the runtime handler lists them:
+  [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc] pod_annotations = ["seccompctl.io/*"]
+CRI-O always does.
+
+Output (under --state-dir): state.json, profiles/<namespace>/<workload>/<container>.json,
+spo/<namespace>/<workload>/<container>.yaml. Endpoint: GET /healthz /recordings
+/recordings/<ns>/<workload>/<container> /metrics. Stops on SIGINT/SIGTERM after a last flush.
+
+Examples:
+  seccompctl agent --all --state-dir /tmp/rec --listen 127.0.0.1:9808
+  curl -s --unix-socket /var/lib/seccompctl/agent.sock http://agent/recordings`)
+    .action(async (opts: AgentFlags) => {
+      const flushIntervalMs = intFlag('--flush-interval', opts.flushInterval, 0.1) * 1000;
+      const stateDir = resolve(io.cwd, opts.stateDir);
+      const listen = opts.listen === 'none' ? undefined : parseListen(opts.listen ?? `unix:${stateDir}/agent.sock`);
+      const agent = new Agent({
+        source: opts.source, stateDir, all: opts.all === true, flushIntervalMs,
+        cgroupRoot: opts.cgroupRoot, ...(opts.cgroupVersion ? { cgroupVersion: Number(opts.cgroupVersion) as 1 | 2 } : {}),
+        cgroupPrefixes: opts.cgroupPrefix ?? ['/kubepods'],
+        runtimePaths: {
+          containerdTasks: opts.containerdState,
+          containerdNamespaces: opts.containerdNamespace ?? DEFAULT_RUNTIME_PATHS.containerdNamespaces,
+          crioRoots: opts.crioRoot ?? DEFAULT_RUNTIME_PATHS.crioRoots,
+        },
+        ...((opts.node ?? io.env.NODE_NAME) !== undefined ? { node: (opts.node ?? io.env.NODE_NAME)! } : {}),
+        noNewPrivileges: opts.newPrivileges === false,
+        maxContainers: intFlag('--max-containers', opts.maxContainers, 1),
+        counts: opts.counts,
+        log: (m) => {
+          if (opts.quiet !== true || !m.startsWith('recording ')) io.stderr.write(`seccompctl agent: ${m}\n`);
+        },
+      });
+      let server: AgentServer | undefined;
+      const ac = new AbortController();
+      const stop = (): void => ac.abort();
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+      try {
+        await agent.start();
+        if (listen) server = await serveAgent(agent, listen);
+        io.stderr.write(`seccompctl agent: recording (source ${agent.source}, state ${stateDir}, flush every ${flushIntervalMs / 1000} s${server ? `, endpoint ${server.address}` : ''})\n`);
+        await new Promise<void>((res) => {
+          ac.signal.addEventListener('abort', () => res());
+          const t = setInterval(() => {
+            if (agent.failed !== undefined) {
+              clearInterval(t);
+              res();
+            }
+          }, 500);
+          ac.signal.addEventListener('abort', () => clearInterval(t));
+        });
+      } finally {
+        process.off('SIGTERM', stop);
+        process.off('SIGINT', stop);
+        await server?.close();
+        await agent.stop();
+      }
+      if (agent.failed !== undefined) {
+        io.stderr.write(`seccompctl agent: ${agent.failed}\n`);
+        setExit(1);
+        return;
+      }
+      io.stderr.write(`seccompctl agent: stopped; ${agent.store.recordings.size} recording(s) in ${stateDir}/state.json\n`);
+    });
+
+  const record = program.commands.find((c) => c.name() === 'record');
+  if (record) addRecordSubcommands(record, io, setExit);
+};
+
+interface WorkloadFlags {
+  namespace: string;
+  containers?: string;
+  print?: boolean;
+  json?: boolean;
+  kubectl?: string;
+}
+
+/**
+ * `record start|stop|pull` are subcommands of `record`, which also takes `-- CMD`: commander dispatches on the first
+ * operand, so `record start deployment/web` is the subcommand and `record -- CMD` (or `record CMD` for any CMD not
+ * named start, stop or pull) records a command. To record a program called "start", give its path (`./start`).
+ */
+function addRecordSubcommands(record: Command, io: Parameters<Register>[1], setExit: Parameters<Register>[2]): void {
+  for (const start of [true, false]) {
+    record.command(start ? 'start' : 'stop')
+      .description(start
+        ? 'Opt a workload\'s pods in to recording by the node agents: annotates the pod template (seccompctl.io/record, seccompctl.io/workload), which rolls the pods.'
+        : 'Opt a workload out of recording: removes the annotations from its pod template (rolls the pods).')
+      .argument('<workload>', 'KIND/NAME, e.g. deployment/web, statefulset/db, daemonset/agent, job/migrate, cronjob/report')
+      .option('-n, --namespace <ns>', 'the workload\'s namespace', 'default')
+      .option('--containers <names>', start ? 'record only these containers (comma-separated); default all' : 'ignored', undefined)
+      .option('--print', 'print the patch and the kubectl command instead of applying it')
+      .option('--json', 'print the patch as JSON only')
+      .option('--kubectl <path>', 'kubectl binary', 'kubectl')
+      .addHelpText('after', `
+Examples:
+  kubectl seccomp record ${start ? 'start' : 'stop'} deployment/web -n shop --print
+  kubectl seccomp record ${start ? 'start deployment/web -n shop --containers app' : 'stop deployment/web -n shop'}
+Without --print, kubectl must reach the cluster; when it cannot, this says so and exits 2.`)
+      .action((workload: string, opts: WorkloadFlags) => {
+        const ref = parseWorkloadRef(workload, opts.namespace, true);
+        const containers = opts.containers?.split(',').map((s) => s.trim()).filter(Boolean);
+        if (containers?.some((c) => !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(c))) throw new UserError(`--containers "${opts.containers}": container names are lower-case letters, digits and "-"`);
+        const p = recordPatch(ref, start, containers);
+        if (opts.json) {
+          println(io.stdout, JSON.stringify(p.patch));
+          return;
+        }
+        if (opts.print) {
+          println(io.stdout, p.kubectl.map((a) => (/^[\w./:-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' '));
+          return;
+        }
+        const out = kubectl(p.kubectl.slice(1), { kubectlPath: opts.kubectl ?? 'kubectl' });
+        io.stdout.write(out);
+        println(io.stdout, start
+          ? `${ref.kind.toLowerCase()}/${ref.name}: pods will be recorded by the node agents once they roll; then run: kubectl seccomp record pull ${ref.kind.toLowerCase()}/${ref.name} -n ${ref.namespace} -o DIR`
+          : `${ref.kind.toLowerCase()}/${ref.name}: recording stopped (pods roll without the annotation)`);
+      });
+  }
+
+  record.command('pull')
+    .description('Gather a workload\'s recordings from every node\'s agent (kubectl exec, or copied state directories), merge nodes and replicas, and write one profile per container.')
+    .argument('<workload>', 'KIND/NAME or NAME (as the agent derived it from the pods)')
+    .option('-n, --namespace <ns>', 'the workload\'s namespace', 'default')
+    .option('-o, --output <dir>', 'write the profiles here (<namespace>_<workload>_<container>.json)', '.')
+    .option('--from-dir <dir>', 'a copy of a node agent\'s state directory (repeatable); no cluster needed', collect)
+    .option('--agent-namespace <ns>', 'namespace of the agent DaemonSet', 'seccompctl-system')
+    .option('--agent-selector <labels>', 'label selector of the agent pods', 'app.kubernetes.io/name=seccompctl-agent')
+    .option('--state-dir <dir>', 'the agents\' --state-dir inside their pods', '/var/lib/seccompctl')
+    .option('--no-new-privileges', 'the containers run with allowPrivilegeEscalation: false (smaller runc base set)')
+    .option('--kubectl <path>', 'kubectl binary', 'kubectl')
+    .option('--json', 'print what was written as JSON')
+    .addHelpText('after', `
+Examples:
+  kubectl seccomp record pull deployment/web -n shop -o profiles/
+  seccompctl record pull web -n shop --from-dir node1-state/ --from-dir node2-state/ -o profiles/
+Then install and use them:
+  seccompctl k8s install profiles/*.json | kubectl apply -f -
+  seccompctl k8s patch deploy.yaml --localhost seccompctl/shop_web_app.json --container app -i
+Exit 1 when no recording of the workload was found or a recording lost events; 2 when no cluster is reachable.`)
+    .action((workload: string, opts: WorkloadFlags & { output: string; fromDir?: string[]; agentNamespace: string; agentSelector: string; stateDir: string; newPrivileges?: boolean }) => {
+      const ref = parseWorkloadRef(workload, opts.namespace, false);
+      const states = opts.fromDir
+        ? statesFromDirs(opts.fromDir.map((d) => resolve(io.cwd, d)))
+        : statesFromCluster({ namespace: opts.agentNamespace, selector: opts.agentSelector, stateDir: opts.stateDir, kubectlPath: opts.kubectl ?? 'kubectl' });
+      const { recordings, nodes } = selectRecordings(states, ref);
+      if (recordings.length === 0) {
+        io.stderr.write(`seccompctl: no recording of ${ref.namespace}/${ref.name} on ${nodes.length} node(s) (${nodes.join(', ')}); is the workload annotated (record start) and has it run?\n`);
+        setExit(1);
+        return;
+      }
+      const written = writePulled(recordings, resolve(io.cwd, opts.output), { noNewPrivileges: opts.newPrivileges === false });
+      if (opts.json) println(io.stdout, JSON.stringify({ workload: ref, nodes, profiles: written }, null, 2));
+      else {
+        for (const w of written) {
+          println(io.stdout, `${w.file}: ${w.syscalls} syscalls from ${w.replicas} replica(s) on ${w.nodes.join(', ')}; localhostProfile: ${w.localhostProfile}`);
+          for (const l of w.loss) io.stderr.write(`  warning: ${w.container}: ${l}\n`);
+        }
+      }
+      if (written.some((w) => w.loss.length > 0)) setExit(1);
+    });
+}

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { lintManifest, profileDirLookup, toSarif, LINT_RULES, type LintFinding } from '../../src/k8s/index.js';
+import { lintManifest, planPatch, profileDirLookup, toSarif, LINT_RULES, type LintFinding } from '../../src/k8s/index.js';
 import { cli } from '../helpers/cli.js';
 
 const FIX = join(import.meta.dirname, '../fixtures/k8s/lint');
@@ -72,6 +72,21 @@ describe('k8s lint', () => {
     // An error at baseline: Pod Security baseline forbids it, and seccomp does not apply to a privileged container.
     expect(brief(lintManifest(y, 'p'))).toEqual([['PSS_PRIVILEGED', 'error', 'Pod/p', 'a', 8]]);
     expect(brief(lintManifest(y.replace('yes', 'false'), 'p'))).toEqual([]);
+  });
+
+  it('a Windows hostProcess pod is recognised without spec.os.name: seccomp does not apply, baseline forbids hostProcess', () => {
+    const y = 'apiVersion: v1\nkind: Pod\nmetadata: {name: w}\nspec:\n  hostNetwork: true\n  containers:\n  - name: a\n    securityContext:\n      windowsOptions:\n        hostProcess: true\n        runAsUserName: "NT AUTHORITY\\\\SYSTEM"\n';
+    expect(brief(lintManifest(y, 'w'))).toEqual([
+      ['SECCOMP_WINDOWS', 'info', 'Pod/w', '-', 5],
+      ['PSS_HOST_NAMESPACES', 'error', 'Pod/w', '-', 5],
+      ['PSS_WINDOWS_HOST_PROCESS', 'error', 'Pod/w', 'a', 10],
+    ]);
+    expect(lintManifest(y, 'w')[0]!.message).toContain('Windows hostProcess pod');
+    // patch leaves it alone, with a warning that says why.
+    const p = planPatch(y, 'w', { profile: { type: 'RuntimeDefault' } });
+    expect(p.edits).toEqual([]);
+    expect(p.warnings.map((w) => w.code)).toEqual(['PATCH_SKIPPED_WINDOWS']);
+    expect(p.warnings[0]!.message).toContain('hostProcess');
   });
 
   it('container field wins over the pod field', () => {

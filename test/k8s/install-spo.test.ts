@@ -36,7 +36,7 @@ describe('k8s install', () => {
     const c = pod.containers[0];
     expect(c.image).toBe('reg.example/seccompctl:1');
     expect(c.command).toEqual(['seccompctl', 'node', 'sync', '--from', '/profiles', '--to', '/var/lib/kubelet/seccomp/seccompctl', '--ready-file', '/run/seccompctl/ready']);
-    expect(c.readinessProbe.exec.command).toEqual(['cat', '/run/seccompctl/ready']);
+    expect(c.readinessProbe.exec.command).toEqual(['sh', '-c', "cat /run/seccompctl/ready >/dev/null && exec seccompctl doctor --quiet --kubelet-root '/var/lib/kubelet'"]);
     expect(c.volumeMounts).toContainEqual({ name: 'state', mountPath: '/run/seccompctl' });
     expect(c.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, privileged: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } });
     expect(c.securityContext.capabilities.add).toBeUndefined();

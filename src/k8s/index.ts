@@ -27,4 +27,5 @@ export type { SpoResource } from './spo.js';
 export { buildSpoResource, renderSpoYaml, resourceNameFromFile } from './spo.js';
 export type { SourceEntry, SyncReport, SyncOptions, WatchOptions } from './nodesync.js';
 export { readSourceDir, syncEntries, syncOnce, watchSync, markReady, reportIsQuiet, OWNERSHIP_FILE, MAX_PROFILE_BYTES } from './nodesync.js';
+export type { ProfileDirOptions } from './lookup.js';
 export { profileDirLookup } from './lookup.js';

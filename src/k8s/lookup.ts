@@ -2,12 +2,21 @@
 // mirrors <kubelet-root>/seccomp/.
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, sep } from 'node:path';
-import { UserError } from '../common/index.js';
+import { UserError, type Diagnostic } from '../common/index.js';
 import type { ProfileLookup } from './lint.js';
-import { checkProfileText } from './profiles.js';
+import { checkProfileText, type CheckedProfile } from './profiles.js';
+
+/** Options for profileDirLookup. */
+export interface ProfileDirOptions {
+  /**
+   * More checks on each profile that parsed (e.g. against a node's facts: the libseccomp runc was built with, the
+   * kernel's actions). Their error-severity diagnostics make the profile SECCOMP_LOCALHOST_INVALID in lint.
+   */
+  readonly checkProfile?: (checked: CheckedProfile) => readonly Diagnostic[];
+}
 
 /** A cached lookup function for lintManifest over DIR. Paths resolving outside DIR count as missing. */
-export function profileDirLookup(dir: string): (localhostProfile: string) => ProfileLookup {
+export function profileDirLookup(dir: string, opts: ProfileDirOptions = {}): (localhostProfile: string) => ProfileLookup {
   let root: string;
   try {
     root = realpathSync(dir);
@@ -25,7 +34,8 @@ export function profileDirLookup(dir: string): (localhostProfile: string) => Pro
       const real = realpathSync(join(root, lp));
       if ((real.startsWith(root + sep)) && statSync(real).isFile()) {
         const c = checkProfileText(readFileSync(real, 'utf8'), join(dir, lp), { asWritten: true });
-        r = { found: true, errors: c.errors, ...(c.profile ? { defaultAction: c.profile.defaultAction } : {}) };
+        const extra = c.profile && opts.checkProfile ? opts.checkProfile(c).filter((d) => d.severity === 'error') : [];
+        r = { found: true, errors: [...c.errors, ...extra], ...(c.profile ? { defaultAction: c.profile.defaultAction } : {}) };
       }
     } catch {
       r = { found: false };

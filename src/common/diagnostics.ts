@@ -1,4 +1,5 @@
 // Diagnostics are data: a code, a severity, where (JSON path and/or source range) and a message.
+import { escapeControls } from './text.js';
 
 /** How bad a finding is. `error` fails a check; `warning` and `info` only inform. */
 export type Severity = 'error' | 'warning' | 'info';
@@ -47,13 +48,14 @@ export function formatDiagnostic(d: Diagnostic, source?: string): string {
   const where = [d.file, d.line, d.col].filter((x) => x !== undefined).join(':');
   const head = `${where ? where + ': ' : ''}${d.severity} ${d.code}${d.runtime ? ` [${d.runtime}]` : ''}: ${d.message}` +
     (d.path ? ` (at ${d.path})` : '');
-  const out = [head];
+  // Input text is quoted with its control bytes escaped (escapeControls): nothing echoed can drive the terminal.
+  const out = [escapeControls(head)];
   if (source !== undefined && d.line !== undefined && d.col !== undefined) {
-    const text = source.split('\n')[d.line - 1] ?? '';
+    const text = (source.split('\n')[d.line - 1] ?? '').replace(/\r$/, '');
     const start = Math.max(0, d.col - 40);
-    out.push('  ' + text.slice(start, start + 80), '  ' + ' '.repeat(d.col - 1 - start) + '^');
+    out.push('  ' + escapeControls(text.slice(start, start + 80)), '  ' + ' '.repeat(escapeControls(text.slice(start, d.col - 1)).length) + '^');
   }
-  if (d.fix) out.push(`  fix: ${d.fix}`);
+  if (d.fix) out.push(`  fix: ${escapeControls(d.fix)}`);
   return out.join('\n');
 }
 

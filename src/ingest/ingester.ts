@@ -1,5 +1,6 @@
 // The streaming driver: bytes or lines in, per-file format detection, a fast prefilter, aggregated result out.
 import { closeSync, openSync, readSync } from 'node:fs';
+import { notTextMessage, TextChecker, UserError } from '../common/index.js';
 import { hostArch } from '../syscalls/index.js';
 import { Aggregator } from './aggregate.js';
 import { AuditParser, type TailPart } from './audit.js';
@@ -62,6 +63,8 @@ export class Ingester {
   private pendingBytes = 0;
   private open = false;
   private progressAt = 0;
+  /** Refuses input that is not text (a NUL byte, invalid UTF-8), with the offset of the first such byte. */
+  private text = new TextChecker();
   /** The scanner of the pushFileSync in progress. */
   private scanner: WasmScanner | undefined;
   private readonly found: FindResult = { hit: -1, newlines: 0, lastNewline: -1 };
@@ -87,6 +90,7 @@ export class Ingester {
     this.pending = [];
     this.pendingBytes = 0;
     this.parser = undefined;
+    this.text = new TextChecker();
     const f = this.opts.format ?? 'auto';
     this.format = f === 'auto' ? undefined : f;
     if (this.format) this.startParser(this.format);
@@ -128,6 +132,7 @@ export class Ingester {
   pushChunk(chunk: Buffer | string): void {
     if (!this.open) this.beginFile('-');
     const c = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    this.checkText(c);
     this.countBytes(c.length);
     let buf = c;
     if (this.carry) {
@@ -143,6 +148,12 @@ export class Ingester {
         this.carry = Buffer.from(buf.subarray(pos));
       }
     }
+  }
+
+  /** Throws a UserError (exit 2, one line) at the first byte that is not text. */
+  private checkText(bytes: Uint8Array, end = false): void {
+    const bad = end ? this.text.end() : this.text.push(bytes);
+    if (bad) throw new UserError(notTextMessage(this.file, bad));
   }
 
   private countBytes(n: number): void {
@@ -267,11 +278,13 @@ export class Ingester {
   parseTail(path: string, start: number, progress?: TailProgress): { part: TailPart; bytes: number } {
     this.progress = progress;
     this.beginFile(path);
+    this.text = new TextChecker(start);
     this.startParser('audit');
     const fd = openSync(path, 'r');
     this.scanner = idleScanners.pop() ?? wasmScanner();
     try {
       this.readRange(fd, start, undefined);
+      this.checkText(new Uint8Array(0), true);
     } finally {
       closeSync(fd);
       this.scanner = undefined;
@@ -301,6 +314,7 @@ export class Ingester {
       const n = readSync(fd, buf, have, want, at);
       if (n === 0) break;
       at += n;
+      this.checkText(buf.subarray(have, have + n));
       this.countBytes(n);
       this.progress?.step();
       const filled = have + n;
@@ -332,6 +346,7 @@ export class Ingester {
   /** Ends the current file: flushes a last line without newline and runs end-of-input checks. */
   endFile(): void {
     if (!this.open) return;
+    this.checkText(new Uint8Array(0), true);
     if (this.carry && this.carry.length > 0) {
       const last = this.carry.toString('utf8');
       this.carry = undefined;

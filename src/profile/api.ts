@@ -1,7 +1,7 @@
 // Parsing entry points: text (JSON or YAML; OCI, Docker or SPO CR) → the canonical OCI model, with positions.
 import { release } from 'node:os';
 import type { Diagnostic } from '../common/index.js';
-import { LineCounter, UserError, withPosition } from '../common/index.js';
+import { escapeControls, findNotTextInString, LineCounter, notTextMessage, UserError, withPosition } from '../common/index.js';
 import { hostArch } from '../syscalls/index.js';
 import { decodeTree, detectDialect, type Dialect } from './decode.js';
 import { DOCKER_DEFAULT_CAPS, dockerToOci, type DockerExpandOptions } from './docker.js';
@@ -108,8 +108,13 @@ function offending(text: string, d: Diagnostic): string | undefined {
 /** Parses profile text (JSON or YAML; OCI, Docker or SPO CR) into the canonical OCI model. Never throws. */
 export function safeParseProfile(text: string, opts: ParseOptions = {}): ParseResult {
   const file = opts.file ?? '-';
+  // Binary input (a NUL, or bytes that were not UTF-8 and decoded to U+FFFD) gets one diagnostic, not a parser's
+  // pages of errors; no message carries raw control bytes.
+  const bad = findNotTextInString(text);
+  if (bad) return { ok: false, diagnostics: [{ code: 'NOT_A_TEXT_FILE', severity: 'error', file, message: notTextMessage(file, bad).slice(file.length + 2) }] };
   try {
-    return parseInner(text, file, opts);
+    const r = parseInner(text, file, opts);
+    return { ...r, diagnostics: r.diagnostics.map((d) => ({ ...d, message: escapeControls(d.message) })) } as ParseResult;
   } catch (e) {
     // Anything thrown here is our bug, but a parser must never crash on input: report it as a diagnostic.
     return { ok: false, diagnostics: [{ code: 'INTERNAL_PARSE_ERROR', severity: 'error', file, message: `internal error while parsing: ${(e as Error).message}` }] };

@@ -4,7 +4,7 @@ import type { Profile } from '../profile/index.js';
 import type { ArchId, ArchInfo } from '../syscalls/index.js';
 import { errnoOf, formatRet, kernelAction, type KernelAction } from './actions.js';
 import type { SeccompData } from './emulate.js';
-import { RET_ENOSYS, abiFor, condHolds, effectiveConds, prepareProfile, type Cond, type FilterModel, type RuncRule, type TargetOptions } from './model.js';
+import { RET_ENOSYS, abiFor, argRuleOrder, condHolds, effectiveConds, prepareProfile, type Cond, type FilterModel, type RuncRule, type TargetOptions } from './model.js';
 
 /** Why a verdict came out as it did. */
 export type VerdictReason = 'badarch' | 'enosys' | 'rule' | 'default';
@@ -75,7 +75,7 @@ export function classify(m: FilterModel, auditArch: number, nr: number): Leaf {
   const uncond = mine.find((r) => effectiveConds(r, abi).length === 0);
   if (uncond) return { kind: 'ret', ret: uncond.ret, reason: 'rule', rule: uncond, abi: abi.id };
   if (mine.length === 0) return { kind: 'ret', ret: m.defaultRet, reason: 'default', abi: abi.id };
-  return { kind: 'args', abi, nr, rules: mine };
+  return { kind: 'args', abi, nr, rules: argRuleOrder(mine, abi) };
 }
 
 /** Evaluates a prepared model on one seccomp_data. */

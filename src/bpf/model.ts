@@ -265,7 +265,8 @@ export function abiFor(model: FilterModel, auditArch: number, nr: number): ArchI
 }
 
 // Per (arch, syscall), conditional rules with different actions must not overlap: libseccomp's result would then
-// depend on its tree layout (or it refuses the rule with EEXIST). We accept them only when provably disjoint.
+// depend on its tree layout (or it refuses the rule with EEXIST). We accept them when provably disjoint, and nested
+// ranges on one argument that libseccomp orders the same way whatever the rule order (see `rangeChain`).
 function checkExpressible(m: FilterModel): void {
   for (const a of m.arches) {
     const byNr = new Map<number, RuncRule[]>();
@@ -285,14 +286,112 @@ function checkExpressible(m: FilterModel): void {
         for (let j = i + 1; j < rs.length; j++) {
           const x = rs[i]!;
           const y = rs[j]!;
-          if (x.ret !== y.ret && !disjoint(effectiveConds(x, a), effectiveConds(y, a), a.bits)) {
-            throw new UnsupportedFeatureError('overlapping argument rules with different actions',
-              `${x.path} and ${y.path} both can match ${x.name} on ${a.scmp} with different actions; libseccomp's answer would depend on its internal rule tree. Make the conditions exclusive (e.g. EQ on the same argument with different values)`);
+          if (x.ret === y.ret) continue;
+          if (sameConds(effectiveConds(x, a), effectiveConds(y, a), a.bits)) {
+            throw new UserError(`${x.path} and ${y.path} give ${x.name} the same argument conditions with different actions on ${a.scmp}: libseccomp refuses the second rule (EEXIST), so runc fails to load the profile. Keep one of them`);
           }
+          if (disjoint(effectiveConds(x, a), effectiveConds(y, a), a.bits)) continue;
+          const why = nestedRefusal(x, y, rs, a);
+          if (why === null) continue;
+          throw new UnsupportedFeatureError('overlapping argument rules with different actions',
+            `${x.path} and ${y.path} both can match ${x.name} on ${a.scmp} with different actions; ${why}`);
         }
       }
     }
   }
+}
+
+/** Whether two rules test exactly the same conditions (as libseccomp sees them on this arch). */
+function sameConds(x: readonly Cond[], y: readonly Cond[], width: 32 | 64): boolean {
+  const key = (cs: readonly Cond[]): string => cs.map((c) => `${c.index}:${c.op}:${BigInt.asUintN(width, c.value)}:${c.op === 'SCMP_CMP_MASKED_EQ' ? BigInt.asUintN(width, c.valueTwo) : ''}`).sort().join(',');
+  return x.length > 0 && key(x) === key(y);
+}
+
+const GREATER = new Set(['SCMP_CMP_GT', 'SCMP_CMP_GE']);
+const LESS = new Set(['SCMP_CMP_LT', 'SCMP_CMP_LE']);
+
+/** A rule that is one range test (GT/GE/LT/LE) on one argument on this arch: a link of a possible range chain. */
+function rangeLink(r: RuncRule, a: ArchInfo): { c: Cond; up: boolean; v: bigint } | undefined {
+  const cs = effectiveConds(r, a);
+  if (cs.length !== 1) return undefined;
+  const c = cs[0]!;
+  if (!GREATER.has(c.op) && !LESS.has(c.op)) return undefined;
+  return { c, up: GREATER.has(c.op), v: BigInt.asUintN(a.bits, c.value) };
+}
+
+/**
+ * Why two overlapping rules with different actions cannot be compiled exactly, or null when they can: both are one
+ * range test of the same direction on the same argument (`read` arg2 GT 128 → ERRNO 5, GT 256 → ERRNO 6). libseccomp
+ * sorts such tests on one tree level by value (db.c `_db_chain_lt`: GT/GE largest first, LT/LE smallest first), so
+ * the innermost range decides whatever the rule order (its test 43-sim-a2_order). Refused, with the reason:
+ * - equal values with different operators (GT 5 and GE 5): `_db_chain_lt` does not order them, insertion order does;
+ * - on 64-bit arches, GT/GE chains of three or more rules where libseccomp 2.5.4's merged high-word test (for
+ *   arguments >= 2^32) keeps the action of the last rule added whose value exceeds the first rule's: the answer
+ *   for large arguments then depends on rule order; and values >= 2^32, whose high-word tests we have not proven.
+ */
+function nestedRefusal(x: RuncRule, y: RuncRule, rs: readonly RuncRule[], a: ArchInfo): string | null {
+  const lx = rangeLink(x, a);
+  const ly = rangeLink(y, a);
+  const generic = "libseccomp's answer would depend on its internal rule tree. Make the conditions exclusive (e.g. EQ on the same argument with different values), or nest ranges of one direction on one argument (GT 128 → ERRNO 5, GT 256 → ERRNO 6: the innermost decides)";
+  if (!lx || !ly || lx.c.index !== ly.c.index || lx.up !== ly.up) return generic;
+  if (lx.v === ly.v) {
+    return `${lx.c.op} ${lx.v} and ${ly.c.op} ${ly.v} compare argument ${lx.c.index} with the same value: libseccomp does not order them, so the rule added first decides (order-dependent). Use one operator, or values that differ`;
+  }
+  if (a.bits === 64 && lx.up) {
+    const chain = chainOf(rs, a, lx.c.index, true);
+    // Values whose high words differ: compiled as written, reported as a merge hazard (libseccomp 2.5.4 stops at the
+    // first high-word match; see mergeHazards). Otherwise libseccomp 2.5.4 `_db_tree_add` merges the equal high-word
+    // tests into one node that keeps the first rule's value and takes the action of every later rule whose value is
+    // larger, for arguments whose high word is larger; the innermost range (largest value) should decide.
+    if (!hiSplit(chain)) {
+      const first = chain[0]!;
+      let hi = first;
+      for (const e of chain.slice(1)) if (e.l.v > first.l.v) hi = e;
+      const inner = chain.reduce((b, e) => (e.l.v > b.l.v ? e : b));
+      if (hi.r.ret !== inner.r.ret) {
+        return `for arguments whose high 32 bits exceed the values', libseccomp 2.5.4 gives the action of ${hi.r.path} (the last rule added whose value exceeds the first's), not that of the innermost range ${inner.r.path}: the answer depends on rule order. List the ranges from the outermost (smallest value) to the innermost`;
+      }
+    }
+  }
+  return null;
+}
+
+type Link = { r: RuncRule; l: NonNullable<ReturnType<typeof rangeLink>> };
+
+/** The range links of a syscall's rules on one argument and direction, in the order runc adds them. */
+function chainOf(rs: readonly RuncRule[], a: ArchInfo, index: number, up: boolean): Link[] {
+  return rs.map((r) => ({ r, l: rangeLink(r, a) })).filter((e): e is Link => e.l !== undefined && e.l.c.index === index && e.l.up === up);
+}
+
+/** Whether a 64-bit chain's values differ in their high 32 bits (libseccomp then tests several high-word nodes). */
+function hiSplit(chain: readonly Link[]): boolean {
+  return new Set(chain.map((e) => e.l.v >> 32n)).size > 1;
+}
+
+/**
+ * The order in which libseccomp tests a syscall's argument rules, as far as it matters: the links of accepted range
+ * chains (see nestedRefusal) innermost first, each chain keeping the slots its rules had; other rules as added.
+ */
+export function argRuleOrder(rules: readonly RuncRule[], a: ArchInfo): RuncRule[] {
+  const out = [...rules];
+  const groups = new Map<string, number[]>();
+  out.forEach((r, i) => {
+    const l = rangeLink(r, a);
+    if (!l) return;
+    const k = `${l.c.index}:${l.up}`;
+    groups.set(k, [...(groups.get(k) ?? []), i]);
+  });
+  for (const [k, slots] of groups) {
+    if (slots.length < 2) continue;
+    const up = k.endsWith('true');
+    const sorted = slots.map((i) => rules[i]!).sort((p, q) => {
+      const vp = rangeLink(p, a)!.v;
+      const vq = rangeLink(q, a)!.v;
+      return vp === vq ? 0 : (vp > vq) === up ? -1 : 1;
+    });
+    slots.forEach((slot, j) => { out[slot] = sorted[j]!; });
+  }
+  return out;
 }
 
 type Range = [bigint, bigint];
@@ -357,6 +456,11 @@ export function mergeHazards(m: FilterModel): MergeHazard[] {
         for (let j = i + 1; j < rs.length; j++) {
           const x = effectiveConds(rs[i]!, a);
           const y = effectiveConds(rs[j]!, a);
+          // Nested ranges of one direction on one argument are modelled exactly (nestedRefusal, argRuleOrder).
+          const lx = rangeLink(rs[i]!, a);
+          const ly = rangeLink(rs[j]!, a);
+          if (lx && ly && lx.c.index === ly.c.index && lx.up === ly.up && lx.v !== ly.v &&
+              (a.bits === 32 || !hiSplit(chainOf(rs, a, lx.c.index, lx.up)))) continue;
           const c = x.find((p) => y.some((q) => q.index === p.index && (risky(p) || risky(q))));
           if (!c) continue;
           const key = `${a.id}:${rs[i]!.path}:${rs[j]!.path}:${rs[i]!.name}`;

@@ -47,7 +47,7 @@ Per runtime, one verdict:
   needs a Localhost profile  RuntimeDefault denies something no capability unlocks (keyctl, personality flags …)
 
 Each finding is a call as \`seccompctl check\` takes it, so
-  seccompctl check runtime-default:docker 'clone(0x10000000)'
+  seccompctl check runtime-default:docker 'clone(0x10000000)'   # exit 1: denied
 prints the same verdict. ENOSYS lines (clone3) are answered ENOSYS on purpose: callers fall back to clone.
 
 Examples:

@@ -21,10 +21,10 @@ Arguments: decimal, 0x hex, negative numbers, and constants like AF_INET, AF_VSO
 CLONE_NEWUSER, AT_FDCWD, combined with |. Pointers are plain numbers (seccomp cannot look behind them).
 
 Examples:
-  seccompctl check profile.json 'socket(AF_VSOCK, SOCK_STREAM, 0)' --arch arm64
-  seccompctl check profile.json 'personality(0xffffffff)' --explain
-  seccompctl check profile.json 'clone3' --json
-  seccompctl check runtime-default:docker 'clone(CLONE_NEWUSER)'   # what RuntimeDefault does
+  seccompctl check profile.json 'socket(AF_VSOCK, SOCK_STREAM, 0)' --arch arm64   # exit 1 when denied
+  seccompctl check profile.json 'personality(0xffffffff)' --explain   # exit 1: denied, and how
+  seccompctl check profile.json 'clone3' --json          # exit 1: ENOSYS, so glibc falls back to clone
+  seccompctl check runtime-default:docker 'clone(CLONE_NEWUSER)'   # exit 1: RuntimeDefault denies it
 
 The verdict is computed twice, by walking the profile and by emulating the compiled BPF; a disagreement is reported
 as an internal error.`)

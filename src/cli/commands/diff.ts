@@ -64,7 +64,7 @@ different action, errno or argument rule. Names absent on an architecture are ig
 
 runtime-default:containerd, :cri-o and :docker are bundled copies of each runtime's RuntimeDefault profile,
 expanded for one architecture and the runtime's default capabilities (see docs/ingest.md for the versions):
-  seccompctl diff myapp.json runtime-default:containerd   # how much tighter is my profile than RuntimeDefault?
+  seccompctl diff myapp.json runtime-default:containerd   # how much tighter is my profile than RuntimeDefault? (exit 1)
 
 Examples:
   seccompctl diff old.json new.json            # exit 1 when they differ (for CI)

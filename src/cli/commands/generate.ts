@@ -123,7 +123,7 @@ use strace/eBPF; --allow-loss writes the profile anyway.
 
 --runtime runc adds the syscalls runc's init makes after it loads the filter (more without
 no-new-privileges, Kubernetes' default, because the filter is loaded before capabilities are dropped).
-The list is ${RUNC_BASE_SETS.measured ? `measured on runc ${RUNC_BASE_SETS.runcVersion}` : 'provisional (not measured yet)'}: ${RUNC_BASE_SETS.source}.
+The list: ${RUNC_BASE_SETS.measured ? RUNC_BASE_SETS.source : `provisional (not measured yet): ${RUNC_BASE_SETS.source}`}.
 
 --args: the curated syscalls whose arguments decide their risk (socket/socketpair domain and type, clone and
   unshare flags, setns nstype, personality, prctl option, mmap/mprotect/pkey_mprotect prot, ioctl request,

@@ -37,7 +37,7 @@ export function addLintCommand(k8s: Command, io: CliIO, setExit: (code: ExitCode
     .option('--json', 'same as --format json')
     .addHelpText('after', `
 Examples:
-  seccompctl k8s lint --level restricted k8s/*.yaml
+  seccompctl k8s lint --level restricted k8s/*.yaml   # exit 1: a pod without a profile is an error here
   kubectl get pods,deploy,ds,sts,jobs,cronjobs -A -o json | seccompctl k8s lint -
   seccompctl k8s lint --profiles ./node-seccomp --format sarif manifests.yaml > seccomp.sarif
   seccompctl k8s lint --kubelet-config /var/lib/kubelet/config.yaml deploy.yaml

@@ -19,7 +19,7 @@ a syscall one profile allows unconditionally drops the others' argument conditio
 
 Examples:
   seccompctl merge run1.json run2.json -o app.json
-  seccompctl merge app.json extra-debug.json | seccompctl diff app.json -
+  seccompctl merge app.json extra-debug.json | seccompctl diff app.json -   # exit 1: what the debug run adds
 
 Exit 0 on success (warnings go to standard error), 2 when a profile cannot be read or parsed.`)
     .action(async (files: string[], opts: { output?: string; json?: boolean }) => {

@@ -18,7 +18,7 @@ Examples:
   seccompctl resolve 54                      # x86_64: setsockopt
   seccompctl resolve --arch aarch64 openat   # 56
   seccompctl resolve --all-arches open       # absent on aarch64, riscv64, loongarch64
-  seccompctl resolve --arch c0000003e 0x101  # an audit arch code works too
+  seccompctl resolve --arch c000003e 0x101   # an audit arch code works too: 257 openat
 
 Exit 1 when a name is unknown or absent on a requested arch (with suggestions for typos).`)
     .action((queries: string[], opts: { arch?: string[]; allArches?: boolean; json?: boolean }) => {

@@ -28,7 +28,7 @@ export const registervalidate: Register = (program, io, setExit) => {
     .addHelpText('after', `
 Examples:
   seccompctl validate profile.json                      # every runtime: containerd, cri-o, docker, runc, crun
-  seccompctl validate --runtime containerd docker.json  # a Docker-format profile on containerd
+  seccompctl validate --runtime containerd docker.json  # exit 1: containerd ignores Docker's includes/excludes
   kubectl get sp web -o yaml | seccompctl validate -    # an SPO SeccompProfile from the cluster
 
 Each finding has a code (e.g. RULE_DROPPED_BY_CONTAINERD), a JSON path and file:line:col; docs/profile.md lists them.

@@ -2,13 +2,14 @@
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { formatDiagnostic, readInput, UserError, type Severity } from '../../common/index.js';
-import { atLeast, lintManifest, profileDirLookup, readKubeletConfig, toSarif, LINT_RULES, type LintFinding, type PssLevel } from '../../k8s/index.js';
+import { atLeast, lintManifest, profileDirLookup, readKubeletConfig, toSarif, LINT_RULES, type CheckedProfile, type LintFinding, type PssLevel } from '../../k8s/index.js';
+import { nodeProfileFindings, parseNodeFacts } from '../../node/index.js';
 import { println, type CliIO, type ExitCode } from '../io.js';
 import { VERSION } from '../version.js';
 
 interface LintFlags {
   level: PssLevel; profiles?: string; format: 'text' | 'json' | 'sarif'; failOn: Severity; json?: boolean;
-  seccompDefault?: boolean; kubeletConfig?: string;
+  seccompDefault?: boolean; kubeletConfig?: string; nodeFacts?: string;
 }
 
 /** Rule ids wrapped for the help text. */
@@ -31,6 +32,7 @@ export function addLintCommand(k8s: Command, io: CliIO, setExit: (code: ExitCode
     .addOption(new Option('--level <level>', 'Pod Security Standards level (Kubernetes v1.37 rules)').choices(['baseline', 'restricted']).default('baseline'))
     .option('--profiles <dir>', 'a copy of <kubelet-root>/seccomp/: Localhost profiles must exist there and validate')
     .option('--seccomp-default', 'the nodes\' kubelets run with SeccompDefault: a container without a profile gets RuntimeDefault (info), not Unconfined')
+    .option('--node-facts <file>', 'with --profiles: judge each profile for the node `seccompctl doctor --json` described (its libseccomp, kernel actions, runc)')
     .option('--kubelet-config <file>', 'read seccompDefault from this KubeletConfiguration (the kubelet\'s --config file)')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'sarif']).default('text'))
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at least this severe').choices(['error', 'warning', 'info']).default('error'))
@@ -41,6 +43,8 @@ Examples:
   kubectl get pods,deploy,ds,sts,jobs,cronjobs -A -o json | seccompctl k8s lint -
   seccompctl k8s lint --profiles ./node-seccomp --format sarif manifests.yaml > seccomp.sarif
   seccompctl k8s lint --kubelet-config /var/lib/kubelet/config.yaml deploy.yaml
+  seccompctl doctor --json > node.json   # on a node; then, anywhere:
+  seccompctl k8s lint --profiles ./node-seccomp --node-facts node.json deploy.yaml
 
 Rules (every Pod Security control is an error at its level; restricted includes baseline):
 ${ruleList()}
@@ -53,7 +57,11 @@ when the kubelet would apply RuntimeDefault). Exit 2 for input holding no Kubern
       const seccompDefault = opts.kubeletConfig !== undefined
         ? readKubeletConfig(await readInput(abs(opts.kubeletConfig), io.stdin), opts.kubeletConfig).seccompDefault
         : Boolean(opts.seccompDefault);
-      const lookup = opts.profiles !== undefined ? profileDirLookup(abs(opts.profiles)) : undefined;
+      if (opts.nodeFacts !== undefined && opts.profiles === undefined) throw new UserError('--node-facts needs --profiles DIR (the profiles to judge for that node)');
+      const facts = opts.nodeFacts !== undefined ? parseNodeFacts(await readInput(abs(opts.nodeFacts), io.stdin), opts.nodeFacts) : undefined;
+      // A name the node's libseccomp does not know is skipped by runc there: an error for a profile pods rely on.
+      const checkProfile = facts ? { checkProfile: (c: CheckedProfile) => (c.profile ? nodeProfileFindings(c.profile, facts).map((d) => ({ ...d, severity: 'error' as const })) : []) } : {};
+      const lookup = opts.profiles !== undefined ? profileDirLookup(abs(opts.profiles), checkProfile) : undefined;
       const findings: LintFinding[] = [];
       for (const f of files) {
         const text = await readInput(abs(f), io.stdin);

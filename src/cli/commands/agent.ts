@@ -8,6 +8,7 @@ import {
   kubectl, writePulled, type AgentServer,
 } from '../../agent/index.js';
 import { println } from '../io.js';
+import { forwardSignals } from '../signals.js';
 import type { Register } from './types.js';
 
 interface AgentFlags {
@@ -99,10 +100,9 @@ Examples:
         },
       });
       let server: AgentServer | undefined;
-      const ac = new AbortController();
-      const stop = (): void => ac.abort();
-      process.once('SIGTERM', stop);
-      process.once('SIGINT', stop);
+      // The first SIGINT/SIGTERM is ours: stop the source, flush, exit 0 (a second one ends the process at once).
+      const fw = forwardSignals();
+      const ac = { signal: fw.signal };
       try {
         await agent.start();
         if (listen) server = await serveAgent(agent, listen);
@@ -118,10 +118,9 @@ Examples:
           ac.signal.addEventListener('abort', () => clearInterval(t));
         });
       } finally {
-        process.off('SIGTERM', stop);
-        process.off('SIGINT', stop);
         await server?.close();
         await agent.stop();
+        fw.dispose();
       }
       if (agent.failed !== undefined) {
         io.stderr.write(`seccompctl agent: ${agent.failed}\n`);

@@ -3,7 +3,7 @@ import { basename, resolve } from 'node:path';
 import { Option } from 'commander';
 import { formatDiagnostic, readInput, UserError, type Diagnostic } from '../../common/index.js';
 import {
-  buildInstall, buildSpoResource, checkProfileText, renderInstallYaml, renderSpoYaml, resourceNameFromFile, DEFAULT_IMAGE,
+  buildInstall, buildRecordInstall, buildSpoResource, checkProfileText, renderInstallYaml, renderRecordInstallYaml, renderSpoYaml, resourceNameFromFile, DEFAULT_IMAGE,
   DEFAULT_KUBELET_ROOT, DEFAULT_NAMESPACE, DEFAULT_SUBDIR,
 } from '../../k8s/index.js';
 import { printSpoProfile } from '../../profile/index.js';
@@ -45,8 +45,12 @@ As a kubectl plugin (the kubectl-seccomp bin): kubectl seccomp patch|lint|instal
 
   k8s.command('install')
     .description('Emit a ConfigMap with the profiles and a hardened DaemonSet that keeps <kubelet-root>/seccomp/<subdir>/ in sync on every node (seccompctl node sync); prints the localhostProfile each pod uses.')
-    .argument('<profile...>', 'profile files (OCI, Docker or SPO; written to nodes as OCI JSON named <basename>.json)')
+    .argument('[profile...]', 'profile files (OCI, Docker or SPO; written to nodes as OCI JSON named <basename>.json)')
     .option('-n, --namespace <ns>', 'namespace for the ConfigMap and DaemonSet', DEFAULT_NAMESPACE)
+    .option('--record', 'emit the recording DaemonSet instead (seccompctl agent on every node; see docs/agent.md)')
+    .addOption(new Option('--source <source>', 'with --record: the agent\'s source (decides its capabilities)').choices(['ebpf', 'audit', 'auto']).default('ebpf'))
+    .option('--all', 'with --record: record every container, not only annotated pods')
+    .option('--state-dir <dir>', 'with --record: the agent\'s state directory on the nodes', '/var/lib/seccompctl')
     .option('--kubelet-root <dir>', 'the kubelet root directory on the nodes', DEFAULT_KUBELET_ROOT)
     .option('--subdir <name>', 'directory under <kubelet-root>/seccomp/', DEFAULT_SUBDIR)
     .addOption(new Option('--node-selector <k=v>', 'only nodes with this label (repeatable)').argParser(collect))
@@ -57,15 +61,24 @@ Examples:
   seccompctl k8s install nginx.json redis.json --image registry.example/seccompctl:0.1.0 | kubectl apply -f -
   kubectl -n seccompctl-system rollout status ds/seccompctl-profiles     # then roll out the pods
   seccompctl k8s patch --localhost seccompctl/nginx.json -i deploy/nginx.yaml
+  seccompctl k8s install --record --image registry.example/seccompctl:0.1.0 | kubectl apply -f -   # the recording agents
 
 The namespace gets pod-security.kubernetes.io/enforce=privileged (the DaemonSet mounts a hostPath).`)
-    .action(async (files: string[], opts: { namespace: string; kubeletRoot: string; subdir: string; nodeSelector?: string[]; image: string; json?: boolean }) => {
+    .action(async (files: string[], opts: { namespace: string; kubeletRoot: string; subdir: string; nodeSelector?: string[]; image: string; json?: boolean; record?: boolean; source: 'ebpf' | 'audit' | 'auto'; all?: boolean; stateDir: string }) => {
       const nodeSelector: Record<string, string> = {};
       for (const kv of opts.nodeSelector ?? []) {
         const i = kv.indexOf('=');
         if (i <= 0) throw new UserError(`--node-selector "${kv}": expected KEY=VALUE`);
         nodeSelector[kv.slice(0, i)] = kv.slice(i + 1);
       }
+      if (opts.record) {
+        if (files.length > 0) throw new UserError('--record emits the recording DaemonSet and takes no profile files; install profiles in a separate run');
+        const rr = buildRecordInstall({ namespace: opts.namespace, image: opts.image, source: opts.source, all: opts.all === true, stateDir: opts.stateDir, nodeSelector });
+        if (opts.json) println(io.stdout, JSON.stringify({ manifests: { apiVersion: 'v1', kind: 'List', items: rr.objects }, grants: rr.grants }, null, 2));
+        else io.stdout.write(renderRecordInstallYaml(rr));
+        return;
+      }
+      if (files.length === 0) throw new UserError('no profile files given (or pass --record for the recording DaemonSet)');
       const ps = await readProfiles(files);
       const r = buildInstall(ps.map((p) => ({ name: basename(p.file).replace(/\.(json|ya?ml)$/i, '') + '.json', text: p.checked.canonical! })), {
         namespace: opts.namespace, kubeletRoot: opts.kubeletRoot, subdir: opts.subdir, nodeSelector, image: opts.image,

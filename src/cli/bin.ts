@@ -2,6 +2,10 @@
 // Entry point for the `seccompctl` and `kubectl-seccomp` bins: the only place that sets the exit code.
 import { basename } from 'node:path';
 import { run } from './main.js';
+import { installProcessHandlers } from './signals.js';
+
+// Signals and fatal errors run the cleanup registry before the process ends (see signals.ts).
+installProcessHandlers(process.stderr, (code) => process.exit(code));
 
 // `seccompctl compile … | head`: a closed pipe ends the output quietly, as with any Unix filter.
 for (const s of [process.stdout, process.stderr]) {

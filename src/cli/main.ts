@@ -1,6 +1,6 @@
 // The CLI: argv → one library call per command → exit code. The only code that prints; bin.ts is the only exit.
 import { Command, CommanderError } from 'commander';
-import { UserError, InternalError, formatDiagnostic } from '../common/index.js';
+import { UserError, InternalError, describeIoError, formatDiagnostic, isSystemError } from '../common/index.js';
 import { ExitError, type CliIO, type ExitCode } from './io.js';
 import { COMMANDS } from './commands/index.js';
 import { VERSION } from './version.js';
@@ -63,7 +63,14 @@ function handleError(e: unknown, io: CliIO): ExitCode {
     io.stderr.write(`seccompctl: internal error: ${e.message}\nThis is a bug in seccompctl; please report it with the input that caused it.\n`);
     return 2;
   }
+  // An I/O error that no command turned into a UserError still gets one line naming the path and the cause.
+  if (isSystemError(e)) {
+    const path = (e as NodeJS.ErrnoException).path;
+    io.stderr.write(`seccompctl: ${path !== undefined ? describeIoError(path, e) : e.message}\n`);
+    return 2;
+  }
   const err = e as Error;
-  io.stderr.write(`seccompctl: unexpected error: ${err?.stack ?? String(e)}\n`);
+  io.stderr.write(`seccompctl: unexpected error: ${err?.message ?? String(e)}\nThis is a bug in seccompctl; please report it with the command that caused it` +
+    `${io.env.SECCOMPCTL_DEBUG === '1' && err?.stack ? `\n${err.stack}` : ' (SECCOMPCTL_DEBUG=1 shows where)'}.\n`);
   return 2;
 }

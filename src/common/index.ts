@@ -2,6 +2,6 @@
 export type { Diagnostic, Severity } from './diagnostics.js';
 export { LineCounter, formatDiagnostic, withPosition } from './diagnostics.js';
 export { UserError, EnvironmentError, InternalError } from './errors.js';
-export { writeFileAtomic, readInput } from './fs.js';
+export { checkWritableFile, describeIoError, ioError, isSystemError, writeFileAtomic, readInput } from './fs.js';
 export type { NotText } from './text.js';
 export { escapeControls, findNotText, findNotTextInString, notTextMessage, TextChecker } from './text.js';

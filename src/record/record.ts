@@ -1,20 +1,17 @@
 // `record`: run a command, observe every syscall of its process tree with one of three backends, and aggregate the
 // observations with the ingest stage (so generate turns them into a profile exactly as it does for log files).
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { EnvironmentError } from '../common/index.js';
 import { Aggregator, ingestFiles, type IngestResult, type Observation } from '../ingest/index.js';
 import {
   archOfProbe, childrenOf, commandExists, DEFAULT_CAPABILITIES, ebpfAvailability, hostStdio, logProfile, requireRunc,
   resolveCommand, resolveSignal, runProbedContainer, runWithKernelLog, runWorkloadContainer, signalPids,
-  spawnInSession, startProbe, stopGraceKill, waitHost, workloadBundle, workloadRoot, type Escalation,
+  spawnInSession, startProbe, stopGraceKill, tempDir, waitHost, workloadBundle, workloadRoot, type Escalation,
   type KernelLogRecord, type ProbeCount, type WorkloadExit, type WorkloadOptions,
 } from '../runtime/index.js';
-import { ArgCollector, type ArgRecording } from '../generate/index.js';
 import { hostArch, syscallName, syscallNumber, type ArchId } from '../syscalls/index.js';
-import { ebpfArgs } from './args.js';
 
 export type RecordBackend = 'ebpf' | 'strace' | 'audit';
 
@@ -25,8 +22,6 @@ export interface RecordOptions extends WorkloadOptions {
    * and its observation carries count 1 (the set is what a profile needs).
    */
   exactCounts?: boolean;
-  /** Also keep the argument values of the curated syscalls (ARG_SPECS), for `generate --args`. */
-  args?: boolean;
 }
 
 export interface RecordResult extends WorkloadExit {
@@ -39,8 +34,6 @@ export interface RecordResult extends WorkloadExit {
   container: boolean;
   runcVersion?: string;
   notes: string[];
-  /** The curated syscalls' argument values (with `args`). */
-  args?: ArgRecording;
 }
 
 /** Picks the backend: the one asked for, or for `auto` eBPF when possible, else strace (with the reason). */
@@ -137,7 +130,7 @@ async function recordEbpf(argv: string[], opts: RecordOptions, container: boolea
       s.cancel();
       throw new BeforeStartError('cannot give the workload its own audit session (writing /proc/self/loginuid needs CAP_AUDIT_CONTROL and a kernel with CONFIG_AUDIT)', 'run as root, or use --backend strace');
     }
-    probe = startProbe(ses, { kind: 'pid', pid: s.child.pid!, sessionExact: s.exact }, { denials: false, counts: opts.exactCounts === true, args: opts.args === true, ...(opts.hostArch ? { hostArch: opts.hostArch } : {}) });
+    probe = startProbe(ses, { kind: 'pid', pid: s.child.pid!, sessionExact: s.exact }, { denials: false, counts: opts.exactCounts === true, ...(opts.hostArch ? { hostArch: opts.hostArch } : {}) });
     try {
       await probe.ready;
     } catch (e) {
@@ -152,7 +145,7 @@ async function recordEbpf(argv: string[], opts: RecordOptions, container: boolea
     const b = workloadBundle(argv, opts, undefined);
     try {
       const run = await runProbedContainer(b.dir, opts, { kind: 'filename', path: argv[0]! },
-        { denials: false, counts: opts.exactCounts === true, args: opts.args === true },
+        { denials: false, counts: opts.exactCounts === true },
         (message) => new BeforeStartError(message, 'use --backend strace'));
       probe = run.probe;
       exit = run.exit;
@@ -162,29 +155,25 @@ async function recordEbpf(argv: string[], opts: RecordOptions, container: boolea
   }
   const r = await probe.stop();
   const agg = new Aggregator({});
-  const obs = probeObservations(r.entries, 'allow', opts.hostArch);
-  for (const o of obs) agg.add(o);
-  return { ...exit, ingest: agg.result(), ...(opts.args ? { args: ebpfArgs(obs, r, opts.hostArch ?? hostArch().id) } : {}) };
+  for (const o of probeObservations(r.entries, 'allow', opts.hostArch)) agg.add(o);
+  return { ...exit, ingest: agg.result() };
 }
 
 // -------------------------------------------------------------------------------------------------------- strace
 
 async function recordStrace(argv: string[], opts: RecordOptions, container: boolean): Promise<Omit<RecordResult, 'backend' | 'container' | 'notes'>> {
-  const dir = mkdtempSync(join(tmpdir(), 'seccompctl-strace-'));
+  const { dir, remove } = tempDir('seccompctl-strace-');
   try {
     const file = join(dir, 'trace');
     let exit: WorkloadExit;
-    // --args: raw numbers (`0x2` for AF_INET), so every value reads back exactly (strace 6.1's -X verbose aborts on some
-    // signal masks).
-    const xv = opts.args ? ['-X', 'raw'] : [];
     if (!container) {
-      const child = spawn('strace', ['-f', ...xv, '-o', file, '--', ...argv], { stdio: hostStdio(opts) });
+      const child = spawn('strace', ['-f', '-o', file, '--', ...argv], { stdio: hostStdio(opts) });
       const pid = child.pid;
       exit = await waitHost(child, opts, () => (pid ? childrenOf(pid) : []));
     } else {
       const strace = resolveCommand('strace');
       const inner = '/.seccompctl-record';
-      const b = workloadBundle([strace, '-f', ...xv, '-o', `${inner}/trace`, '--', ...argv], opts, undefined, {
+      const b = workloadBundle([strace, '-f', '-o', `${inner}/trace`, '--', ...argv], opts, undefined, {
         mounts: [{ source: dir, destination: inner, readonly: false }, { source: strace, destination: strace }],
         capabilities: [...DEFAULT_CAPABILITIES, 'CAP_SYS_PTRACE'],
       });
@@ -212,11 +201,10 @@ async function recordStrace(argv: string[], opts: RecordOptions, container: bool
       }
     }
     if (!existsSync(file)) throw new EnvironmentError(`strace wrote no trace (${exit.stderr.trim().split('\n').slice(-2).join(' | ')})`, 'check that strace can ptrace here (root, or kernel.yama.ptrace_scope=0)');
-    const collector = opts.args ? new ArgCollector() : undefined;
-    const ingest = await ingestFiles([file], { format: 'strace', nativeArch: opts.hostArch ?? hostArch().id, ...(collector ? { onObservation: collector.onObservation } : {}) });
-    return { ...exit, ingest, ...(collector ? { args: collector.result() } : {}) };
+    const ingest = await ingestFiles([file], { format: 'strace', nativeArch: opts.hostArch ?? hostArch().id });
+    return { ...exit, ingest };
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    remove();
   }
 }
 
@@ -230,13 +218,9 @@ export function recordObservations(records: readonly KernelLogRecord[]): Observa
 async function recordAudit(argv: string[], opts: RecordOptions): Promise<Omit<RecordResult, 'backend' | 'container' | 'notes'>> {
   const { exit, records, loss } = await runWithKernelLog(argv, opts, logProfile(opts.hostArch));
   const agg = new Aggregator({});
-  const collector = opts.args ? new ArgCollector() : undefined;
-  for (const o of recordObservations(records)) {
-    agg.add(o);
-    collector?.addObservation(o); // audit records carry no arguments: curated syscalls stay name-only (reported)
-  }
+  for (const o of recordObservations(records)) agg.add(o);
   for (const l of loss) {
     agg.addLoss({ kind: l.kind, certain: true, ...(l.count !== undefined ? { count: l.count } : {}), message: l.message, file: '/dev/kmsg', line: 0 });
   }
-  return { ...exit, ingest: agg.result(), ...(collector ? { args: collector.result() } : {}) };
+  return { ...exit, ingest: agg.result() };
 }

@@ -2,6 +2,7 @@
 // a LOG profile and keep the records of runc's init process (`runc:[2:INIT]`), which are exactly the calls the
 // filter sees before the workload's exec, per no-new-privileges setting.
 import { hostArch, type ArchId } from '../syscalls/index.js';
+import type { KernelLogRecord } from './kernellog.js';
 import { requireRunc } from './runc.js';
 import { logProfile, runWithKernelLog } from './workload.js';
 
@@ -24,6 +25,19 @@ export interface MeasuredBaseSets {
 /** The comm runc gives its init process (set by prctl before the filter is loaded). */
 export const RUNC_INIT_COMM = 'runc:[2:INIT]';
 
+/**
+ * The names runc's init process called, from a LOG run's records: only `runc:[2:INIT]`'s and only on the host's own
+ * arch (runc init is a native Go binary; anything else in the session is the workload's).
+ */
+export function baseSetNames(records: readonly KernelLogRecord[], host: ArchId): string[] {
+  const names = new Set<string>();
+  for (const r of records) {
+    if (r.comm !== RUNC_INIT_COMM || r.observation.arch !== host) continue;
+    if (r.observation.name) names.add(r.observation.name);
+  }
+  return [...names].sort();
+}
+
 /** Runs `runs` trivial containers per setting under a LOG profile and collects runc init's calls. Needs root. */
 export async function measureRuncBaseSets(opts: { runs?: number; argv?: string[]; hostArch?: ArchId } = {}): Promise<MeasuredBaseSets> {
   const runcVersion = requireRunc();
@@ -37,11 +51,7 @@ export async function measureRuncBaseSets(opts: { runs?: number; argv?: string[]
       const { exit, records, loss } = await runWithKernelLog(opts.argv ?? ['true'], { argv: [], noNewPrivileges: nnp, timeoutMs: 20_000, hostArch: host }, seccomp);
       if (exit.exitCode !== 0) throw new Error(`measurement container failed (${exit.exitCode}): ${exit.stderr.trim()}`);
       if (loss.length > 0) lossy = true;
-      for (const r of records) {
-        // Only the host's own arch: runc init is a native Go binary.
-        if (r.comm !== RUNC_INIT_COMM || r.observation.arch !== host) continue;
-        if (r.observation.name) names.add(r.observation.name);
-      }
+      for (const n of baseSetNames(records, host)) names.add(n);
     }
     return [...names].sort();
   };

@@ -5,6 +5,7 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readlinkSync, rmSync, sy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../common/index.js';
+import { registerCleanup } from './cleanup.js';
 
 /** A host directory (or file) bind-mounted into the container. */
 export interface BindMount {
@@ -59,7 +60,8 @@ const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sb
 /** Builds a bundle directory with config.json for runc. Throws UserError for unusable options. */
 export function createHostBundle(opts: HostBundleOptions): HostBundle {
   if (opts.args.length === 0) throw new UserError('no command given for the container');
-  const dir = mkdtempSync(join(opts.parentDir ?? tmpdir(), 'seccompctl-bundle-'));
+  const dir = mkdtempSync(join(opts.parentDir ?? tmpdir(), `seccompctl-bundle-${process.pid}-`));
+  const removal = registerCleanup(`bundle ${dir}`, () => rmSync(dir, { recursive: true, force: true }));
   try {
     const rootfsDir = opts.rootfs ?? join(dir, 'rootfs');
     const mounts: Record<string, unknown>[] = [
@@ -126,9 +128,9 @@ export function createHostBundle(opts: HostBundleOptions): HostBundle {
     if (opts.seccomp !== undefined) text = text.replace(JSON.stringify(placeholder), () => opts.seccomp!.trim());
     const configPath = join(dir, 'config.json');
     writeFileSync(configPath, text + '\n');
-    return { dir, configPath, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+    return { dir, configPath, cleanup: () => removal.release() };
   } catch (e) {
-    rmSync(dir, { recursive: true, force: true });
+    removal.release();
     throw e;
   }
 }

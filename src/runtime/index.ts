@@ -6,21 +6,25 @@ export { createHostBundle, DEFAULT_CAPABILITIES, HOST_DIRS } from './bundle.js';
 export type { ContainerOptions, ContainerResult, RunningContainer } from './runc.js';
 export { parseRuncVersion, readAuditSession, resolveSignal, requireRunc, runcAvailability, runContainer, startContainer, uniqueContainerId } from './runc.js';
 export type { Escalation } from './escalate.js';
-export { signalPids, stopGraceKill } from './escalate.js';
+export { killTree, processTree, signalPids, stopGraceKill } from './escalate.js';
 export type { SessionChild } from './session.js';
 export { spawnInSession } from './session.js';
 export type { KernelLogRun, WorkloadExit, WorkloadIO, WorkloadOptions } from './workload.js';
 export {
   bundleRootfs, childrenOf, commandExists, hostStdio, logProfile, nativeScmpArches, resolveCommand, runProbedContainer,
-  runWithKernelLog, runWorkloadContainer, waitHost, workloadBundle, workloadRoot,
+  runWithKernelLog, runWorkloadContainer, tempDir, waitHost, workloadBundle, workloadRoot,
 } from './workload.js';
+export { pidAlive, reapStale, staleContainerIds } from './reap.js';
+export type { Cleanup } from './cleanup.js';
+export { pendingCleanups, registerCleanup, runCleanups } from './cleanup.js';
 export type { ExecMarker, ProbeCount, ProbeOptions, ProbeResult, RunningProbe } from './probe.js';
 export { archOfProbe, ebpfAvailability, ensureTracefs, haveAuditSessions, parseProbeOutput, probeProgram, startProbe } from './probe.js';
 export type { ArgSample } from './probe-args.js';
 export { ARG_MAP_KEYS, argCaptureStatements, parseArgSamples } from './probe-args.js';
 export type { KernelLogRecord, KmsgLoss, SeccompRecord } from './kernellog.js';
 export { KmsgReader, lossIn, parseSeccompRecord, sessionOf } from './kernellog.js';
+export type { PrintkPaths } from './printk.js';
 export { disablePrintkRatelimit } from './printk.js';
 export type { MeasuredBaseSets } from './basesets.js';
-export { GO_RUNTIME_ASYNC, measureRuncBaseSets, renderBaseSetsModule, RUNC_INIT_COMM, withGoRuntime } from './basesets.js';
+export { baseSetNames, GO_RUNTIME_ASYNC, measureRuncBaseSets, renderBaseSetsModule, RUNC_INIT_COMM, withGoRuntime } from './basesets.js';
 export { RUNC_BASE_SETS } from './runc-base-sets.generated.js';

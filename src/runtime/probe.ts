@@ -10,7 +10,6 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { EnvironmentError } from '../common/index.js';
 import { registerCleanup } from './cleanup.js';
 import { archInfo, hostArch, syscallNumber, X32_SYSCALL_BIT, type ArchId } from '../syscalls/index.js';
-import { argCaptureStatements, parseArgSamples, type ArgSample } from './probe-args.js';
 
 /** Which exec starts the workload inside the session. */
 export type ExecMarker =
@@ -42,8 +41,6 @@ export interface ProbeResult {
   execs: number;
   /** Lines bpftrace printed on stderr (warnings). */
   warnings: string[];
-  /** Distinct argument tuples of the curated syscalls (record mode with `args`). */
-  args?: ArgSample[];
 }
 
 const TS_COMPAT = 0x0002; // arch/x86/include/asm/thread_info.h
@@ -61,8 +58,6 @@ export interface ProbeOptions {
   counts?: boolean;
   /** The host's architecture (default: this machine's); the compat bit is read only on x86_64. */
   hostArch?: ArchId;
-  /** Record mode: also keep the curated syscalls' argument values (probe-args.ts). */
-  args?: boolean;
 }
 
 /**
@@ -78,7 +73,7 @@ export interface ProbeOptions {
  */
 export function probeProgram(session: number, marker: ExecMarker, opts: ProbeOptions = {}): string {
   const host = opts.hostArch ?? hostArch().id;
-  if (opts.denials === false && opts.watchRuncInit !== true) return recordProgram(session, marker, opts.counts === true, host, opts.args === true);
+  if (opts.denials === false && opts.watchRuncInit !== true) return recordProgram(session, marker, opts.counts === true, host);
   const markerCond = marker.kind === 'pid' ? `pid == ${marker.pid}` : `str(args->filename) == ${JSON.stringify(marker.path)}`;
   const compat = compatExpr(host);
   const ses = `curtask->sessionid == ${session}`;
@@ -120,7 +115,7 @@ export function archOfProbe(c: ProbeCount, host: ArchId = hostArch().id): { arch
   return { arch: host, nr: c.nr };
 }
 
-function recordProgram(session: number, marker: ExecMarker, counts: boolean, host: ArchId, args = false): string {
+function recordProgram(session: number, marker: ExecMarker, counts: boolean, host: ArchId): string {
   const ses = `curtask->sessionid == ${session}`;
   const compat = compatExpr(host);
   const exact = marker.kind === 'pid' && marker.sessionExact === true;
@@ -148,7 +143,7 @@ function recordProgram(session: number, marker: ExecMarker, counts: boolean, hos
     exact
       ? `tracepoint:sched:sched_process_exit /${ses} && tid != pid/ { delete(@comm[tid]); }`
       : `tracepoint:sched:sched_process_exit /${scoped}/ { delete(@live[tid]); if (tid != pid) { delete(@comm[tid]); } }`,
-    `tracepoint:raw_syscalls:sys_enter /${scoped}/ { $c = ${compat}; ${note}${args ? ` ${argCaptureStatements(host)}` : ''} }`,
+    `tracepoint:raw_syscalls:sys_enter /${scoped}/ { $c = ${compat}; ${note} }`,
     exact ? '' : 'END { clear(@live); }',
   ];
   return `\n${lines.filter(Boolean).join('\n')}\n`;
@@ -296,9 +291,8 @@ export function startProbe(session: number, marker: ExecMarker, opts: ProbeOptio
       }
       await closed;
       const parsed = parseProbeOutput(out, opts.hostArch);
-      const args = opts.args ? { args: parseArgSamples(out, opts.hostArch ?? hostArch().id) } : {};
       const warnings = err.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !/RLIMIT_MEMLOCK/.test(l));
-      return { ...parsed, warnings, ...args };
+      return { ...parsed, warnings };
     },
   };
 }

@@ -5,7 +5,9 @@ import { randomBytes } from 'node:crypto';
 import { constants } from 'node:os';
 import type { Readable } from 'node:stream';
 import { EnvironmentError } from '../common/index.js';
-import { stopGraceKill, type Escalation } from './escalate.js';
+import { registerCleanup } from './cleanup.js';
+import { reapStale } from './reap.js';
+import { killTree, stopGraceKill, type Escalation } from './escalate.js';
 
 /** How to run one container. */
 export interface ContainerOptions {
@@ -15,6 +17,8 @@ export interface ContainerOptions {
   timeoutMs?: number;
   /** Aborting stops the container: `stopSignal` first, SIGKILL after `killGraceMs`. */
   signal?: AbortSignal;
+  /** Aborting kills the container at once (SIGKILL), e.g. on a second Ctrl-C. */
+  killSignal?: AbortSignal;
   /** Signal sent on abort; default SIGTERM. A function is asked at abort time (e.g. the signal the caller got). */
   stopSignal?: NodeJS.Signals | (() => NodeJS.Signals);
   /** Milliseconds between the stop signal and SIGKILL; default 5000. */
@@ -125,6 +129,8 @@ export function startContainer(bundleDir: string, opts: ContainerOptions = {}): 
   const id = opts.id ?? uniqueContainerId();
   const runc = opts.runc ?? 'runc';
   const root = opts.stateRoot ?? DEFAULT_STATE_ROOT;
+  // What a seccompctl killed with SIGKILL left behind (once per process).
+  reapStale(runc, root);
   const runcArgs = ['--root', root, 'run', '--bundle', bundleDir, id];
   const stdinMode = opts.stdin !== undefined ? 'pipe' : 'ignore';
   const child = opts.auditSession
@@ -132,6 +138,12 @@ export function startContainer(bundleDir: string, opts: ContainerOptions = {}): 
       { stdio: [stdinMode, 'pipe', 'pipe', 'pipe', 'pipe'] })
     : spawn(runc, runcArgs, { stdio: [stdinMode, 'pipe', 'pipe'] });
 
+  // Until it is deleted, the container is this process's to remove, whatever ends it.
+  const registered = registerCleanup(`runc container ${id}`, () => {
+    spawnSync(runc, ['--root', root, 'kill', '--all', id, 'KILL'], { stdio: 'ignore', timeout: 5000 });
+    if (child.pid !== undefined) killTree(child.pid);
+    spawnSync(runc, ['--root', root, 'delete', '-f', id], { stdio: 'ignore', timeout: 10_000 });
+  });
   const fd3 = opts.auditSession ? (child.stdio[3] as Readable | null) : null;
   const session = fd3 ? readAuditSession(fd3) : Promise.resolve(undefined);
 
@@ -174,13 +186,23 @@ export function startContainer(bundleDir: string, opts: ContainerOptions = {}): 
     if (opts.signal.aborted) queueMicrotask(onAbort);
     else opts.signal.addEventListener('abort', onAbort, { once: true });
   }
+  const onKill = (): void => {
+    stop();
+    stopping?.now();
+  };
+  if (opts.killSignal) {
+    if (opts.killSignal.aborted) queueMicrotask(onKill);
+    else opts.killSignal.addEventListener('abort', onKill, { once: true });
+  }
 
   const done = new Promise<ContainerResult>((resolve, reject) => {
     child.on('error', (e) => {
       exited = true;
       for (const t of timers) clearTimeout(t);
       stopping?.cancel();
+      registered.forget();
       opts.signal?.removeEventListener('abort', onAbort);
+      opts.killSignal?.removeEventListener('abort', onKill);
       reject(new EnvironmentError(`cannot start ${runc}: ${e.message}`, 'install runc (Debian/Ubuntu: apt-get install runc)'));
     });
     child.on('close', (code, sig) => {
@@ -188,7 +210,9 @@ export function startContainer(bundleDir: string, opts: ContainerOptions = {}): 
       for (const t of timers) clearTimeout(t);
       stopping?.cancel();
       opts.signal?.removeEventListener('abort', onAbort);
+      opts.killSignal?.removeEventListener('abort', onKill);
       spawnSync(runc, ['--root', root, 'delete', '-f', id], { stdio: 'ignore' });
+      registered.forget();
       void session.then((s) => {
         let signal: string | null = sig;
         if (signal === null && code !== null && code > 128 && code <= 128 + 64) signal = signalName(code - 128);

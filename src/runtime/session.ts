@@ -6,6 +6,8 @@
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { accessSync, constants, readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
+import { registerCleanup } from './cleanup.js';
+import { killTree } from './escalate.js';
 import { readAuditSession } from './runc.js';
 
 /** A command waiting to exec in its own audit session. */
@@ -77,7 +79,9 @@ export function spawnInSession(argv: readonly string[], opts: { stdio?: [StdioOp
   });
   const fd3 = child.stdio[3] as Readable;
   let exited = false;
-  child.on('exit', () => { exited = true; });
+  const registered = child.pid !== undefined ? registerCleanup(`workload ${argv[0] ?? ''} (pid ${child.pid})`, () => killTree(child.pid!)) : undefined;
+  child.on('exit', () => { exited = true; registered?.forget(); });
+  child.on('error', () => { exited = true; registered?.forget(); });
   const session = readAuditSession(fd3).then(async (n) =>
     n !== undefined && child.pid !== undefined && await waitStopped(child.pid, () => exited) ? n : undefined);
   const signal = (sig: NodeJS.Signals): void => {

@@ -1,12 +1,14 @@
 // Running a workload (CMD) for record and verify: on the host or in a runc container, with stop/timeout/output wired,
 // optionally in its own audit session with an eBPF probe or the kernel log attached before it starts.
 import type { ChildProcess } from 'node:child_process';
-import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { delimiter, isAbsolute, join } from 'node:path';
 import { EnvironmentError, UserError } from '../common/index.js';
 import { archInfo, hostArch, type ArchId } from '../syscalls/index.js';
 import { createHostBundle, type BindMount, type HostBundle } from './bundle.js';
-import { signalPids, stopGraceKill, type Escalation } from './escalate.js';
+import { registerCleanup } from './cleanup.js';
+import { killTree, signalPids, stopGraceKill, type Escalation } from './escalate.js';
 import { KmsgReader, type KernelLogRecord, type KmsgLoss } from './kernellog.js';
 import { disablePrintkRatelimit } from './printk.js';
 import { startProbe, type ExecMarker, type ProbeOptions, type RunningProbe } from './probe.js';
@@ -35,6 +37,8 @@ export interface WorkloadOptions extends WorkloadIO {
   cwd?: string;
   /** Aborting stops CMD: `stopSignal` is forwarded to it, SIGKILL after `killGraceMs`. */
   signal?: AbortSignal;
+  /** Aborting kills CMD at once (SIGKILL), e.g. on a second Ctrl-C. */
+  killSignal?: AbortSignal;
   stopSignal?: NodeJS.Signals | (() => NodeJS.Signals);
   killGraceMs?: number;
   /** Kill CMD after this many milliseconds. */
@@ -131,6 +135,7 @@ export function workloadBundle(argv: string[], opts: WorkloadOptions, seccomp: s
 export function runWorkloadContainer(bundleDir: string, opts: WorkloadOptions, extra: { auditSession?: boolean; startGate?: Promise<unknown> } = {}): RunningContainer {
   return startContainer(bundleDir, {
     ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.killSignal ? { killSignal: opts.killSignal } : {}),
     ...(opts.stopSignal ? { stopSignal: opts.stopSignal } : {}),
     ...(opts.killGraceMs !== undefined ? { killGraceMs: opts.killGraceMs } : {}),
     ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
@@ -183,6 +188,9 @@ export function waitHost(child: ChildProcess, opts: WorkloadOptions, target: () 
   let stopping: Escalation | undefined;
   let timedOut = false;
   let timer: NodeJS.Timeout | undefined;
+  const pid = child.pid;
+  // Whatever ends this process early kills the child's whole tree.
+  const registered = pid !== undefined ? registerCleanup(`workload (pid ${pid})`, () => killTree(pid)) : undefined;
   const onAbort = (): void => {
     if (stopping) return;
     stopping = stopGraceKill(() => signalPids(target(), resolveSignal(opts.stopSignal)), () => signalPids(target(), 'SIGKILL'), opts.killGraceMs ?? 5000);
@@ -191,12 +199,22 @@ export function waitHost(child: ChildProcess, opts: WorkloadOptions, target: () 
     if (opts.signal.aborted) queueMicrotask(onAbort);
     else opts.signal.addEventListener('abort', onAbort, { once: true });
   }
+  const onKill = (): void => {
+    onAbort();
+    stopping?.now();
+  };
+  if (opts.killSignal) {
+    if (opts.killSignal.aborted) queueMicrotask(onKill);
+    else opts.killSignal.addEventListener('abort', onKill, { once: true });
+  }
   if (opts.timeoutMs !== undefined) timer = setTimeout(() => { timedOut = true; signalPids(target(), 'SIGKILL'); }, opts.timeoutMs);
   return new Promise((resolve) => {
     child.on('close', (code, sig) => {
       if (timer) clearTimeout(timer);
+      registered?.forget();
       stopping?.cancel();
       opts.signal?.removeEventListener('abort', onAbort);
+      opts.killSignal?.removeEventListener('abort', onKill);
       resolve({ exitCode: code, signal: sig, stopped: stopping !== undefined, timedOut, stdout: Buffer.concat(outB).toString(), stderr: Buffer.concat(errB).toString() });
     });
   });
@@ -210,6 +228,14 @@ export function childrenOf(pid: number): number[] {
   } catch {
     return [];
   }
+}
+
+/** A fresh temporary directory, removed by `remove()` or by the cleanup registry, whichever comes first. */
+export function tempDir(prefix: string): { dir: string; remove: () => void } {
+  // The pid in the name lets a later run remove it when this process is killed with SIGKILL (reap.ts).
+  const dir = mkdtempSync(join(tmpdir(), `${prefix}${process.pid}-`));
+  const c = registerCleanup(`temporary directory ${dir}`, () => rmSync(dir, { recursive: true, force: true }));
+  return { dir, remove: () => c.release() };
 }
 
 /** stdio for a host workload. */

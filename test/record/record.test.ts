@@ -8,6 +8,7 @@ import { syscallNames } from '../../src/ingest/index.js';
 import type { Profile } from '../../src/profile/index.js';
 import { recordWorkload, type RecordBackend } from '../../src/record/index.js';
 import { cli } from '../helpers/cli.js';
+import { cliLive } from '../helpers/cli-live.js';
 import { DEBIAN_PYTHON, haveRoot, haveSystem } from '../helpers/system.js';
 
 const live = haveSystem('runc', 'bpftrace', 'strace', DEBIAN_PYTHON) && haveRoot();
@@ -96,10 +97,10 @@ describe.skipIf(!live)('record CLI: nothing half-written', () => {
     const out = join(dir, 'server.json');
     // Waits for SIGINT; its handler calls getpgid (a call nothing else here makes), then it exits 0.
     const script = 'import os, signal, time\nsignal.signal(signal.SIGINT, lambda *a: (os.getpgid(0), os._exit(0)))\nprint("up", flush=True)\nwhile True: time.sleep(0.05)';
-    const running = cli(['record', '--backend', 'ebpf', '-o', out, '--', DEBIAN_PYTHON, '-c', script]);
-    await new Promise((r) => setTimeout(r, 2500));
+    const running = cliLive(['record', '--backend', 'ebpf', '-o', out, '--', DEBIAN_PYTHON, '-c', script]);
+    await running.printed('up');
     process.emit('SIGINT');
-    const r = await running;
+    const r = await running.done;
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe('up\n');
     const p = JSON.parse(readFileSync(out, 'utf8')) as Profile;
@@ -107,19 +108,19 @@ describe.skipIf(!live)('record CLI: nothing half-written', () => {
     expect(p.defaultAction).toBe('SCMP_ACT_ERRNO');
 
     // verify forwards SIGINT too: the handler's getpgid runs under enforcement and is allowed ...
-    const verifying = cli(['verify', out, '--', DEBIAN_PYTHON, '-c', script]);
-    await new Promise((r) => setTimeout(r, 2500));
+    const verifying = cliLive(['verify', out, '--', DEBIAN_PYTHON, '-c', script]);
+    await verifying.printed('up');
     process.emit('SIGINT');
-    const v = await verifying;
+    const v = await verifying.done;
     expect(v.code, v.stdout + v.stderr).toBe(0);
     expect(v.stdout).toMatch(/PASS/);
     // ... and once removed from the profile, the shutdown path's denial is caught and named.
     const broken = join(dir, 'server-no-getpgid.json');
     writeFileSync(broken, JSON.stringify({ ...p, syscalls: [{ ...p.syscalls![0]!, names: p.syscalls![0]!.names.filter((n) => n !== 'getpgid') }] }));
-    const verifying2 = cli(['verify', '--json', broken, '--', DEBIAN_PYTHON, '-c', script]);
-    await new Promise((r) => setTimeout(r, 2500));
+    const verifying2 = cliLive(['verify', '--json', broken, '--', DEBIAN_PYTHON, '-c', script]);
+    await verifying2.printed('up');
     process.emit('SIGINT');
-    const v2 = await verifying2;
+    const v2 = await verifying2.done;
     expect(v2.code).toBe(1);
     const j = JSON.parse(v2.stdout) as { denials: { name: string }[] };
     expect(j.denials.map((d) => d.name)).toEqual(['getpgid']);
@@ -167,24 +168,4 @@ describe.skipIf(!live || !haveSystem('setpriv'))('record/verify without root (as
   }, 60_000);
 });
 
-describe.skipIf(!live)('kernel.printk_ratelimit sharing', () => {
-  it('restores the value saved by a holder that died, not the 0 it left behind', async () => {
-    const { disablePrintkRatelimit } = await import('../../src/record/index.js');
-    const sysctl = '/proc/sys/kernel/printk_ratelimit';
-    const state = '/run/seccompctl/printk-ratelimit.json';
-    const original = readFileSync(sysctl, 'utf8').trim();
-    if (existsSync(state)) return; // another run holds it right now: do not interfere
-    try {
-      // A holder (pid 2^22 + 1 never exists) set it to 0 and died.
-      writeFileSync(state, JSON.stringify({ original: '7', holders: [4194305] }));
-      writeFileSync(sysctl, '0');
-      const restore = disablePrintkRatelimit();
-      expect(readFileSync(sysctl, 'utf8').trim()).toBe('0');
-      restore();
-      expect(readFileSync(sysctl, 'utf8').trim()).toBe('7');
-      expect(existsSync(state)).toBe(false);
-    } finally {
-      writeFileSync(sysctl, original);
-    }
-  });
-});
+// kernel.printk_ratelimit sharing between runs: test/runtime/printk.test.ts.

@@ -6,6 +6,7 @@ import { formatVerifyResult, verifyProfile, type VerifyMethod } from '../../veri
 import { splitDeliberateEnosys } from '../../advise/index.js';
 import { parseProfile } from '../../profile/index.js';
 import { println } from '../io.js';
+import { forwardSignals } from '../signals.js';
 import { capsOption, readCommandProfile } from './profile-ref.js';
 import type { Register } from './types.js';
 
@@ -18,34 +19,6 @@ interface VerifyFlags {
   json?: boolean;
   arch?: string;
   caps?: string[];
-}
-
-/**
- * While a command runs: SIGINT/SIGTERM abort the returned signal (the library forwards it to the workload);
- * `received()` is the signal that came first (the one to forward).
- */
-export function forwardSignals(): { signal: AbortSignal; received: () => NodeJS.Signals; count: () => number; dispose: () => void } {
-  const ac = new AbortController();
-  let first: NodeJS.Signals = 'SIGTERM';
-  let n = 0;
-  const on = (s: NodeJS.Signals) => (): void => {
-    n += 1;
-    if (n === 1) first = s;
-    ac.abort();
-  };
-  const hi = on('SIGINT');
-  const ht = on('SIGTERM');
-  process.on('SIGINT', hi);
-  process.on('SIGTERM', ht);
-  return {
-    signal: ac.signal,
-    received: () => first,
-    count: () => n,
-    dispose: () => {
-      process.off('SIGINT', hi);
-      process.off('SIGTERM', ht);
-    },
-  };
 }
 
 export const registerverify: Register = (program, io, setExit) => {
@@ -106,7 +79,7 @@ command failed, or kernel log records were lost; 2 usage, unreadable profile, mi
           ...(opts.bundle !== undefined ? { bundle: resolvePath(io.cwd, opts.bundle) } : {}),
           ...(opts.rootfs !== undefined ? { rootfs: resolvePath(io.cwd, opts.rootfs) } : {}),
           ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-          signal: sig.signal, killGraceMs: 10_000,
+          signal: sig.signal, killSignal: sig.kill, killGraceMs: 10_000,
           stopSignal: sig.received,
           output: 'capture',
           onStdout: (c) => (opts.json ? io.stderr : io.stdout).write(c),

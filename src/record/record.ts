@@ -11,7 +11,9 @@ import {
   spawnInSession, startProbe, stopGraceKill, tempDir, waitHost, workloadBundle, workloadRoot, type Escalation,
   type KernelLogRecord, type ProbeCount, type WorkloadExit, type WorkloadOptions,
 } from '../runtime/index.js';
+import { ArgCollector, type ArgRecording } from '../generate/index.js';
 import { hostArch, syscallName, syscallNumber, type ArchId } from '../syscalls/index.js';
+import { ebpfArgs } from './args.js';
 
 export type RecordBackend = 'ebpf' | 'strace' | 'audit';
 
@@ -22,6 +24,8 @@ export interface RecordOptions extends WorkloadOptions {
    * and its observation carries count 1 (the set is what a profile needs).
    */
   exactCounts?: boolean;
+  /** Also keep the argument values of the curated syscalls (ARG_SPECS), for `generate --args`. */
+  args?: boolean;
 }
 
 export interface RecordResult extends WorkloadExit {
@@ -34,6 +38,8 @@ export interface RecordResult extends WorkloadExit {
   container: boolean;
   runcVersion?: string;
   notes: string[];
+  /** The curated syscalls' argument values (with `args`). */
+  args?: ArgRecording;
 }
 
 /** Picks the backend: the one asked for, or for `auto` eBPF when possible, else strace (with the reason). */
@@ -130,7 +136,7 @@ async function recordEbpf(argv: string[], opts: RecordOptions, container: boolea
       s.cancel();
       throw new BeforeStartError('cannot give the workload its own audit session (writing /proc/self/loginuid needs CAP_AUDIT_CONTROL and a kernel with CONFIG_AUDIT)', 'run as root, or use --backend strace');
     }
-    probe = startProbe(ses, { kind: 'pid', pid: s.child.pid!, sessionExact: s.exact }, { denials: false, counts: opts.exactCounts === true, ...(opts.hostArch ? { hostArch: opts.hostArch } : {}) });
+    probe = startProbe(ses, { kind: 'pid', pid: s.child.pid!, sessionExact: s.exact }, { denials: false, counts: opts.exactCounts === true, args: opts.args === true, ...(opts.hostArch ? { hostArch: opts.hostArch } : {}) });
     try {
       await probe.ready;
     } catch (e) {
@@ -145,7 +151,7 @@ async function recordEbpf(argv: string[], opts: RecordOptions, container: boolea
     const b = workloadBundle(argv, opts, undefined);
     try {
       const run = await runProbedContainer(b.dir, opts, { kind: 'filename', path: argv[0]! },
-        { denials: false, counts: opts.exactCounts === true },
+        { denials: false, counts: opts.exactCounts === true, args: opts.args === true },
         (message) => new BeforeStartError(message, 'use --backend strace'));
       probe = run.probe;
       exit = run.exit;
@@ -155,8 +161,9 @@ async function recordEbpf(argv: string[], opts: RecordOptions, container: boolea
   }
   const r = await probe.stop();
   const agg = new Aggregator({});
-  for (const o of probeObservations(r.entries, 'allow', opts.hostArch)) agg.add(o);
-  return { ...exit, ingest: agg.result() };
+  const obs = probeObservations(r.entries, 'allow', opts.hostArch);
+  for (const o of obs) agg.add(o);
+  return { ...exit, ingest: agg.result(), ...(opts.args ? { args: ebpfArgs(obs, r, opts.hostArch ?? hostArch().id) } : {}) };
 }
 
 // -------------------------------------------------------------------------------------------------------- strace
@@ -166,14 +173,17 @@ async function recordStrace(argv: string[], opts: RecordOptions, container: bool
   try {
     const file = join(dir, 'trace');
     let exit: WorkloadExit;
+    // --args: raw numbers (`0x2` for AF_INET), so every value reads back exactly (strace 6.1's -X verbose aborts on some
+    // signal masks).
+    const xv = opts.args ? ['-X', 'raw'] : [];
     if (!container) {
-      const child = spawn('strace', ['-f', '-o', file, '--', ...argv], { stdio: hostStdio(opts) });
+      const child = spawn('strace', ['-f', ...xv, '-o', file, '--', ...argv], { stdio: hostStdio(opts) });
       const pid = child.pid;
       exit = await waitHost(child, opts, () => (pid ? childrenOf(pid) : []));
     } else {
       const strace = resolveCommand('strace');
       const inner = '/.seccompctl-record';
-      const b = workloadBundle([strace, '-f', '-o', `${inner}/trace`, '--', ...argv], opts, undefined, {
+      const b = workloadBundle([strace, '-f', ...xv, '-o', `${inner}/trace`, '--', ...argv], opts, undefined, {
         mounts: [{ source: dir, destination: inner, readonly: false }, { source: strace, destination: strace }],
         capabilities: [...DEFAULT_CAPABILITIES, 'CAP_SYS_PTRACE'],
       });
@@ -201,8 +211,9 @@ async function recordStrace(argv: string[], opts: RecordOptions, container: bool
       }
     }
     if (!existsSync(file)) throw new EnvironmentError(`strace wrote no trace (${exit.stderr.trim().split('\n').slice(-2).join(' | ')})`, 'check that strace can ptrace here (root, or kernel.yama.ptrace_scope=0)');
-    const ingest = await ingestFiles([file], { format: 'strace', nativeArch: opts.hostArch ?? hostArch().id });
-    return { ...exit, ingest };
+    const collector = opts.args ? new ArgCollector() : undefined;
+    const ingest = await ingestFiles([file], { format: 'strace', nativeArch: opts.hostArch ?? hostArch().id, ...(collector ? { onObservation: collector.onObservation } : {}) });
+    return { ...exit, ingest, ...(collector ? { args: collector.result() } : {}) };
   } finally {
     remove();
   }
@@ -218,9 +229,13 @@ export function recordObservations(records: readonly KernelLogRecord[]): Observa
 async function recordAudit(argv: string[], opts: RecordOptions): Promise<Omit<RecordResult, 'backend' | 'container' | 'notes'>> {
   const { exit, records, loss } = await runWithKernelLog(argv, opts, logProfile(opts.hostArch));
   const agg = new Aggregator({});
-  for (const o of recordObservations(records)) agg.add(o);
+  const collector = opts.args ? new ArgCollector() : undefined;
+  for (const o of recordObservations(records)) {
+    agg.add(o);
+    collector?.addObservation(o); // audit records carry no arguments: curated syscalls stay name-only (reported)
+  }
   for (const l of loss) {
     agg.addLoss({ kind: l.kind, certain: true, ...(l.count !== undefined ? { count: l.count } : {}), message: l.message, file: '/dev/kmsg', line: 0 });
   }
-  return { ...exit, ingest: agg.result() };
+  return { ...exit, ingest: agg.result(), ...(collector ? { args: collector.result() } : {}) };
 }

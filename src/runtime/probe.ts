@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { EnvironmentError } from '../common/index.js';
 import { registerCleanup } from './cleanup.js';
 import { archInfo, hostArch, syscallNumber, X32_SYSCALL_BIT, type ArchId } from '../syscalls/index.js';
+import { argCaptureStatements, parseArgSamples, type ArgSample } from './probe-args.js';
 
 /** Which exec starts the workload inside the session. */
 export type ExecMarker =
@@ -41,6 +42,8 @@ export interface ProbeResult {
   execs: number;
   /** Lines bpftrace printed on stderr (warnings). */
   warnings: string[];
+  /** Distinct argument tuples of the curated syscalls (record mode with `args`). */
+  args?: ArgSample[];
 }
 
 const TS_COMPAT = 0x0002; // arch/x86/include/asm/thread_info.h
@@ -58,6 +61,8 @@ export interface ProbeOptions {
   counts?: boolean;
   /** The host's architecture (default: this machine's); the compat bit is read only on x86_64. */
   hostArch?: ArchId;
+  /** Record mode: also keep the curated syscalls' argument values (probe-args.ts). */
+  args?: boolean;
 }
 
 /**
@@ -73,7 +78,7 @@ export interface ProbeOptions {
  */
 export function probeProgram(session: number, marker: ExecMarker, opts: ProbeOptions = {}): string {
   const host = opts.hostArch ?? hostArch().id;
-  if (opts.denials === false && opts.watchRuncInit !== true) return recordProgram(session, marker, opts.counts === true, host);
+  if (opts.denials === false && opts.watchRuncInit !== true) return recordProgram(session, marker, opts.counts === true, host, opts.args === true);
   const markerCond = marker.kind === 'pid' ? `pid == ${marker.pid}` : `str(args->filename) == ${JSON.stringify(marker.path)}`;
   const compat = compatExpr(host);
   const ses = `curtask->sessionid == ${session}`;
@@ -115,7 +120,7 @@ export function archOfProbe(c: ProbeCount, host: ArchId = hostArch().id): { arch
   return { arch: host, nr: c.nr };
 }
 
-function recordProgram(session: number, marker: ExecMarker, counts: boolean, host: ArchId): string {
+function recordProgram(session: number, marker: ExecMarker, counts: boolean, host: ArchId, args = false): string {
   const ses = `curtask->sessionid == ${session}`;
   const compat = compatExpr(host);
   const exact = marker.kind === 'pid' && marker.sessionExact === true;
@@ -143,7 +148,7 @@ function recordProgram(session: number, marker: ExecMarker, counts: boolean, hos
     exact
       ? `tracepoint:sched:sched_process_exit /${ses} && tid != pid/ { delete(@comm[tid]); }`
       : `tracepoint:sched:sched_process_exit /${scoped}/ { delete(@live[tid]); if (tid != pid) { delete(@comm[tid]); } }`,
-    `tracepoint:raw_syscalls:sys_enter /${scoped}/ { $c = ${compat}; ${note} }`,
+    `tracepoint:raw_syscalls:sys_enter /${scoped}/ { $c = ${compat}; ${note}${args ? ` ${argCaptureStatements(host)}` : ''} }`,
     exact ? '' : 'END { clear(@live); }',
   ];
   return `\n${lines.filter(Boolean).join('\n')}\n`;
@@ -291,8 +296,9 @@ export function startProbe(session: number, marker: ExecMarker, opts: ProbeOptio
       }
       await closed;
       const parsed = parseProbeOutput(out, opts.hostArch);
+      const args = opts.args ? { args: parseArgSamples(out, opts.hostArch ?? hostArch().id) } : {};
       const warnings = err.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !/RLIMIT_MEMLOCK/.test(l));
-      return { ...parsed, warnings };
+      return { ...parsed, warnings, ...args };
     },
   };
 }

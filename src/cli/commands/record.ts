@@ -2,13 +2,14 @@
 import { resolve as resolvePath } from 'node:path';
 import { Option } from 'commander';
 import { checkWritableFile, formatDiagnostic, UserError, writeFileAtomic } from '../../common/index.js';
-import { generate } from '../../generate/index.js';
+import { generate, generateWithArgs } from '../../generate/index.js';
 import { certainLoss, describeLoss, LOSS_ADVICE, syscallNames } from '../../ingest/index.js';
 import { printProfile } from '../../profile/index.js';
 import { recordWorkload, type RecordBackend } from '../../record/index.js';
 import { archInfo } from '../../syscalls/index.js';
 import { println } from '../io.js';
 import type { Register } from './types.js';
+import { argJson, printArgSummary } from './args-output.js';
 import { forwardSignals } from '../signals.js';
 
 interface RecordFlags {
@@ -23,6 +24,7 @@ interface RecordFlags {
   allowLoss?: boolean;
   json?: boolean;
   exactCounts?: boolean;
+  args?: boolean;
 }
 
 export const registerrecord: Register = (program, io, setExit) => {
@@ -40,6 +42,7 @@ export const registerrecord: Register = (program, io, setExit) => {
     .option('--allow-loss', 'write the profile even when kernel log records were lost (audit backend)')
     .option('--json', 'print a JSON summary (backend, syscalls, processes, loss) on standard output; the profile goes to -o')
     .option('--exact-counts', 'ebpf: count every call per process (costs about 1.5x the default per-call overhead); by default each syscall is noted once per process, which is all a profile needs')
+    .option('--args', 'also record the argument values of socket, clone, prctl, mprotect, ioctl, … and write argument rules that deny the values never used (see "generate --help")')
     .addHelpText('after', `
 Backends:
   ebpf    bpftrace on raw_syscalls:sys_enter, aggregated in the kernel (each syscall noted once per process;
@@ -64,6 +67,7 @@ Examples:
   seccompctl record --backend strace -o ls.json -- ls -l /
   seccompctl record --container --no-new-privileges -o app.json -- /usr/bin/python3 app.py
   seccompctl record --backend audit --json -o redis.json -- redis-server --port 7000
+  seccompctl record --args -o redis.json -- redis-server --port 7000 --save ''   # argument rules too (ebpf or strace)
 
 Exit codes: 0 profile written; 1 the command failed, was interrupted, or records were lost; 2 usage, a
 command that does not exist, or a missing privilege/tool (named, with the fallback).`)
@@ -82,6 +86,7 @@ command that does not exist, or a missing privilege/tool (named, with the fallba
         r = await recordWorkload({
           argv: command, backend: opts.backend, container, noNewPrivileges: nnp,
           ...(opts.exactCounts ? { exactCounts: true } : {}),
+          ...(opts.args ? { args: true } : {}),
           ...(opts.bundle !== undefined ? { bundle: resolvePath(io.cwd, opts.bundle) } : {}),
           ...(opts.rootfs !== undefined ? { rootfs: resolvePath(io.cwd, opts.rootfs) } : {}),
           signal: sig.signal, killSignal: sig.kill, killGraceMs: 10_000,
@@ -111,9 +116,9 @@ command that does not exist, or a missing privilege/tool (named, with the fallba
         setExit(1);
         return;
       }
-      const g = generate(r.ingest, {
-        runtime: opts.runtime, noNewPrivileges: nnp, defaultErrno: opts.defaultErrno,
-      });
+      const gopts = { runtime: opts.runtime, noNewPrivileges: nnp, defaultErrno: opts.defaultErrno };
+      const ga = r.args ? generateWithArgs(r.ingest, r.args, gopts) : undefined;
+      const g = ga ?? generate(r.ingest, gopts);
       for (const d of g.diagnostics) io.stderr.write(formatDiagnostic(d) + '\n');
       const text = printProfile(g.profile);
       if (out !== undefined) writeFileAtomic(out, text);
@@ -131,11 +136,13 @@ command that does not exist, or a missing privilege/tool (named, with the fallba
             syscalls: Object.fromEntries([...p.syscalls].map(([a, m]) => [archInfo(a).scmp, Object.fromEntries(m)])),
           })),
           lost: r.ingest.loss,
+          ...(ga ? { args: argJson(ga) } : {}),
         }));
       } else {
         const n = arches.reduce((s, a) => s + syscallNames(r.ingest, a).length, 0);
         io.stderr.write(`seccompctl: recorded ${n} distinct syscall(s) on ${arches.map((a) => archInfo(a).scmp).join(', ') || 'no arch'} from ${r.ingest.processes.length} process(es) with ${r.backend}` +
           `${g.runtimeAdded.length ? `; added runc's own ${g.runtimeAdded.length}` : ''}${out ? `; wrote ${out}` : ''}\n`);
+        if (ga) printArgSummary(io.stderr, ga);
       }
     });
 };

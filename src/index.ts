@@ -9,3 +9,5 @@ export * as generate from './generate/index.js';
 export * as bpf from './bpf/index.js';
 export * as k8s from './k8s/index.js';
 export * as verify from './verify/index.js';
+export * as advise from './advise/index.js';
+export * as node from './node/index.js';

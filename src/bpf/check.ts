@@ -104,12 +104,34 @@ export function parseCall(text: string, abi: ArchInfo): SyscallCall {
 
 /** Answers a verdict question about one syscall; throws InternalError when evaluator and emulator disagree. */
 export function checkSyscall(profile: Profile, call: string, opts: CheckOptions = {}): CheckResult {
+  return checkSyscalls(profile, [call], opts)[0]!;
+}
+
+/**
+ * Answers many verdict questions against one compiled filter (the profile is compiled once). Throws UserError for
+ * a call that cannot be parsed, naming it by its position (1-based) when there are several.
+ */
+export function checkSyscalls(profile: Profile, calls: readonly string[], opts: CheckOptions = {}): CheckResult[] {
   const native = nativeArch(opts);
   const abi = opts.abi === undefined ? native : resolveArch(opts.abi);
   if (!abi) throw new UserError(`unknown architecture "${opts.abi}"`);
   const model = prepareProfile(profile, { arch: native.id });
   const program = compileModel(model);
-  const c = parseCall(call, abi);
+  let lines: string[] | undefined;
+  return calls.map((call, i) => {
+    let c: SyscallCall;
+    try {
+      c = parseCall(call, abi);
+    } catch (e) {
+      if (calls.length > 1 && e instanceof UserError) throw new UserError(`syscall ${i + 1} of ${calls.length} (${call.trim()}): ${e.message}`);
+      throw e;
+    }
+    lines ??= disassemble(program, { raw: false, endian: native.endian }).split('\n');
+    return checkParsed(model, program, lines, c, call, abi, opts.source);
+  });
+}
+
+function checkParsed(model: ReturnType<typeof prepareProfile>, program: Insn[], lines: readonly string[], c: SyscallCall, call: string, abi: ArchInfo, source?: ProfileSource): CheckResult {
   const args = [...c.args, ...new Array<bigint>(6 - c.args.length).fill(0n)];
   const data: SeccompData = { nr: c.nr, arch: abi.auditArch, args };
   const verdict = evaluateModel(model, data);
@@ -117,9 +139,8 @@ export function checkSyscall(profile: Profile, call: string, opts: CheckOptions 
   if (run.ret !== verdict.ret) {
     throw new InternalError(`compiled program says ${formatRet(run.ret)} but the profile says ${verdict.text} for ${call} on ${abi.scmp}`);
   }
-  const lines = disassemble(program, { raw: false, endian: native.endian }).split('\n');
   const path = run.trace!.map((s) => ({ ...s, text: (lines[s.pc] ?? '').trim() }));
-  return { call: c, data, verdict, allowed: isAllowLike(verdict.ret), decidedBy: decidingRule(verdict, abi, opts.source), path, program };
+  return { call: c, data, verdict, allowed: isAllowLike(verdict.ret), decidedBy: decidingRule(verdict, abi, source), path, program };
 }
 
 function decidingRule(v: Verdict, abi: ArchInfo, source?: ProfileSource): DecidingRule {

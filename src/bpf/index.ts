@@ -15,5 +15,5 @@ export { evaluateProfile, evaluateModel, classify } from './evaluate.js';
 export type { CompiledFilter } from './compile.js';
 export { compileProfile, compileModel } from './compile.js';
 export type { CheckOptions, CheckResult, SyscallCall, DecidingRule } from './check.js';
-export { checkSyscall, parseCall, parseArg } from './check.js';
+export { checkSyscall, checkSyscalls, parseCall, parseArg } from './check.js';
 export { ARG_CONSTANTS, ERRNO_NAMES } from './constants.js';

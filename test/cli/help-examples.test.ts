@@ -55,7 +55,7 @@ function parseLine(line: string): { command: string; code?: number } {
   return { command: line.slice(0, cut).trim(), ...(m ? { code: Number(m[1]) } : {}) };
 }
 
-const IS_EXAMPLE = /^(seccompctl |kubectl seccomp |(kubectl|strace|journalctl|dmesg|helm|cat|source|curl|echo) .*\b(seccompctl|kubectl seccomp)\b)/;
+const IS_EXAMPLE = /^(seccompctl |kubectl seccomp |(kubectl|strace|journalctl|dmesg|helm|cat|source|curl|echo|printf) .*\b(seccompctl|kubectl seccomp)\b)/;
 // Prose that happens to start with a command name ("strace  strace -f, parsed like …") is not an example.
 const IS_PROSE = /^\S+ {2,}/;
 

@@ -1,5 +1,6 @@
 // `seccompctl check PROFILE 'SYSCALL(ARG, ...)'`: the verdict the kernel would give, and the rule that decides it.
-import { checkSyscall, ERRNO_NAMES, formatRet, type CheckResult } from '../../bpf/index.js';
+import { checkSyscalls, ERRNO_NAMES, formatRet, type CheckResult } from '../../bpf/index.js';
+import { readInput, UserError } from '../../common/index.js';
 import { parseProfile } from '../../profile/index.js';
 import { archFromAudit, argSpec, formatArgValue, type ArchId } from '../../syscalls/index.js';
 import { println } from '../io.js';
@@ -8,9 +9,9 @@ import type { Register } from './types.js';
 
 export const registercheck: Register = (program, io, setExit) => {
   program.command('check')
-    .description('Would this profile allow a syscall? Prints the action, errno and deciding rule; exit 0 when allowed (ALLOW/LOG), 1 otherwise.')
+    .description('Would this profile allow a syscall? Prints the action, errno and deciding rule; exit 0 when allowed (ALLOW/LOG), 1 otherwise. Many syscalls: one verdict per line.')
     .argument('<profile>', PROFILE_REF_HELP)
-    .argument('<syscall>', 'a call such as \'socket(AF_VSOCK, SOCK_STREAM, 0)\', \'openat(AT_FDCWD, 0, O_RDWR|O_CREAT)\', or just a name or number')
+    .argument('[syscall...]', 'calls such as \'socket(AF_VSOCK, SOCK_STREAM, 0)\', \'openat(AT_FDCWD, 0, O_RDWR|O_CREAT)\', or just names or numbers; none: one per line on standard input')
     .option('-a, --arch <arch>', 'native architecture of the node (default: this machine\'s)')
     .option('--abi <arch>', 'ABI of the calling process when it differs from the node\'s, e.g. x86 for a 32-bit program on x86_64')
     .addOption(capsOption())
@@ -25,16 +26,39 @@ Examples:
   seccompctl check profile.json 'personality(0xffffffff)' --explain   # exit 1: denied, and how
   seccompctl check profile.json 'clone3' --json          # exit 1: ENOSYS, so glibc falls back to clone
   seccompctl check runtime-default:docker 'clone(CLONE_NEWUSER)'   # exit 1: RuntimeDefault denies it
+  seccompctl check profile.json read write 'socket(AF_INET, SOCK_STREAM, 0)'   # one verdict per line; exit 1 if one is denied
+  printf 'read\nopenat\nexecve\n' | seccompctl check profile.json --json   # from stdin: a JSON array, one per line
 
+Many syscalls (several arguments, or one per line on standard input, blank lines and # comments skipped): one
+line per verdict, exit 0 only when every one is allowed; --json prints an array with one verdict per line.
 The verdict is computed twice, by walking the profile and by emulating the compiled BPF; a disagreement is reported
 as an internal error.`)
-    .action(async (file: string, call: string, opts: { arch?: string; abi?: string; caps?: string[]; explain?: boolean; json?: boolean }) => {
+    .action(async (file: string, calls: string[], opts: { arch?: string; abi?: string; caps?: string[]; explain?: boolean; json?: boolean }) => {
+      const fromStdin = calls.length === 0;
+      if (fromStdin && file === '-') throw new UserError('the profile comes from standard input, so give the syscalls as arguments');
       const { text } = await readCommandProfile(file, io, opts);
       const { profile, source } = parseProfile(text, { file });
-      const r = checkSyscall(profile, call, { ...(opts.arch !== undefined ? { arch: opts.arch } : {}), ...(opts.abi !== undefined ? { abi: opts.abi } : {}), source });
-      if (opts.json) println(io.stdout, JSON.stringify(toJson(r, opts.explain === true)));
-      else printText(r, file, opts.explain === true, (s) => println(io.stdout, s));
-      if (!r.allowed) setExit(1);
+      if (fromStdin) {
+        calls = (await readInput('-', io.stdin)).split('\n').map((l) => l.replace(/(^|\s)#.*$/, '').trim()).filter((l) => l !== '');
+        if (calls.length === 0) throw new UserError('no syscall given: name one after the profile, or write one per line on standard input');
+      }
+      const many = fromStdin || calls.length > 1;
+      if (many && opts.explain) throw new UserError('--explain shows one syscall at a time: give a single syscall');
+      const rs = checkSyscalls(profile, calls, { ...(opts.arch !== undefined ? { arch: opts.arch } : {}), ...(opts.abi !== undefined ? { abi: opts.abi } : {}), source });
+      if (!many) {
+        const r = rs[0]!;
+        if (opts.json) println(io.stdout, JSON.stringify(toJson(r, opts.explain === true)));
+        else printText(r, file, opts.explain === true, (s) => println(io.stdout, s));
+      } else if (opts.json) {
+        io.stdout.write(`[\n${rs.map((r) => JSON.stringify(toJson(r, false))).join(',\n')}\n]\n`);
+      } else {
+        for (const r of rs) {
+          const lines: string[] = [];
+          printText(r, file, false, (s) => lines.push(s.trim()));
+          println(io.stdout, lines.join('  '));
+        }
+      }
+      if (rs.some((r) => !r.allowed)) setExit(1);
     });
 };
 

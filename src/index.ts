@@ -11,3 +11,4 @@ export * as k8s from './k8s/index.js';
 export * as verify from './verify/index.js';
 export * as advise from './advise/index.js';
 export * as node from './node/index.js';
+export * as report from './report/index.js';

@@ -134,6 +134,19 @@ Examples:
   if (record) addRecordSubcommands(record, io, setExit);
 };
 
+/**
+ * `record` itself declares --json, -o/--output and --no-new-privileges, and commander lets a parent's options be
+ * given after a subcommand: read them from either.
+ */
+function withParent<T extends { json?: boolean; output?: string; newPrivileges?: boolean }>(local: T, cmd: Command): T {
+  const p = (cmd.parent?.opts() ?? {}) as { json?: boolean; output?: string; newPrivileges?: boolean };
+  const out = { ...local };
+  if (p.json === true) out.json = true;
+  if (local.output === undefined && p.output !== undefined) out.output = p.output;
+  if (p.newPrivileges === false) out.newPrivileges = false;
+  return out;
+}
+
 interface WorkloadFlags {
   namespace: string;
   containers?: string;
@@ -164,7 +177,8 @@ Examples:
   kubectl seccomp record ${start ? 'start' : 'stop'} deployment/web -n shop --print
   kubectl seccomp record ${start ? 'start deployment/web -n shop --containers app' : 'stop deployment/web -n shop'}
 Without --print, kubectl must reach the cluster; when it cannot, this says so and exits 2.`)
-      .action((workload: string, opts: WorkloadFlags) => {
+      .action((workload: string, local: WorkloadFlags, cmd: Command) => {
+        const opts = withParent(local, cmd);
         const ref = parseWorkloadRef(workload, opts.namespace, true);
         const containers = opts.containers?.split(',').map((s) => s.trim()).filter(Boolean);
         if (containers?.some((c) => !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(c))) throw new UserError(`--containers "${opts.containers}": container names are lower-case letters, digits and "-"`);
@@ -189,7 +203,7 @@ Without --print, kubectl must reach the cluster; when it cannot, this says so an
     .description('Gather a workload\'s recordings from every node\'s agent (kubectl exec, or copied state directories), merge nodes and replicas, and write one profile per container.')
     .argument('<workload>', 'KIND/NAME or NAME (as the agent derived it from the pods)')
     .option('-n, --namespace <ns>', 'the workload\'s namespace', 'default')
-    .option('-o, --output <dir>', 'write the profiles here (<namespace>_<workload>_<container>.json)', '.')
+    .option('-o, --output <dir>', 'write the profiles here (<namespace>_<workload>_<container>.json); default the current directory')
     .option('--from-dir <dir>', 'a copy of a node agent\'s state directory (repeatable); no cluster needed', collect)
     .option('--agent-namespace <ns>', 'namespace of the agent DaemonSet', 'seccompctl-system')
     .option('--agent-selector <labels>', 'label selector of the agent pods', 'app.kubernetes.io/name=seccompctl-agent')
@@ -205,7 +219,8 @@ Then install and use them:
   seccompctl k8s install profiles/*.json | kubectl apply -f -
   seccompctl k8s patch deploy.yaml --localhost seccompctl/shop_web_app.json --container app -i
 Exit 1 when no recording of the workload was found or a recording lost events; 2 when no cluster is reachable.`)
-    .action((workload: string, opts: WorkloadFlags & { output: string; fromDir?: string[]; agentNamespace: string; agentSelector: string; stateDir: string; newPrivileges?: boolean }) => {
+    .action((workload: string, local: WorkloadFlags & { output?: string; fromDir?: string[]; agentNamespace: string; agentSelector: string; stateDir: string; newPrivileges?: boolean }, cmd: Command) => {
+      const opts = withParent(local, cmd);
       const ref = parseWorkloadRef(workload, opts.namespace, false);
       const states = opts.fromDir
         ? statesFromDirs(opts.fromDir.map((d) => resolve(io.cwd, d)))
@@ -216,7 +231,7 @@ Exit 1 when no recording of the workload was found or a recording lost events; 2
         setExit(1);
         return;
       }
-      const written = writePulled(recordings, resolve(io.cwd, opts.output), { noNewPrivileges: opts.newPrivileges === false });
+      const written = writePulled(recordings, resolve(io.cwd, opts.output ?? '.'), { noNewPrivileges: opts.newPrivileges === false });
       if (opts.json) println(io.stdout, JSON.stringify({ workload: ref, nodes, profiles: written }, null, 2));
       else {
         for (const w of written) {

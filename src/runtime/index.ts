@@ -21,8 +21,8 @@ export type { ExecMarker, ProbeCount, ProbeOptions, ProbeResult, RunningProbe } 
 export { archOfProbe, ebpfAvailability, ensureTracefs, haveAuditSessions, parseProbeOutput, probeProgram, startProbe } from './probe.js';
 export type { ArgSample } from './probe-args.js';
 export { ARG_MAP_KEYS, argCaptureStatements, parseArgSamples } from './probe-args.js';
-export type { KernelLogRecord, KmsgLoss, SeccompRecord } from './kernellog.js';
-export { KmsgReader, lossIn, parseSeccompRecord, sessionOf } from './kernellog.js';
+export type { KernelLogRecord, KernelLogSource, KmsgLoss, SeccompRecord } from './kernellog.js';
+export { auditLostCount, detectKernelLogSource, KmsgReader, lossIn, parseSeccompRecord, sessionOf } from './kernellog.js';
 export type { PrintkPaths } from './printk.js';
 export { disablePrintkRatelimit } from './printk.js';
 export type { MeasuredBaseSets } from './basesets.js';

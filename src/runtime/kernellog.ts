@@ -3,6 +3,8 @@
 // The reading is ours (a worker thread that keeps up with the ring buffer); the decoding is the ingest stage's: every
 // message goes through one ingest `Ingester`, so a record, a loss message or a sequence gap means here exactly what it
 // means to `seccompctl generate`. Only the session scope is decided here, from the record's `ses=` field.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { EnvironmentError } from '../common/index.js';
 import { Ingester, parseAuditLine, parseRawFields, type LossKind, type LossSignal, type Observation } from '../ingest/index.js';
@@ -77,30 +79,40 @@ function lossOf(l: LossSignal): KmsgLoss {
 // The reader runs in a worker thread that polls a non-blocking /dev/kmsg fd every millisecond, independent of the
 // main event loop: the kernel ring (128 KiB here) holds only a few hundred audit records, and a workload under a LOG
 // profile produces thousands per second. It forwards every message's first line (`PRI,SEQ,TS,FLAGS;text`), so the
-// ingest parser sees each sequence number and reports gaps (records overwritten before they were read).
+// ingest parser sees each sequence number and reports gaps (records overwritten before they were read). On a busy
+// machine a reader that is not scheduled in time loses records: as root the thread raises its own scheduling
+// priority (setpriority on the calling thread), which keeps it ahead of CPU hogs at the default nice level.
+// With `file`, it tails a log file instead (auditd's), from its size at open, line by line.
 const WORKER = String.raw`
 (function main() {
 const { parentPort, workerData } = require('node:worker_threads');
 const fs = require('node:fs');
+const os = require('node:os');
 const stop = new Int32Array(workerData.stop);
 const nap = new Int32Array(new SharedArrayBuffer(4));
+try { os.setPriority(-15); } catch { /* not root: keep the default */ }
+const file = workerData.file;
 let fd;
-try { fd = fs.openSync('/dev/kmsg', fs.constants.O_RDONLY | fs.constants.O_NONBLOCK); }
+try { fd = file ? fs.openSync(file, 'r') : fs.openSync('/dev/kmsg', fs.constants.O_RDONLY | fs.constants.O_NONBLOCK); }
 catch (e) { parentPort.postMessage({ error: e.message }); return; }
-const buf = Buffer.alloc(16384);
+const buf = Buffer.alloc(file ? 1 << 20 : 16384);
+let pos = file ? fs.fstatSync(fd).size : 0;
+let carry = '';
 let stopAt;
 let ready = false;
 let batch = [];
 const flush = () => { if (batch.length) { parentPort.postMessage({ lines: batch }); batch = []; } };
 for (;;) {
   let n;
-  try { n = fs.readSync(fd, buf, 0, buf.length, null); }
-  catch (e) {
+  try {
+    n = file ? fs.readSync(fd, buf, 0, buf.length, pos) : fs.readSync(fd, buf, 0, buf.length, null);
+    if (file && n === 0) { const e = new Error('eof'); e.code = 'EAGAIN'; throw e; }
+  } catch (e) {
     if (e.code === 'EAGAIN' || e.code === 'EWOULDBLOCK') {
       if (!ready) { ready = true; parentPort.postMessage({ ready: true }); }
       flush();
       if (Atomics.load(stop, 0) === 1) break;
-      Atomics.wait(nap, 0, 0, 1);
+      Atomics.wait(nap, 0, 0, file ? 5 : 1);
       continue;
     }
     if (e.code === 'EPIPE') continue;
@@ -112,10 +124,18 @@ for (;;) {
     if (stopAt === undefined) stopAt = Date.now();
     else if (Date.now() - stopAt > 200) break;
   }
-  if (!ready) continue;
-  const text = buf.toString('utf8', 0, n);
-  const nl = text.indexOf('\n');
-  batch.push(nl < 0 ? text : text.slice(0, nl));
+  if (file) {
+    pos += n;
+    const text = carry + buf.toString('utf8', 0, n);
+    const lines = text.split('\n');
+    carry = lines.pop();
+    for (const l of lines) batch.push(l);
+  } else {
+    if (!ready) continue;
+    const text = buf.toString('utf8', 0, n);
+    const nl = text.indexOf('\n');
+    batch.push(nl < 0 ? text : text.slice(0, nl));
+  }
   if (batch.length >= 512) flush();
 }
 fs.closeSync(fd);
@@ -123,8 +143,37 @@ flush();
 })();
 `;
 
+/** Where seccomp records go on this machine: auditd's log when an audit daemon is registered, else the kernel log. */
+export type KernelLogSource = { kind: 'kmsg' } | { kind: 'auditd'; file: string };
+
 /**
- * Reads /dev/kmsg from the moment `open()` resolves (what is already in the ring is skipped). `poll()` returns the
+ * The audit daemon's log when one is registered with the kernel (then records go to it, not to /dev/kmsg):
+ * `auditctl -s` names its pid, /etc/audit/auditd.conf its `log_file` (default /var/log/audit/audit.log).
+ */
+export function detectKernelLogSource(): KernelLogSource {
+  const r = spawnSync('auditctl', ['-s'], { encoding: 'utf8', timeout: 5000 });
+  const pid = Number(/^pid (\d+)$/m.exec(r.stdout ?? '')?.[1] ?? 0);
+  if (r.status !== 0 || pid <= 0) return { kind: 'kmsg' };
+  let file = '/var/log/audit/audit.log';
+  try {
+    const m = /^\s*log_file\s*=\s*(\S+)/m.exec(readFileSync('/etc/audit/auditd.conf', 'utf8'));
+    if (m) file = m[1]!;
+  } catch {
+    // default location
+  }
+  return existsSync(file) ? { kind: 'auditd', file } : { kind: 'kmsg' };
+}
+
+/** The kernel's count of audit records it could not deliver (`auditctl -s`: lost), when it can be read. */
+export function auditLostCount(): number | undefined {
+  const r = spawnSync('auditctl', ['-s'], { encoding: 'utf8', timeout: 5000 });
+  const m = /^lost (\d+)$/m.exec(r.stdout ?? '');
+  return r.status === 0 && m ? Number(m[1]) : undefined;
+}
+
+/**
+ * Reads /dev/kmsg (or, with `source: auditd`, the audit daemon's log) from the moment `open()` resolves (what is
+ * already there is skipped). `poll()` returns the
  * seccomp records of the wanted sessions (all when `sessions` is empty); `loss` holds the certain loss the ingest
  * parser found: sequence gaps (the ring wrapped before we read), printk suppression, audit_lost and backlog messages.
  */
@@ -141,7 +190,12 @@ export class KmsgReader {
   readonly loss: KmsgLoss[] = [];
   readonly sessions = new Set<number>();
 
-  constructor(opts: { nativeArch?: ArchId } = {}) {
+  private readonly source: KernelLogSource;
+  private lostAtOpen: number | undefined;
+  private lineNo = 0;
+
+  constructor(opts: { nativeArch?: ArchId; source?: KernelLogSource } = {}) {
+    this.source = opts.source ?? { kind: 'kmsg' };
     this.ingester = new Ingester({
       format: 'audit', nativeArch: opts.nativeArch ?? hostArch().id,
       onObservation: (o) => {
@@ -149,11 +203,18 @@ export class KmsgReader {
         if (c?.wanted && this.out) this.out(toRecord(o, c.msg, c.seq));
       },
     });
-    this.ingester.beginFile('/dev/kmsg');
+    this.ingester.beginFile(this.source.kind === 'auditd' ? this.source.file : '/dev/kmsg');
+  }
+
+  /** What is read: /dev/kmsg or an audit daemon's log. */
+  get reading(): string {
+    return this.source.kind === 'auditd' ? this.source.file : '/dev/kmsg';
   }
 
   async open(): Promise<void> {
-    const w = new Worker(WORKER, { eval: true, workerData: { stop: this.stop.buffer } });
+    const file = this.source.kind === 'auditd' ? this.source.file : undefined;
+    if (file) this.lostAtOpen = auditLostCount();
+    const w = new Worker(WORKER, { eval: true, workerData: { stop: this.stop.buffer, file } });
     this.worker = w;
     this.closed = new Promise<void>((resolve) => w.once('exit', () => resolve()));
     await new Promise<void>((resolve, reject) => {
@@ -161,12 +222,12 @@ export class KmsgReader {
         if (m.ready) resolve();
         if (m.error) {
           this.error = m.error;
-          reject(new EnvironmentError(`cannot read the kernel log /dev/kmsg: ${m.error}`, 'run as root (CAP_SYSLOG), or use --backend ebpf or strace'));
+          reject(new EnvironmentError(`cannot read the kernel log ${this.reading}: ${m.error}`, 'run as root (CAP_SYSLOG), or use --backend ebpf or strace'));
         }
         if (m.lines) for (const l of m.lines) this.queue.push(l);
       });
       w.on('error', reject);
-      w.on('exit', () => reject(new EnvironmentError(`cannot read the kernel log /dev/kmsg${this.error ? `: ${this.error}` : ''}`, 'run as root')));
+      w.on('exit', () => reject(new EnvironmentError(`cannot read the kernel log ${this.reading}${this.error ? `: ${this.error}` : ''}`, 'run as root')));
     });
   }
 
@@ -177,9 +238,16 @@ export class KmsgReader {
     this.out = onRecord;
     try {
       for (const line of lines) {
-        const semi = line.indexOf(';');
-        const seq = Number(line.slice(0, semi).split(',')[1]);
-        const msg = line.slice(semi + 1);
+        let seq: number;
+        let msg: string;
+        if (this.source.kind === 'kmsg') {
+          const semi = line.indexOf(';');
+          seq = Number(line.slice(0, semi).split(',')[1]);
+          msg = line.slice(semi + 1);
+        } else {
+          seq = ++this.lineNo;
+          msg = line;
+        }
         let wanted = this.sessions.size === 0;
         if (!wanted) {
           const s = sessionOf(msg);
@@ -210,5 +278,12 @@ export class KmsgReader {
     clearTimeout(t);
     this.poll(onRecord);
     for (const l of this.ingester.result().loss) if (l.certain) this.loss.push(lossOf(l));
+    // An audit daemon's backlog that overflowed drops records before they reach the log: the kernel counts them.
+    if (this.lostAtOpen !== undefined) {
+      const now = auditLostCount();
+      if (now !== undefined && now > this.lostAtOpen) {
+        this.loss.push({ kind: 'audit-lost', count: now - this.lostAtOpen, message: `the kernel dropped ${now - this.lostAtOpen} audit record(s) while reading (auditctl -s: lost ${this.lostAtOpen} → ${now})` });
+      }
+    }
   }
 }

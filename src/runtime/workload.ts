@@ -9,7 +9,7 @@ import { archInfo, hostArch, type ArchId } from '../syscalls/index.js';
 import { createHostBundle, type BindMount, type HostBundle } from './bundle.js';
 import { registerCleanup } from './cleanup.js';
 import { killTree, signalPids, stopGraceKill, type Escalation } from './escalate.js';
-import { KmsgReader, type KernelLogRecord, type KmsgLoss } from './kernellog.js';
+import { detectKernelLogSource, KmsgReader, type KernelLogRecord, type KernelLogSource, type KmsgLoss } from './kernellog.js';
 import { disablePrintkRatelimit } from './printk.js';
 import { startProbe, type ExecMarker, type ProbeOptions, type RunningProbe } from './probe.js';
 import { resolveSignal, startContainer, type RunningContainer } from './runc.js';
@@ -45,6 +45,8 @@ export interface WorkloadOptions extends WorkloadIO {
   timeoutMs?: number;
   /** The host's architecture (default: this machine's): decides the native arch family of records and profiles. */
   hostArch?: ArchId;
+  /** Where kernel audit records are read (default: auditd's log when a daemon is registered, else /dev/kmsg). */
+  kernelLogSource?: KernelLogSource;
 }
 
 /** How CMD ended. */
@@ -272,7 +274,8 @@ export interface KernelLogRun {
  * is acquired inside the `try` that releases it.
  */
 export async function runWithKernelLog(argv: string[], opts: WorkloadOptions, seccomp: string): Promise<KernelLogRun> {
-  const reader = new KmsgReader(opts.hostArch ? { nativeArch: opts.hostArch } : {});
+  // Records go to the audit daemon's log when one runs (nothing reaches /dev/kmsg then), else to the kernel log.
+  const reader = new KmsgReader({ ...(opts.hostArch ? { nativeArch: opts.hostArch } : {}), source: opts.kernelLogSource ?? detectKernelLogSource() });
   const records: KernelLogRecord[] = [];
   const take = (r: KernelLogRecord): void => { records.push(r); };
   let restore: (() => void) | undefined;

@@ -31,9 +31,17 @@ const KEY_SYSCALLS: Record<string, string[]> = {
 // Kernel-log readers (audit recording, complain verification) run one at a time: three servers flooding
 // /dev/kmsg at once on a loaded 2-core machine can overwrite the ring before a reader drains it, which is loss
 // the tool reports correctly but which this test is not about.
+// On a machine kept busy (CI runs the suite once under a CPU hog) a reader can still fall behind: the tool detects
+// that loss and reports it (no profile is written from a lossy recording); the test then runs the same case again,
+// at most three times in all, and asserts on a complete run.
 let kmsgTurn: Promise<unknown> = Promise.resolve();
-function oneKmsgReaderAtATime<T>(f: () => Promise<T>): Promise<T> {
-  const run = kmsgTurn.then(f, f);
+function oneKmsgReaderAtATime<T>(f: () => Promise<T>, lost: (t: T) => boolean): Promise<T> {
+  const attempts = async (): Promise<T> => {
+    let t = await f();
+    for (let i = 1; i < 3 && lost(t); i++) t = await f();
+    return t;
+  };
+  const run = kmsgTurn.then(attempts, attempts);
   kmsgTurn = run.catch(() => undefined);
   return run;
 }
@@ -63,7 +71,7 @@ describe.skipIf(!live).concurrent('record → verify on real servers', () => {
       def.setup(dir);
       for (const b of BACKENDS) {
         const { r, traffic } = b.backend === 'audit'
-          ? await oneKmsgReaderAtATime(() => recordServer(def, dir, b))
+          ? await oneKmsgReaderAtATime(() => recordServer(def, dir, b), ({ r }) => r.ingest.loss.some((l) => l.certain))
           : await recordServer(def, dir, b);
         expect(traffic, `${def.name}/${b.backend}: requests while recording`).not.toBeInstanceOf(Error);
         expect(r.stopped, r.stderr).toBe(true);
@@ -94,7 +102,7 @@ describe.skipIf(!live).concurrent('record → verify on real servers', () => {
         }
       }
       // The complain pass agrees: nothing would be denied (eBPF-recorded profile, NNP off: the Kubernetes default).
-      const { v, traffic } = await oneKmsgReaderAtATime(() => verifyServer(def, dir, recorded.get(`${def.name}/ebpf`)!.noNnp, false, 'complain'));
+      const { v, traffic } = await oneKmsgReaderAtATime(() => verifyServer(def, dir, recorded.get(`${def.name}/ebpf`)!.noNnp, false, 'complain'), ({ v }) => v.loss.length > 0);
       expect(traffic).not.toBeInstanceOf(Error);
       expect(v.denials).toEqual([]);
       expect(v.passed, v.stderr).toBe(true);

@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { applyPatch, planPatch, type PatchOptions, type PatchPlan } from '../../src/k8s/index.js';
+import { applyPatch, planPatch, CONTAINER_ANNOTATION_PREFIX, POD_ANNOTATION, POD_TEMPLATE_PATHS, type PatchOptions, type PatchPlan } from '../../src/k8s/index.js';
 import { insertedLines } from './helpers.js';
 import { haveLibyaml, libyamlRead } from './oracle.js';
 
@@ -33,9 +33,32 @@ function at(doc: Json, path: string): Json {
   return cur;
 }
 
+/** Removes the deprecated seccomp annotations from every pod template (patch removes them all), and the
+ * `annotations:` / template `metadata:` keys they leave empty. Returns how many it removed. */
+function dropSeccompAnnotations(obj: Json): number {
+  if (!obj || typeof obj !== 'object') return 0;
+  if (typeof obj.kind === 'string' && obj.kind.endsWith('List')) return ((obj.items ?? []) as Json[]).reduce((n: number, it: Json) => n + dropSeccompAnnotations(it), 0);
+  const path = POD_TEMPLATE_PATHS[obj.kind as string];
+  if (!path) return 0;
+  let holder = obj;
+  for (const k of path) holder = holder?.[k];
+  const ann = holder?.metadata?.annotations;
+  if (!ann || typeof ann !== 'object') return 0;
+  const keys = Object.keys(ann).filter((k) => k === POD_ANNOTATION || k.startsWith(CONTAINER_ANNOTATION_PREFIX));
+  for (const k of keys) delete ann[k];
+  if (keys.length > 0 && Object.keys(ann).length === 0) {
+    delete holder.metadata.annotations;
+    if (holder !== obj && Object.keys(holder.metadata).length === 0) delete holder.metadata;
+  }
+  return keys.length;
+}
+
 /** The original data plus exactly what the plan says it changes. */
 export function expectedData(docs: readonly unknown[], plan: PatchPlan): unknown[] {
   const out = structuredClone(docs) as Json[];
+  if (plan.removedAnnotations.length > 0) {
+    expect(out.reduce((n: number, d) => n + dropSeccompAnnotations(d), 0), 'annotations removed').toBe(plan.removedAnnotations.length);
+  }
   for (const c of plan.changes) {
     const spec = at(out[c.docIndex], c.path);
     let target = spec;
@@ -104,6 +127,34 @@ describe.skipIf(!libyaml)('k8s patch on real manifests, read back with libyaml',
       expect(r.out.endsWith('\n'), `${label}: final newline as it was`).toBe(r.input.endsWith('\n'));
       expect(planPatch(r.out, file, OPTIONS[r.opts]!).edits, `${label}: idempotent`).toEqual([]);
     }
+  });
+});
+
+// The hand-made patch fixtures (test/fixtures/k8s/patch/: comments, anchors, Helm output, all workload kinds, JSON
+// List, deprecated annotations, existing Localhost/Unconfined), through the same oracle.
+const PATCH_FIX = join(import.meta.dirname, '../fixtures/k8s/patch');
+describe.skipIf(!libyaml)('k8s patch on the hand-made fixtures, read back with libyaml', () => {
+  it('every fixture, every option: data = input + planned fields − migrated annotations; refusals write nothing', () => {
+    const runs: { label: string; input: string; plan: PatchPlan; out: string; opts: PatchOptions }[] = [];
+    for (const f of readdirSync(PATCH_FIX).filter((x) => /\.(ya?ml|json)$/.test(x))) {
+      const input = readFileSync(join(PATCH_FIX, f), 'utf8');
+      for (const [name, opts] of Object.entries({ ...OPTIONS, 'container app': { profile: { type: 'Localhost', localhostProfile: 'x/y.json' }, containers: ['app'] } as PatchOptions })) {
+        const plan = planPatch(input, f, opts);
+        if (plan.errors.length > 0) {
+          expect(plan.errors.map((e) => e.code), `${f} ${name}`).toEqual(f === 'merge-key.yaml' ? ['PATCH_MERGE_KEY'] : expect.arrayContaining(['PATCH_WOULD_LOOSEN']));
+          continue;
+        }
+        runs.push({ label: `${f} (${name})`, input, plan, out: applyPatch(input, plan), opts });
+      }
+    }
+    expect(runs.length).toBeGreaterThanOrEqual(20);
+    expect(runs.some((r) => r.plan.removedAnnotations.length > 0)).toBe(true);
+    const r = libyamlRead(runs.flatMap((x) => [x.input, x.out])) as Json[];
+    runs.forEach((x, i) => {
+      expect(r[2 * i].ok, x.label).toBe(true);
+      expect(r[2 * i + 1], x.label).toEqual({ ok: true, docs: expectedData(r[2 * i].docs, x.plan) });
+      expect(planPatch(x.out, 'f', x.opts).edits, `${x.label}: idempotent`).toEqual([]);
+    });
   });
 });
 

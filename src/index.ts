@@ -8,6 +8,7 @@ export * as ingest from './ingest/index.js';
 export * as generate from './generate/index.js';
 export * as bpf from './bpf/index.js';
 export * as k8s from './k8s/index.js';
+export * as agent from './agent/index.js';
 export * as verify from './verify/index.js';
 export * as advise from './advise/index.js';
 export * as node from './node/index.js';

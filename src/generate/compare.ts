@@ -2,6 +2,7 @@
 import type { Diagnostic } from '../common/index.js';
 import { normalizeProfile, type Action, type Profile, type SyscallArg, type SyscallRule } from '../profile/index.js';
 import { ARCHES, hostArch, resolveArch, syscallNumber, type ArchId } from '../syscalls/index.js';
+import { crossArch } from './generate.js';
 import { describeArgConditions } from './args.js';
 
 /** Actions from least to most restrictive (the kernel's precedence, reversed; KILL is KILL_THREAD). */
@@ -60,7 +61,22 @@ export function mergeProfiles(profiles: readonly { profile: Profile; file: strin
   const byName = new Map<string, Map<string, Entry>>();
   const condKey = (args: SyscallArg[] | undefined): string =>
     (args ?? []).map((a) => `${a.index}:${a.op}:${a.value}:${a.valueTwo ?? ''}`).sort().join(',');
+  const arches = [...new Set(profiles.flatMap((p) => p.profile.architectures ?? []))];
+  // An input written for fewer arches than the union: on the others, the same libc calls make other syscalls
+  // (mkdir → mkdirat on arm64). Add those counterparts with the rule's action, as generate --arch does.
+  const targets = arches.map((t) => resolveArch(t)?.id).filter((a): a is ArchId => a !== undefined);
+  const extra: { profile: Profile; file: string }[] = [];
   for (const { profile, file } of profiles) {
+    const own = (profile.architectures ?? []).map((t) => resolveArch(t)?.id).filter((a): a is ArchId => a !== undefined);
+    const from = own.length > 0 ? own : [hostArch().id];
+    for (const r of profile.syscalls ?? []) {
+      if ((r.args?.length ?? 0) > 0 || (r.action !== 'SCMP_ACT_ALLOW' && r.action !== 'SCMP_ACT_LOG')) continue;
+      const add = crossArch(new Map(from.map((a) => [a, new Set(r.names)])), targets.filter((t) => !from.includes(t))).add;
+      for (const n of r.names) add.delete(n);
+      if (add.size > 0) extra.push({ profile: { defaultAction: profile.defaultAction, syscalls: [{ ...r, names: [...add].sort() }] }, file: `${file} (counterparts on other arches)` });
+    }
+  }
+  for (const { profile, file } of [...profiles, ...extra]) {
     for (const r of profile.syscalls ?? []) {
       for (const n of r.names) {
         let m = byName.get(n);
@@ -100,7 +116,6 @@ export function mergeProfiles(profiles: readonly { profile: Profile; file: strin
       rules.push({ names: [name], action: e.action, ...(e.errnoRet !== undefined ? { errnoRet: e.errnoRet } : {}), ...(e.args ? { args: e.args } : {}) });
     }
   }
-  const arches = [...new Set(profiles.flatMap((p) => p.profile.architectures ?? []))];
   const flags = [...new Set(profiles.flatMap((p) => p.profile.flags ?? []))];
   const profile = normalizeProfile({
     defaultAction: def.profile.defaultAction,

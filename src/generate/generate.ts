@@ -73,7 +73,7 @@ export const COMPAT_POLICY = 'compat (32-bit) ABIs are left out unless their pro
  * per recorded syscall absent on a target, what glibc's wrapper calls there; on 32-bit targets also the *64/*32
  * variants glibc uses for large files and 32-bit uids.
  */
-function crossArch(byArch: ReadonlyMap<ArchId, ReadonlySet<string>>, targets: readonly ArchId[]): { add: Set<string>; mapped: CrossArchMapping[]; unmappable: string[] } {
+export function crossArch(byArch: ReadonlyMap<ArchId, ReadonlySet<string>>, targets: readonly ArchId[]): { add: Set<string>; mapped: CrossArchMapping[]; unmappable: string[] } {
   const add = new Set<string>();
   const mapped: CrossArchMapping[] = [];
   const unmappable: string[] = [];
@@ -183,10 +183,12 @@ export function generate(r: IngestResult, opts: GenerateOptions = {}): GenerateR
   for (const n of cross.add) names.add(n);
   const compatOmitted = arches.flatMap((a) => archInfo(a).compat).filter((c) => !arches.includes(c));
   const runtimeAdded: string[] = [];
+  const baseAll = new Set<string>();
   if ((opts.runtime ?? 'runc') === 'runc') {
     const base = opts.noNewPrivileges ? RUNC_BASE_SETS.nnp : RUNC_BASE_SETS.noNnp;
     for (const n of base) {
       if (names.has(n)) continue;
+      baseAll.add(n);
       if (!arches.some((a) => syscallNumber(a, n) !== undefined)) continue; // absent on every profile arch
       names.add(n);
       runtimeAdded.push(n);
@@ -197,6 +199,13 @@ export function generate(r: IngestResult, opts: GenerateOptions = {}): GenerateR
         message: `runc's own syscalls come from a provisional list (${RUNC_BASE_SETS.source})`,
       });
     }
+  }
+  // The runtime's names were measured on x86_64: on the profile's other arches runc makes the counterparts.
+  const baseCross = crossArch(new Map([['x86_64' as ArchId, baseAll]]), arches.filter((a) => a !== 'x86_64'));
+  for (const n of baseCross.add) {
+    if (names.has(n)) continue;
+    names.add(n);
+    runtimeAdded.push(n);
   }
   const errno = opts.defaultErrno === 'ENOSYS' ? ENOSYS : EPERM;
   if (errno === ENOSYS && arches.some((a) => archInfo(a).id.startsWith('mips'))) {
@@ -217,8 +226,8 @@ export function generate(r: IngestResult, opts: GenerateOptions = {}): GenerateR
     syscalls: rules,
   });
   return {
-    profile, observed: [...observed].sort(), runtimeAdded: runtimeAdded.sort(), unnamed, mapped: cross.mapped,
-    unmappable: cross.unmappable, enosys, compatOmitted, diagnostics: diags,
+    profile, observed: [...observed].sort(), runtimeAdded: runtimeAdded.sort(), unnamed, mapped: [...cross.mapped, ...baseCross.mapped],
+    unmappable: [...new Set([...cross.unmappable, ...baseCross.unmappable])].sort(), enosys, compatOmitted, diagnostics: diags,
   };
 }
 

@@ -27,8 +27,9 @@ const DNS1123 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)
 /**
  * The CRD has no defaultErrnoRet: a default `SCMP_ACT_ERRNO` with another errno (ENOSYS, 38, most often) becomes the
  * EPERM default plus one explicit rule giving that errno to every syscall of the profile's architectures (Linux 6.12
- * tables) that no rule names. The verdicts stay the same except for syscalls newer than the tables and for calls of a
- * syscall with only conditional rules whose arguments match none of them: those get EPERM (reported).
+ * tables) that no rule names. The verdicts stay the same except for syscalls newer than the tables, numbers that are
+ * no syscall (table gaps), and calls of a syscall with only conditional rules whose arguments match none of them:
+ * those get EPERM (reported).
  */
 function spellOutDefaultErrno(p: Profile, report: ((d: Diagnostic) => void) | undefined): Profile {
   if (p.defaultErrnoRet === undefined || p.defaultErrnoRet === 1) return p;
@@ -43,7 +44,7 @@ function spellOutDefaultErrno(p: Profile, report: ((d: Diagnostic) => void) | un
   report?.({
     code: 'SPO_DEFAULT_ERRNO_SPELLED_OUT', severity: 'info', path: 'defaultErrnoRet',
     message: `the SeccompProfile CRD has no defaultErrnoRet: the default becomes EPERM and a rule gives errno ${errno} to the ${names.length} other syscalls of ${targets.join(', ')} (Linux 6.12 tables)` +
-      (conditionalOnly.length ? `; calls of ${conditionalOnly.join(', ')} that match none of their conditional rules get EPERM instead of ${errno}` : ''),
+      `; syscalls the node's libseccomp does not know (runc skips their names), numbers that are no syscall (gaps in the tables)${conditionalOnly.length ? ` and calls of ${conditionalOnly.join(', ')} that match none of their conditional rules` : ''} get EPERM instead of ${errno}`,
     fix: 'nothing to do; install the profile as a plain file (seccompctl k8s install) to keep the default errno for syscalls newer than Linux 6.12',
   });
   if (names.length === 0) return rest;

@@ -100,9 +100,9 @@ const STRACE_NAMES: Record<string, bigint> = {
 /** The value strace printed for one argument, or undefined when it is a pointer/string/struct seccomp cannot see as such. */
 export function straceArgValue(text: string): bigint | undefined {
   const t = text.trim().replace(/^[a-z_]+=/, '');
+  if (/^0[0-7]+$/.test(t)) return BigInt(`0o${t.slice(1)}`); // strace prints modes in octal
   if (/^-?\d+$/.test(t)) return BigInt.asUintN(64, BigInt(t));
   if (/^0x[0-9a-f]+$/i.test(t)) return BigInt(t);
-  if (/^0[0-7]+$/.test(t)) return BigInt(`0o${t.slice(1)}`);
   // Flag words: CLONE_VM|CLONE_FS|SIGCHLD, PER_LINUX, 0x20000 /* UNAME26 */ forms.
   const clean = t.replace(/\/\*.*?\*\//g, '').trim();
   if (!/^[A-Z0-9_|x ]+$/i.test(clean)) return undefined;
@@ -146,7 +146,7 @@ const KNOWN_REASONS: Record<string, string> = {
   ptrace: 'tracing other processes needs CAP_SYS_PTRACE',
   kexec_load: 'loading a new kernel is never allowed in a container',
   open_by_handle_at: 'it enabled a container breakout (CAP_DAC_READ_SEARCH)',
-  socket: 'some address families are filtered (CRI-O: AF_NETLINK audit sockets without CAP_AUDIT_WRITE; Docker/containerd: none on x86_64 besides arguments named in the rule)',
+  socket: 'some address families are filtered (Docker and containerd: AF_ALG and AF_VSOCK; CRI-O: AF_NETLINK audit sockets without CAP_AUDIT_WRITE)',
   io_uring_setup: 'io_uring has been a frequent source of kernel vulnerabilities',
   io_uring_enter: 'io_uring has been a frequent source of kernel vulnerabilities',
   io_uring_register: 'io_uring has been a frequent source of kernel vulnerabilities',
@@ -156,8 +156,13 @@ function hex(v: bigint): string {
   return v < 4096n ? v.toString() : `0x${v.toString(16)}`;
 }
 
-function describeCond(c: Cond): string {
+/** AF_* names for socket's family argument. */
+const FAMILIES = new Map(Object.entries(ARG_CONSTANTS).filter(([k]) => k.startsWith('AF_') && k !== 'AF_LOCAL').map(([k, v]) => [v, k]));
+
+function describeCond(c: Cond, name: string): string {
   const a = `arg${c.index}`;
+  const fam = name === 'socket' && c.index === 0 ? FAMILIES.get(c.value) : undefined;
+  if (fam && (c.op === 'SCMP_CMP_EQ' || c.op === 'SCMP_CMP_NE')) return `${a} ${c.op === 'SCMP_CMP_EQ' ? '==' : '!='} ${fam}`;
   switch (c.op) {
     case 'SCMP_CMP_MASKED_EQ': return `${a} & ${hex(c.value)} == ${hex(c.valueTwo)}`;
     case 'SCMP_CMP_EQ': return `${a} == ${hex(c.value)}`;
@@ -176,7 +181,7 @@ function allowConditions(m: FilterModel, auditArch: number, nr: number): string 
   if (leaf.kind !== 'args') return undefined;
   const allow = leaf.rules.filter((r) => isAllowLike(r.ret));
   if (allow.length === 0) return undefined;
-  return allow.map((r) => effectiveConds(r, leaf.abi).map(describeCond).join(' && ') || 'always').join(' or ');
+  return allow.map((r) => effectiveConds(r, leaf.abi).map((c) => describeCond(c, r.name)).join(' && ') || 'always').join(' or ');
 }
 
 /** Argument indices the model's rules for (arch, nr) test; empty when the verdict does not depend on arguments. */

@@ -205,3 +205,26 @@ describe('progress', () => {
     expect(pipe.stderr).not.toMatch(/reading:/);
   });
 });
+
+describe('issue 10 repro: nginx recorded on x86_64, profile for arm64 nodes', () => {
+  it('generate --arch aarch64,arm --default-errno ENOSYS: check allows mkdirat, unlinkat, faccessat, epoll_pwait, fchownat on arm64; validate is clean', async () => {
+    const out = join(tmp, 'nginx-arm.json');
+    const g = await cli(['generate', 'examples/audit/nginx-in-runc.dmesg.log', '--arch', 'aarch64,arm', '--default-errno', 'ENOSYS', '-o', out]);
+    expect(g.code).toBe(0);
+    expect(g.stdout).toMatch(/SCMP_ARCH_AARCH64 \(not recorded\): .*mkdir→mkdirat/);
+    expect(g.stdout).toMatch(/compat ABIs left out: SCMP_ARCH_X86, SCMP_ARCH_X32/);
+    for (const call of ['mkdirat', 'unlinkat', 'faccessat', 'epoll_pwait', 'fchownat']) {
+      const c = await cli(['check', out, call, '--arch', 'arm64']);
+      expect(`${call}: ${c.code}`).toBe(`${call}: 0`);
+    }
+    const v = await cli(['validate', out, '--json']);
+    expect(v.code).toBe(0);
+    expect(v.stdout).not.toMatch(/"severity": "(warning|error)"/);
+  });
+
+  it('validate: an allowed syscall whose arm64 counterpart is missing is an error, not info', async () => {
+    const v = await cli(['validate', 'test/fixtures/profile/rules/missing-arch-counterpart.json']);
+    expect(v.code).toBe(1);
+    expect(v.stdout + v.stderr).toMatch(/MISSING_ARCH_COUNTERPART: unlink does not exist on SCMP_ARCH_AARCH64, where the same libc call makes unlinkat/);
+  });
+});

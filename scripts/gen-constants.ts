@@ -244,19 +244,32 @@ class Pre {
     for (let i = 0; i < 50; i++) {
       let changed = false;
       let fail = false;
-      s = s.replace(/\bsizeof\s*\(([^()]*)\)/g, (_, t: string) => {
-        const n = size(t);
+      // sizeof(T), with T in any number of parentheses (macro arguments arrive wrapped).
+      for (let at = s.search(/\bsizeof\s*\(/); at >= 0; at = s.search(/\bsizeof\s*\(/)) {
+        let j = s.indexOf('(', at);
+        let level = 0;
+        const from = j;
+        for (; j < s.length; j++) {
+          if (s[j] === '(') level++;
+          if (s[j] === ')' && --level === 0) break;
+        }
+        const n = size(s.slice(from, j).replace(/[()]/g, ' '));
         changed = true;
-        if (n === undefined) fail = true;
-        return String(n ?? 0);
-      });
+        if (n === undefined) {
+          fail = true;
+          break;
+        }
+        s = `${s.slice(0, at)}${n}${s.slice(j + 1)}`;
+      }
       if (fail) return undefined;
       // Casts to scalar types: (unsigned int)x, (__u32)x, (int)x.
-      s = s.replace(/\(\s*(?:unsigned\s+|signed\s+)?(?:int|long|long long|char|short|__u\d+|__s\d+)\s*\)/g, () => {
+      // (only where a cast can be: not after a name, which would make it a macro's argument list, and before an operand)
+      s = s.replace(/(?<![\w)]\s*)\(\s*(?:unsigned\s+|signed\s+)?(?:int|long|long long|char|short|__u\d+|__s\d+)\s*\)(?=\s*[\w('])/g, () => {
         changed = true;
         return '';
       });
-      const m = /\b([A-Za-z_]\w*)\b(\s*\()?/.exec(s.replace(/\b0[xX][0-9a-fA-F]+[uUlL]*\b|\b\d+[uUlL]*\b/g, (x) => ' '.repeat(x.length)));
+      // Numbers and character literals ('T') are not names: blank them out before looking for the next name.
+      const m = /\b([A-Za-z_]\w*)\b(\s*\()?/.exec(s.replace(/\b0[xX][0-9a-fA-F]+[uUlL]*\b|\b\d+[uUlL]*\b|'(?:\\.|[^'])'/g, (x) => ' '.repeat(x.length)));
       if (!m) break;
       const name = m[1]!;
       const at = m.index;
@@ -296,8 +309,6 @@ class Pre {
       } else if (this.enums.has(name)) {
         s = `${s.slice(0, at)}(${this.enums.get(name)!.expr})${s.slice(at + name.length)}`;
         changed = true;
-      } else if (/^'.'$/.test(s.slice(at - 1, at + 2))) {
-        break;
       } else if (zeroUnknown) {
         s = `${s.slice(0, at)}0${s.slice(at + name.length)}`;
         changed = true;

@@ -6,8 +6,10 @@ import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { syscallsOf } from '../../src/syscalls/index.js';
+import { createHostBundle, runContainer } from '../../src/runtime/index.js';
+import { syscallNumber, syscallsOf } from '../../src/syscalls/index.js';
 import { cli } from '../helpers/cli.js';
 import { haveRoot, haveSystem } from '../helpers/system.js';
 
@@ -25,10 +27,11 @@ interface Report {
   failed: boolean;
 }
 
+const PROBE_SRC = fileURLToPath(new URL('../fixtures/bpf/probe.c', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'seccompctl-doctor-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-const live = haveSystem('runc', 'scmp_sys_resolver', '/usr/bin/python3', 'unshare') && haveRoot();
+const live = haveSystem('runc', 'scmp_sys_resolver', '/usr/bin/python3', 'unshare', 'cc') && haveRoot();
 
 async function doctor(args: string[]): Promise<{ code: number; r: Report; stderr: string }> {
   const res = await cli(['doctor', '--json', ...args]);
@@ -154,6 +157,30 @@ describe.skipIf(!live)('seccompctl doctor on this machine', () => {
     expect(q.code).toBe(1);
     expect(q.stdout.trim().split('\n').every((l) => l.startsWith('error') || l.startsWith('         fix:'))).toBe(true);
     expect(q.stdout).toContain('broken.json');
+  }, 60_000);
+
+  it('the profile runc loads proves it: a rule for a name this libseccomp does not know is lost in runc', async () => {
+    const u = resolverUnknown()[0]!;
+    const dir = mkdtempSync(join(tmp, 'probe-'));
+    execFileSync('cc', ['-static', '-O1', '-o', join(dir, 'probe'), PROBE_SRC]);
+    const hex = (n: number): string => `${n.toString(16)}:0:0:0:0:0:0`;
+    // Deny both with errno 99: getppid (known) gets it; the unknown name's rule is dropped, so its call runs.
+    const profile = { defaultAction: 'SCMP_ACT_ALLOW', architectures: ['SCMP_ARCH_X86_64'], flags: [], syscalls: [{ names: ['getppid', u], action: 'SCMP_ACT_ERRNO', errnoRet: 99 }] };
+    const bundle = createHostBundle({ args: ['/probe/probe', hex(syscallNumber('x86_64', 'getppid')!), hex(syscallNumber('x86_64', u)!)], seccomp: JSON.stringify(profile), noNewPrivileges: true, mounts: [{ source: dir, destination: '/probe' }] });
+    try {
+      const res = await runContainer(bundle.dir, { timeoutMs: 30_000 });
+      const [ppid, unk] = res.stdout.trim().split('\n');
+      expect(ppid, res.stderr).toBe('errno 99');
+      expect(unk, `${u} in runc`).not.toBe('errno 99');
+    } finally {
+      bundle.cleanup();
+    }
+    // …and doctor says exactly that about this profile.
+    const root = join(tmp, 'root-proof');
+    mkdirSync(join(root, 'seccomp'), { recursive: true });
+    writeFileSync(join(root, 'seccomp', 'p.json'), JSON.stringify(profile));
+    const d = await doctor(['--kubelet-root', root]);
+    expect(check(d.r, 'profile:p.json')!.message).toContain(`rule is lost and ${u} is allowed`);
   }, 60_000);
 
   it('sees tracefs unmounted, then mounted (in a private mount namespace)', () => {

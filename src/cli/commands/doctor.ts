@@ -1,6 +1,8 @@
 // `seccompctl doctor`: what seccomp will do on this node, one ok / warning / error line per check with the fix.
+import type { Command } from 'commander';
 import { doctorFromFacts, gatherNodeFacts, type DoctorCheck } from '../../node/index.js';
 import { println } from '../io.js';
+import { isQuiet } from '../terminal.js';
 import type { Register } from './types.js';
 
 const TAG: Record<DoctorCheck['status'], string> = { ok: 'ok     ', warning: 'warning', error: 'error  ', skip: 'skip   ' };
@@ -10,7 +12,6 @@ export const registerdoctor: Register = (program, io, setExit) => {
     .description('Check this node: kernel seccomp actions, runc/crun and their libseccomp, the kubelet\'s seccompDefault, the Localhost profiles under <kubelet root>/seccomp/, recording prerequisites.')
     .option('--kubelet-config <file>', 'the kubelet\'s KubeletConfiguration file (default: the running kubelet\'s --config, from /proc)')
     .option('--kubelet-root <dir>', 'the kubelet root directory (default: the running kubelet\'s --root-dir, else /var/lib/kubelet)')
-    .option('--quiet', 'print only errors (for a readiness probe: exit 1 means a profile would break on this node)')
     .option('--json', 'print {"facts": {...}, "checks": [...], "profiles": [...], "failed": bool} (k8s lint --node-facts reads it)')
     .addHelpText('after', `
 Each line is ok, warning or error, with the fix. Errors are what would break a profile on this node: a profile
@@ -26,8 +27,12 @@ Examples:
   seccompctl doctor --kubelet-config /var/lib/kubelet/config.yaml
   seccompctl doctor --json > node.json && seccompctl k8s lint --profiles ./profiles --node-facts node.json app.yaml
 
+With the global --quiet only the errors print (the install DaemonSet's readiness probe: exit 1 means a profile
+would break on this node).
+
 Exit 0 when nothing would break a profile on this node (warnings allowed), 1 when something would, 2 on bad input.`)
-    .action((opts: { kubeletConfig?: string; kubeletRoot?: string; quiet?: boolean; json?: boolean }) => {
+    .action((opts: { kubeletConfig?: string; kubeletRoot?: string; json?: boolean }, cmd: Command) => {
+      const quiet = isQuiet(cmd);
       const facts = gatherNodeFacts({
         cwd: io.cwd, env: io.env,
         ...(opts.kubeletConfig !== undefined ? { kubeletConfig: opts.kubeletConfig } : {}),
@@ -38,11 +43,11 @@ Exit 0 when nothing would break a profile on this node (warnings allowed), 1 whe
         println(io.stdout, JSON.stringify(r, null, 2));
       } else {
         for (const c of r.checks) {
-          if (opts.quiet && c.status !== 'error') continue;
+          if (quiet && c.status !== 'error') continue;
           println(io.stdout, `${TAG[c.status]}  ${c.message}`);
           if (c.fix && c.status !== 'ok') println(io.stdout, `         fix: ${c.fix}`);
         }
-        if (!opts.quiet) {
+        if (!quiet) {
           const n = (s: DoctorCheck['status']): number => r.checks.filter((c) => c.status === s).length;
           println(io.stdout, `${r.failed ? 'FAIL' : 'OK'}: ${n('error')} error(s), ${n('warning')} warning(s), ${n('ok')} ok`);
         }

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# The cross-architecture test's programs: Debian's busybox-static for arm64 and amd64 (the same program, version
-# and applets), unpacked under /var/lib/seccompctl/<arch>-root. qemu-user-static (installed by install-system-deps.sh)
-# runs the arm64 one. Idempotent: does nothing when both are there. Needs root.
+# The cross-architecture tests' programs, unpacked under /var/lib/seccompctl/<arch>-root: Debian's busybox-static for
+# arm64 and amd64 (the same program, version and applets), and Debian's nginx for arm64 with its libraries (the amd64
+# nginx is the installed nginx-light). qemu-user-static (installed by install-system-deps.sh) runs the arm64 ones
+# (`qemu-aarch64-static -L /var/lib/seccompctl/arm64-root`). Idempotent: does nothing when all are there. Needs root.
 set -euo pipefail
 ROOT=${SECCOMPCTL_CROSS_ROOT:-/var/lib/seccompctl}
-if [ -x "$ROOT/arm64-root/bin/busybox" ] && [ -x "$ROOT/amd64-root/bin/busybox" ]; then
+if [ -x "$ROOT/arm64-root/bin/busybox" ] && [ -x "$ROOT/amd64-root/bin/busybox" ] && [ -x "$ROOT/arm64-root/usr/sbin/nginx" ]; then
   echo "install-cross-arch: ok (already in $ROOT)"; exit 0
 fi
 export DEBIAN_FRONTEND=noninteractive
@@ -14,9 +15,10 @@ if ! dpkg --print-foreign-architectures | grep -qx arm64; then
 fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+PKGS="busybox-static:arm64 busybox-static:amd64 nginx:arm64 libc6:arm64 libcrypt1:arm64 libpcre2-8-0:arm64 libssl3:arm64 zlib1g:arm64"
+(cd "$tmp" && { apt-get download -qq $PKGS >/dev/null 2>&1 || { apt-get update -qq && apt-get download -qq $PKGS >/dev/null; }; })
 for a in arm64 amd64; do
-  (cd "$tmp" && apt-get download -qq "busybox-static:$a" >/dev/null 2>&1 || { apt-get update -qq && apt-get download -qq "busybox-static:$a"; })
   mkdir -p "$ROOT/$a-root"
-  dpkg -x "$tmp"/busybox-static_*_"$a".deb "$ROOT/$a-root"
+  for d in "$tmp"/*_"$a".deb; do dpkg -x "$d" "$ROOT/$a-root"; done
 done
-echo "install-cross-arch: ok ($ROOT/arm64-root/bin/busybox, $ROOT/amd64-root/bin/busybox)"
+echo "install-cross-arch: ok ($ROOT/arm64-root: busybox, nginx; $ROOT/amd64-root: busybox)"

@@ -43,8 +43,7 @@ Examples:
   kubectl get pods,deploy,ds,sts,jobs,cronjobs -A -o json | seccompctl k8s lint -
   seccompctl k8s lint --profiles ./node-seccomp --format sarif manifests.yaml > seccomp.sarif
   seccompctl k8s lint --kubelet-config /var/lib/kubelet/config.yaml deploy.yaml
-  seccompctl doctor --json > node.json   # on a node; then, anywhere:
-  seccompctl k8s lint --profiles ./node-seccomp --node-facts node.json deploy.yaml
+  seccompctl doctor --json > node.json && seccompctl k8s lint --profiles ./node-seccomp --node-facts node.json deploy.yaml
 
 Rules (every Pod Security control is an error at its level; restricted includes baseline):
 ${ruleList()}

@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { checkSyscall, compileProfile, emulate, formatRet, RET } from '../../src/bpf/index.js';
 import {
@@ -17,6 +18,7 @@ import type { Profile } from '../../src/profile/index.js';
 import {
   ARG_SPECS, archInfo, argSpec, constantGroup, formatArgValue, parseArgValue, syscallNumber, type ArchId, type ConstantGroup,
 } from '../../src/syscalls/index.js';
+import { cli } from '../helpers/cli.js';
 import { DEBIAN_PYTHON, haveSystem } from '../helpers/system.js';
 import { libseccompFilters } from '../bpf/_oracle.js';
 import { Rand } from '../bpf/_random.js';
@@ -271,5 +273,57 @@ describe.skipIf(!haveSystem(DEBIAN_PYTHON))('argument-rule programs vs runc + li
 
   it('every dangerous call of the explanation list parses on x86_64 and aarch64', () => {
     for (const a of ['x86_64', 'aarch64'] as const) for (const d of DANGEROUS_CALLS) expect(dangerousCallArgs(a, d), `${a} ${d.syscall} ${JSON.stringify(d.args)}`).toBeDefined();
+  });
+});
+
+// ---------------------------------------------------------------- the CLI
+
+const FIXTURE = fileURLToPath(new URL('../fixtures/args/python-socket-thread.strace', import.meta.url));
+
+describe('generate --args, check and diff as a user runs them', () => {
+  it('writes argument rules from symbolic strace output, explains what they close, and check answers by name', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seccompctl-args-cli-'));
+    try {
+      const out = join(dir, 'p.json');
+      const r = await cli(['generate', FIXTURE, '--args', '--runtime', 'none', '--json', '-o', out]);
+      expect(r.code, r.stderr).toBe(0);
+      const j = JSON.parse(r.stdout) as { args: { restricted: { syscall: string; allowed: string[] }[]; closed: { call: string }[] } };
+      const socket = j.args.restricted.find((x) => x.syscall === 'socket');
+      expect(socket?.allowed).toEqual(['socket(domain=AF_INET, type=SOCK_STREAM|SOCK_CLOEXEC)']);
+      expect(j.args.restricted.find((x) => x.syscall === 'setsockopt')?.allowed).toEqual(['setsockopt(level=SOL_SOCKET, optname=SO_REUSEADDR)']);
+      expect(j.args.restricted.map((x) => x.syscall)).toContain('clone3');
+      expect(j.args.closed.map((c) => c.call)).toContain('socket(domain=AF_NETLINK, type=SOCK_RAW)');
+      const denied = await cli(['check', out, 'socket(AF_PACKET, SOCK_RAW, 0)']);
+      expect(denied.code).toBe(1);
+      expect(denied.stdout).toMatch(/^socket\(AF_PACKET, SOCK_RAW, 0\) \[SCMP_ARCH_X86_64, nr 41\] → ERRNO\(1\)/);
+      const ok = await cli(['check', out, 'socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, IPPROTO_IP)']);
+      expect(ok.code, ok.stdout).toBe(0);
+      const text = await cli(['generate', FIXTURE, '--args', '--runtime', 'none', '-o', join(dir, 'q.json')]);
+      expect(text.stdout).toMatch(/argument rules for \d+ syscall\(s\):/);
+      expect(text.stdout).toMatch(/socket\(domain=AF_PACKET, type=SOCK_RAW\)\s+— raw link-layer frames/);
+      // diff against the name-only profile lists the allowed argument sets.
+      const names = join(dir, 'n.json');
+      expect((await cli(['generate', FIXTURE, '--runtime', 'none', '-o', names])).code).toBe(0);
+      const d = await cli(['diff', names, out]);
+      expect(d.stdout).toMatch(/~ socket: argument rules differ\n\s+\+ SCMP_ACT_ALLOW \[domain == AF_INET, type == SOCK_STREAM\|SOCK_CLOEXEC\]/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.skipIf(!haveSystem('strace', DEBIAN_PYTHON))('record --args (strace backend) writes a profile with argument rules', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seccompctl-args-rec-'));
+    try {
+      const out = join(dir, 'p.json');
+      const r = await cli(['record', '--backend', 'strace', '--args', '--runtime', 'none', '--json', '-o', out, '--',
+        DEBIAN_PYTHON, '-c', 'import socket; socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)']);
+      expect(r.code, r.stderr).toBe(0);
+      const j = JSON.parse(r.stdout) as { args: { restricted: { syscall: string; allowed: string[] }[] } };
+      expect(j.args.restricted.find((x) => x.syscall === 'socket')?.allowed).toEqual(['socket(domain=AF_INET6, type=SOCK_DGRAM|SOCK_CLOEXEC)']);
+      expect((await cli(['check', out, 'socket(AF_INET6, SOCK_DGRAM|SOCK_CLOEXEC, 0)'])).code).toBe(0);
+      expect((await cli(['check', out, 'socket(AF_INET6, SOCK_STREAM|SOCK_CLOEXEC, 0)'])).code).toBe(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

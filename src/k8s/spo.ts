@@ -21,8 +21,8 @@ export function resourceNameFromFile(file: string): string {
 }
 
 /**
- * Wraps a profile in a SeccompProfile CR. Refuses (UserError) what the CRD cannot hold: argument values above
- * int64 (the CRD's `format: int64`), and a defaultErrnoRet other than EPERM (the CRD has no such field).
+ * Wraps a profile in a SeccompProfile CR. Refuses (UserError) argument values above int64 (the CRD's `format:
+ * int64`); a defaultErrnoRet other than EPERM (the CRD has no such field) is spelled out as a rule by ociToSpo.
  */
 export function buildSpoResource(p: Profile, opts: { name: string; namespace?: string }): SpoResource {
   if (!DNS1123.test(opts.name)) throw new UserError(`"${opts.name}" is not a valid resource name; pass --name with lower-case letters, digits, "-" and "."`);

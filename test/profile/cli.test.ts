@@ -4,6 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
 
@@ -106,6 +107,14 @@ describe('seccompctl convert', () => {
       expect(v.code).toBe(0);
       expect(v.stdout).not.toMatch(/"severity": "(warning|error)"/);
     }
+    // The CR fits security-profiles-operator's CRD (its errnoRet on rules; no defaultErrnoRet), and k8s spo agrees.
+    const crd = new Ajv2020({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync('test/fixtures/k8s/spo/seccompprofile-v1beta1.schema.json', 'utf8')) as object);
+    const cr = parseYaml(readFileSync(sp, 'utf8')) as { spec: { syscalls: { errnoRet?: number }[] } };
+    expect(crd(cr), JSON.stringify(crd.errors)).toBe(true);
+    expect(cr.spec.syscalls.some((r) => r.errnoRet === 38)).toBe(true);
+    const k = await cli(['k8s', 'spo', oci]);
+    expect(k.code).toBe(0);
+    expect(k.stdout).toMatch(/kind: SeccompProfile/);
     const dock = join(tmp, 'cc-oci.json');
     expect((await cli(['convert', '/usr/share/containers/seccomp.json', '--to', 'oci', '--arch', 'x86_64', '-o', dock])).code).toBe(0);
     const v = await cli(['validate', dock, '--json']);

@@ -92,7 +92,7 @@ const S = (syscall: string, why: string, ...args: ArgSpec[]): SyscallArgSpec => 
 const A = (index: number, param: string, format: ArgFormat, rule: ArgRuleKind): ArgSpec => ({ index, param, format, rule });
 
 /**
- * The curated set (docs/profile.md, "Argument rules" has the reasons at length). `clone3` is absent: its flags are in
+ * The curated set (docs/args.md has the reasons at length). `clone3` is absent: its flags are in
  * a struct behind a pointer, which seccomp cannot read (see `generate --args`: clone3 gets ENOSYS so that glibc falls
  * back to clone, whose flags are checked).
  */

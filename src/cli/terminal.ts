@@ -5,7 +5,7 @@
 // place with node:readline's cursorTo/clearLine: the progress libraries on npm draw bars and spinners we do not
 // want, pull in dependencies, and none knows our counters; the status line is all we need.
 import { clearLine, cursorTo } from 'node:readline';
-import type { Writable } from 'node:stream';
+import { Writable } from 'node:stream';
 import pc from 'picocolors';
 import type { CliIO } from './io.js';
 
@@ -13,12 +13,12 @@ import type { CliIO } from './io.js';
 export type Colours = ReturnType<typeof pc.createColors>;
 
 /**
- * Whether to colour a stream: NO_COLOR (non-empty) turns it off (no-color.org), FORCE_COLOR turns it on even
- * when piped (FORCE_COLOR=0 or false turns it off), otherwise only on a TTY whose TERM is not "dumb".
+ * Whether to colour a stream: NO_COLOR (non-empty) turns it off (no-color.org), FORCE_COLOR (non-empty) turns it
+ * on even when piped (FORCE_COLOR=0 or false turns it off), otherwise only on a TTY whose TERM is not "dumb".
  */
 export function colourWanted(env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
-  if (env.FORCE_COLOR !== undefined) return !['0', 'false'].includes(env.FORCE_COLOR.toLowerCase());
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '') return !['0', 'false'].includes(env.FORCE_COLOR.toLowerCase());
   return isTTY && env.TERM !== 'dumb';
 }
 
@@ -57,7 +57,7 @@ export function progress(io: CliIO, quiet: boolean): Progress {
       const now = Date.now();
       if (!force && now - last < 100) return;
       last = now;
-      const width = Math.max(20, (s.columns ?? 80) - 1);
+      const width = Math.max(20, (s.columns || 120) - 1);
       const line = text.length > width ? text.slice(0, width - 1) + '…' : text;
       cursorTo(s, 0);
       s.write(dim(line));
@@ -98,4 +98,9 @@ export function pluginUsage(cmd: { name(): string; usage(): string; parent: unkn
   // Drop `k8s` below the root: `kubectl seccomp lint` means `seccompctl k8s lint`.
   const shown = names.filter((n, i) => !(i === 1 && n === 'k8s'));
   return [...shown, cmd.name(), cmd.usage()].join(' ');
+}
+
+/** A stream that drops what it is given (notes under --quiet). */
+export function nullSink(): Writable {
+  return new Writable({ write(_chunk, _enc, done) { done(); } });
 }

@@ -160,7 +160,7 @@ export class Ingester {
     this.agg.counters.bytes += n;
     if (this.opts.onProgress && this.agg.counters.bytes - this.progressAt >= 16 << 20) {
       this.progressAt = this.agg.counters.bytes;
-      this.opts.onProgress(this.agg.counters.bytes);
+      this.opts.onProgress(this.agg.counters.bytes, this.agg.counters.matched);
     }
   }
 

@@ -142,8 +142,8 @@ export interface IngestOptions {
   keepObservations?: number;
   /** Called for every observation kept by the filter (e.g. a live recorder). Must not throw. */
   onObservation?: (o: Observation) => void;
-  /** Called with bytes read so far, at most a few times per second's worth of input (progress bars). */
-  onProgress?: (bytes: number) => void;
+  /** Called with bytes read and records matched so far, every 16 MiB of input (progress displays). */
+  onProgress?: (bytes: number, records: number) => void;
   /**
    * Two-thread parsing of a large regular audit log by `pushFileSync` (same result as one pass): files of at least
    * `minBytes` (default 64 MiB) are split at the first line start at or after `splitAt` (default: the middle) and

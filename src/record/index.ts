@@ -1,7 +1,7 @@
 // Record stage: run a command and observe its syscalls (eBPF, strace, or the kernel audit log under a LOG profile),
 // and turn what the backends saw into observations. Running things (containers, the probe, the kernel-log reader,
 // the printk guard, the session spawner, base sets) lives in runtime/.
-export type { RecordBackend, RecordOptions, RecordResult } from './record.js';
+export type { RecordBackend, RecordOptions, RecordProgress, RecordResult } from './record.js';
 export {
   addImplicitSyscalls, BeforeStartError, IMPLICIT_SYSCALLS, chooseBackend, probeObservations, recordObservations, recordWorkload,
 } from './record.js';

@@ -1,7 +1,7 @@
 // `record`: run a command, observe every syscall of its process tree with one of three backends, and aggregate the
 // observations with the ingest stage (so generate turns them into a profile exactly as it does for log files).
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { EnvironmentError } from '../common/index.js';
 import { Aggregator, ingestFiles, type IngestResult, type Observation } from '../ingest/index.js';
@@ -26,6 +26,56 @@ export interface RecordOptions extends WorkloadOptions {
   exactCounts?: boolean;
   /** Also keep the argument values of the curated syscalls (ARG_SPECS), for `generate --args`. */
   args?: boolean;
+  /** Called about once a second while the command runs (a progress display); must not throw. */
+  onProgress?: (p: RecordProgress) => void;
+}
+
+/** What a recording has seen so far. */
+export interface RecordProgress {
+  readonly backend: RecordBackend;
+  readonly elapsedMs: number;
+  /** Processes and distinct syscalls seen so far; absent when the backend only knows them at the end (ebpf, audit). */
+  readonly processes?: number;
+  readonly syscalls?: number;
+}
+
+type LiveCounts = () => { processes: number; syscalls: number } | undefined;
+
+/**
+ * Counts what `strace -f -o FILE` has written so far: the pids and syscall names of its `PID name(` lines, reading
+ * only the bytes added since the last call (at most 8 MiB per call).
+ */
+export function straceFileCounter(file: string): () => { processes: number; syscalls: number } {
+  let offset = 0;
+  let rest = '';
+  const pids = new Set<string>();
+  const names = new Set<string>();
+  return () => {
+    let fd: number | undefined;
+    try {
+      fd = openSync(file, 'r');
+      const n = Math.min(fstatSync(fd).size - offset, 8 << 20);
+      if (n > 0) {
+        const buf = Buffer.alloc(n);
+        const got = readSync(fd, buf, 0, n, offset);
+        offset += got;
+        const lines = (rest + buf.toString('latin1', 0, got)).split('\n');
+        rest = lines.pop() ?? '';
+        for (const l of lines) {
+          const m = /^(\d+)\s+([a-z_][a-z0-9_]*)\(/.exec(l);
+          if (m) {
+            pids.add(m[1]!);
+            names.add(m[2]!);
+          }
+        }
+      }
+    } catch {
+      // not written yet
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+    }
+    return { processes: pids.size, syscalls: names.size };
+  };
 }
 
 export interface RecordResult extends WorkloadExit {
@@ -69,19 +119,31 @@ export async function recordWorkload(opts: RecordOptions): Promise<RecordResult>
   }
   const notes: string[] = [];
   let out: Omit<RecordResult, 'backend' | 'container' | 'notes'>;
-  if (backend === 'ebpf') {
-    try {
-      out = await recordEbpf(argv, opts, container);
-    } catch (e) {
-      if (opts.backend !== 'auto' || !(e instanceof EnvironmentError) || !(e as EnvironmentError & { beforeStart?: boolean }).beforeStart) throw e;
-      fallback = `eBPF failed to start (${e.message.split('\n')[0]}); falling back to strace`;
-      backend = 'strace';
-      out = await recordStrace(argv, opts, container);
+  let live: LiveCounts = () => undefined;
+  const started = Date.now();
+  const ticker = opts.onProgress ? setInterval(() => {
+    const c = live();
+    opts.onProgress!({ backend, elapsedMs: Date.now() - started, ...(c ?? {}) });
+  }, 1000) : undefined;
+  ticker?.unref();
+  const setLive = (f: LiveCounts): void => { live = f; };
+  try {
+    if (backend === 'ebpf') {
+      try {
+        out = await recordEbpf(argv, opts, container);
+      } catch (e) {
+        if (opts.backend !== 'auto' || !(e instanceof EnvironmentError) || !(e as EnvironmentError & { beforeStart?: boolean }).beforeStart) throw e;
+        fallback = `eBPF failed to start (${e.message.split('\n')[0]}); falling back to strace`;
+        backend = 'strace';
+        out = await recordStrace(argv, opts, container, setLive);
+      }
+    } else if (backend === 'strace') {
+      out = await recordStrace(argv, opts, container, setLive);
+    } else {
+      out = await recordAudit(argv, opts);
     }
-  } else if (backend === 'strace') {
-    out = await recordStrace(argv, opts, container);
-  } else {
-    out = await recordAudit(argv, opts);
+  } finally {
+    clearInterval(ticker);
   }
   if (fallback) notes.push(fallback);
   const implicit = addImplicitSyscalls(out.ingest);
@@ -168,10 +230,11 @@ async function recordEbpf(argv: string[], opts: RecordOptions, container: boolea
 
 // -------------------------------------------------------------------------------------------------------- strace
 
-async function recordStrace(argv: string[], opts: RecordOptions, container: boolean): Promise<Omit<RecordResult, 'backend' | 'container' | 'notes'>> {
+async function recordStrace(argv: string[], opts: RecordOptions, container: boolean, setLive: (f: LiveCounts) => void = () => {}): Promise<Omit<RecordResult, 'backend' | 'container' | 'notes'>> {
   const { dir, remove } = tempDir('seccompctl-strace-');
   try {
     const file = join(dir, 'trace');
+    setLive(straceFileCounter(file));
     let exit: WorkloadExit;
     // --args: raw numbers (`0x2` for AF_INET), so every value reads back exactly (strace 6.1's -X verbose aborts on some
     // signal masks).

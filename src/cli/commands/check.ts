@@ -4,6 +4,7 @@ import { readInput, UserError } from '../../common/index.js';
 import { parseProfile } from '../../profile/index.js';
 import { archFromAudit, argSpec, formatArgValue, type ArchId } from '../../syscalls/index.js';
 import { println } from '../io.js';
+import { colours, type Colours } from '../terminal.js';
 import { capsOption, PROFILE_REF_HELP, readCommandProfile } from './profile-ref.js';
 import type { Register } from './types.js';
 
@@ -48,13 +49,13 @@ as an internal error.`)
       if (!many) {
         const r = rs[0]!;
         if (opts.json) println(io.stdout, JSON.stringify(toJson(r, opts.explain === true)));
-        else printText(r, file, opts.explain === true, (s) => println(io.stdout, s));
+        else printText(r, file, opts.explain === true, (s) => println(io.stdout, s), colours(io).out);
       } else if (opts.json) {
         io.stdout.write(`[\n${rs.map((r) => JSON.stringify(toJson(r, false))).join(',\n')}\n]\n`);
       } else {
         for (const r of rs) {
           const lines: string[] = [];
-          printText(r, file, false, (s) => lines.push(s.trim()));
+          printText(r, file, false, (s) => lines.push(s.trim()), colours(io).out);
           println(io.stdout, lines.join('  '));
         }
       }
@@ -85,11 +86,12 @@ function toJson(r: CheckResult, explain: boolean): unknown {
   };
 }
 
-function printText(r: CheckResult, file: string, explain: boolean, out: (s: string) => void): void {
+function printText(r: CheckResult, file: string, explain: boolean, out: (s: string) => void, c?: Colours): void {
   const errno = r.verdict.errno !== undefined ? ` (errno ${r.verdict.errno}${ERRNO_NAMES[r.verdict.errno] ? ` ${ERRNO_NAMES[r.verdict.errno]}` : ''})` : '';
   const args = symbolicArgs(r.call.name, r.call.abi, r.call.args).join(', ');
   const arch = archFromAudit(r.data.arch, r.data.nr)?.scmp ?? r.call.abi;
-  out(`${r.call.name}(${args}) [${arch}, nr ${r.call.nr}] → ${formatRet(r.verdict.ret)}${errno}`);
+  const verdict = `${formatRet(r.verdict.ret)}${errno}`;
+  out(`${r.call.name}(${args}) [${arch}, nr ${r.call.nr}] → ${c ? (r.allowed ? c.green(verdict) : c.red(verdict)) : verdict}`);
   const d = r.decidedBy;
   const where = d.line !== undefined ? ` (${file}:${d.line}:${d.col})` : '';
   const why = r.verdict.reason === 'rule' ? `rule ${d.namePath ?? d.path}${where}${d.conditions.length ? ` with ${d.conditions.join(', ')}` : ''}`

@@ -10,6 +10,7 @@ import {
 import { printProfile } from '../../profile/index.js';
 import { archInfo, ARCHES, resolveArch, type ArchId } from '../../syscalls/index.js';
 import { ExitError, println } from '../io.js';
+import { mib, nullSink, progress } from '../terminal.js';
 import type { Register } from './types.js';
 import { argJson, printArgSummary } from './args-output.js';
 
@@ -173,7 +174,9 @@ unless --allow-loss for loss); 2 bad input or usage.`)
           // missing files are reported by ingest
         }
       }
-      const progress = io.isTTY && total >= PROGRESS_MIN_BYTES;
+      const quiet = program.opts().quiet === true;
+      const status = progress(io, quiet);
+      const showProgress = status.active && total >= PROGRESS_MIN_BYTES;
       const collector = opts.args ? new ArgCollector() : undefined;
       const r = await ingestFiles(inputs, {
         format: opts.format,
@@ -181,11 +184,11 @@ unless --allow-loss for loss); 2 bad input or usage.`)
         keepObservations: opts.verbose ? VERBOSE_OBSERVATIONS : 0,
         ...(collector ? { onObservation: collector.onObservation } : {}),
         stdin: io.stdin,
-        ...(progress ? {
-          onProgress: (b: number) => io.stderr.write(`\rreading: ${(b / 2 ** 20).toFixed(0)} of ${(total / 2 ** 20).toFixed(0)} MiB (${Math.min(100, (100 * b) / total).toFixed(0)}%)`),
+        ...(showProgress ? {
+          onProgress: (b: number, n: number) => status.update(`reading: ${mib(b)} of ${mib(total)} (${Math.min(100, (100 * b) / total).toFixed(0)}%), ${n} record(s) so far`),
         } : {}),
       });
-      if (progress) io.stderr.write('\r\x1b[K');
+      status.clear();
 
       for (const d of r.diagnostics) println(io.stderr, formatDiagnostic(d));
       if (r.counters.malformed > 0) {
@@ -277,7 +280,7 @@ unless --allow-loss for loss); 2 bad input or usage.`)
           ...(out === undefined ? { profile: JSON.parse(text) as unknown } : {}),
         }, null, 2));
       } else {
-        const s = out === undefined ? io.stderr : io.stdout;
+        const s = out === undefined ? (quiet ? nullSink() : io.stderr) : io.stdout;
         const c = r.counters;
         println(s, `read ${c.lines} line(s) from ${c.files} file(s) (${r.formats.join(', ')}): ${c.matched} record(s)` +
           `${c.filtered ? `, ${c.filtered} filtered out` : ''}, ${c.skipped} other line(s) skipped, ${c.malformed} malformed`);

@@ -8,6 +8,7 @@ import { printProfile } from '../../profile/index.js';
 import { recordWorkload, type RecordBackend } from '../../record/index.js';
 import { archInfo } from '../../syscalls/index.js';
 import { println } from '../io.js';
+import { elapsed, progress } from '../terminal.js';
 import type { Register } from './types.js';
 import { argJson, printArgSummary } from './args-output.js';
 import { forwardSignals } from '../signals.js';
@@ -80,10 +81,16 @@ command that does not exist, or a missing privilege/tool (named, with the fallba
       const container = opts.container === true || opts.bundle !== undefined || opts.rootfs !== undefined;
       // Workload output must not mix with a profile printed on standard output.
       const workOut = out !== undefined && !opts.json ? io.stdout : io.stderr;
+      const quiet = program.opts().quiet === true;
+      const status = progress(io, quiet);
       const sig = forwardSignals();
       let r;
       try {
         r = await recordWorkload({
+          ...(status.active ? {
+            onProgress: (p: { backend: string; elapsedMs: number; processes?: number; syscalls?: number }) => status.update(`recording with ${p.backend}: ${elapsed(p.elapsedMs)}` +
+              `${p.processes !== undefined ? `, ${p.processes} process(es), ${p.syscalls} distinct syscall(s) so far` : ' (syscalls are counted when it ends)'} · Ctrl-C stops it and writes the profile`),
+          } : {}),
           argv: command, backend: opts.backend, container, noNewPrivileges: nnp,
           ...(opts.exactCounts ? { exactCounts: true } : {}),
           ...(opts.args ? { args: true } : {}),
@@ -92,10 +99,11 @@ command that does not exist, or a missing privilege/tool (named, with the fallba
           signal: sig.signal, killSignal: sig.kill, killGraceMs: 10_000,
           stopSignal: sig.received,
           output: 'capture',
-          onStdout: (c) => workOut.write(c),
-          onStderr: (c) => io.stderr.write(c),
+          onStdout: (c) => { status.clear(); workOut.write(c); },
+          onStderr: (c) => { status.clear(); io.stderr.write(c); },
         });
       } finally {
+        status.clear();
         sig.dispose();
       }
       if (r.fallback) io.stderr.write(`seccompctl: ${r.fallback}\n`);
@@ -140,7 +148,7 @@ command that does not exist, or a missing privilege/tool (named, with the fallba
         }));
       } else {
         const n = arches.reduce((s, a) => s + syscallNames(r.ingest, a).length, 0);
-        io.stderr.write(`seccompctl: recorded ${n} distinct syscall(s) on ${arches.map((a) => archInfo(a).scmp).join(', ') || 'no arch'} from ${r.ingest.processes.length} process(es) with ${r.backend}` +
+        if (!quiet) io.stderr.write(`seccompctl: recorded ${n} distinct syscall(s) on ${arches.map((a) => archInfo(a).scmp).join(', ') || 'no arch'} from ${r.ingest.processes.length} process(es) with ${r.backend}` +
           `${g.runtimeAdded.length ? `; added runc's own ${g.runtimeAdded.length}` : ''}${out ? `; wrote ${out}` : ''}\n`);
         if (ga) printArgSummary(io.stderr, ga);
       }

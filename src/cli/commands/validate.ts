@@ -3,6 +3,7 @@ import { Option } from 'commander';
 import { formatDiagnostic, UserError, type Diagnostic } from '../../common/index.js';
 import { RUNTIMES, safeParseProfile, validateProfile, type RuntimeName } from '../../profile/index.js';
 import { println } from '../io.js';
+import { colours } from '../terminal.js';
 import { capsOption, readCommandProfile } from './profile-ref.js';
 import type { Register } from './types.js';
 
@@ -67,7 +68,8 @@ Exit 0 when no runtime has an error, 1 when one has, 2 when a file cannot be rea
         const infos = found.filter((d) => d.severity === 'info').length;
         for (const rt of runtimes) {
           const s = summary[rt]!;
-          println(io.stdout, `  ${rt.padEnd(10)} ${s.ok ? 'ok  ' : 'FAIL'}  ${s.errors} error${s.errors === 1 ? '' : 's'}, ${s.warnings} warning${s.warnings === 1 ? '' : 's'}`);
+          const c = colours(io).out;
+          println(io.stdout, `  ${rt.padEnd(10)} ${s.ok ? c.green('ok  ') : c.red(c.bold('FAIL'))}  ${s.errors} error${s.errors === 1 ? '' : 's'}, ${s.warnings} warning${s.warnings === 1 ? '' : 's'}`);
         }
         if (infos > 0 && !opts.info) println(io.stdout, `  (${infos} info finding${infos === 1 ? '' : 's'} hidden; --info shows them)`);
       }

@@ -6,6 +6,7 @@ import { formatVerifyResult, verifyProfile, type VerifyMethod } from '../../veri
 import { splitDeliberateEnosys } from '../../advise/index.js';
 import { parseProfile } from '../../profile/index.js';
 import { println } from '../io.js';
+import { elapsed, progress } from '../terminal.js';
 import { forwardSignals } from '../signals.js';
 import { capsOption, readCommandProfile } from './profile-ref.js';
 import type { Register } from './types.js';
@@ -70,6 +71,9 @@ command failed, or kernel log records were lost; 2 usage, unreadable profile, mi
         timeoutMs = Math.round(s * 1000);
       }
       const { text } = await readCommandProfile(profilePath, io, opts);
+      const status = progress(io, program.opts().quiet === true);
+      const t0 = Date.now();
+      const tick = status.active ? setInterval(() => status.update(`verifying under runc (method ${opts.method}): ${elapsed(Date.now() - t0)} · Ctrl-C stops the command`), 1000) : undefined;
       const sig = forwardSignals();
       let r;
       try {
@@ -82,10 +86,12 @@ command failed, or kernel log records were lost; 2 usage, unreadable profile, mi
           signal: sig.signal, killSignal: sig.kill, killGraceMs: 10_000,
           stopSignal: sig.received,
           output: 'capture',
-          onStdout: (c) => (opts.json ? io.stderr : io.stdout).write(c),
-          onStderr: (c) => io.stderr.write(c),
+          onStdout: (c) => { status.clear(); (opts.json ? io.stderr : io.stdout).write(c); },
+          onStderr: (c) => { status.clear(); io.stderr.write(c); },
         });
       } finally {
+        clearInterval(tick);
+        status.clear();
         sig.dispose();
       }
       // The profile's own ENOSYS rule (RuntimeDefault's clone3) is its deliberate answer, not a denial: callers fall back.

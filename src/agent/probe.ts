@@ -59,7 +59,8 @@ export function agentProgram(o: AgentProbeOptions): string {
     // runc's earlier execs in the cgroup (its cloned-binary re-exec) must not make the cgroup live.
     `tracepoint:syscalls:sys_enter_execve,tracepoint:syscalls:sys_enter_execveat /@w[${cg}] && @l[${cg}] == 0 && (comm == "runc:[2:INIT]" || comm == "crun")/ { @arm[tid] = 1; }`,
     `tracepoint:sched:sched_process_exec /@arm[tid]/ { delete(@arm[tid]); $k = ${kn}; $p = $k->${parent}; @l[$k->id] = 1; printf("E %llu %d %s|%s|%s\\n", $k->id, pid, str($k->name), str($p->name), str($p->${parent}->name)); }`,
-    `tracepoint:raw_syscalls:sys_enter /@l[${cg}]/ { $g = ${cg}; $c = ${compat}; if (@s[$g, args->id, $c] == 0) { @s[$g, args->id, $c] = 1; printf("S %llu %d %d\\n", $g, args->id, $c); }${counts ? ' @n[$g] = count();' : ''} }`,
+    // Every syscall of the node runs this: the cgroup id is read once, one lookup for tasks outside containers.
+    `tracepoint:raw_syscalls:sys_enter { $g = ${cg}; if (@l[$g]) { $c = ${compat}; if (@s[$g, args->id, $c] == 0) { @s[$g, args->id, $c] = 1; printf("S %llu %d %d\\n", $g, args->id, $c); }${counts ? ' @n[$g] = count();' : ''} } }`,
     counts ? `interval:s:${o.countInterval ?? 1} { print(@n); }` : '',
     'END { ' + (counts ? 'print(@n); clear(@n); ' : '') + 'clear(@w); clear(@l); clear(@s); clear(@arm); }',
   ];

@@ -27,7 +27,6 @@ interface AgentFlags {
   newPrivileges?: boolean;
   maxContainers: string;
   counts: boolean;
-  quiet?: boolean;
 }
 
 const collect = (v: string, prev: string[] | undefined): string[] => [...(prev ?? []), v];
@@ -56,7 +55,6 @@ export const registeragent: Register = (program, io, setExit) => {
     .option('--no-new-privileges', 'profiles assume allowPrivilegeEscalation: false (smaller runc base set)')
     .option('--max-containers <n>', 'containers tracked at once (bounds memory)', '10000')
     .option('--no-counts', 'eBPF: do not count every call (lower overhead; the events metric then counts first sightings only)')
-    .option('--quiet', 'do not log containers as they are recorded')
     .addHelpText('after', `
 Sources:
   ebpf   one bpftrace program keyed by cgroup id in the kernel: a cgroup created under the pod prefix is watched
@@ -78,7 +76,8 @@ spo/<namespace>/<workload>/<container>.yaml. Endpoint: GET /healthz /recordings
 Examples:
   seccompctl agent --all --state-dir /tmp/rec --listen 127.0.0.1:9808
   curl -s --unix-socket /var/lib/seccompctl/agent.sock http://agent/recordings`)
-    .action(async (opts: AgentFlags) => {
+    .action(async (opts: AgentFlags, cmd: Command) => {
+      // -q (global): no line per container recorded
       const flushIntervalMs = intFlag('--flush-interval', opts.flushInterval, 0.1) * 1000;
       const stateDir = resolve(io.cwd, opts.stateDir);
       const listen = opts.listen === 'none' ? undefined : parseListen(opts.listen ?? `unix:${stateDir}/agent.sock`);
@@ -96,7 +95,7 @@ Examples:
         maxContainers: intFlag('--max-containers', opts.maxContainers, 1),
         counts: opts.counts,
         log: (m) => {
-          if (opts.quiet !== true || !m.startsWith('recording ')) io.stderr.write(`seccompctl agent: ${m}\n`);
+          if ((cmd.optsWithGlobals() as { quiet?: boolean }).quiet !== true || !m.startsWith('recording ')) io.stderr.write(`seccompctl agent: ${m}\n`);
         },
       });
       let server: AgentServer | undefined;

@@ -240,11 +240,30 @@ export function parseYaml(text: string, file: string): { tree?: TNode; diagnosti
     };
   }
   let aliases = 0;
+  // Aliases are resolved from one index of the anchors (the last one of that name before the alias, as YAML says):
+  // yaml's Alias.resolve walks the whole document per alias, quadratic on a large file full of aliases.
+  let anchors: Map<string, { at: number; node: unknown }[]> | undefined;
+  const resolveAlias = (a: { source: string; range?: readonly number[] | null }): unknown => {
+    anchors ??= anchorIndex(doc.contents);
+    const list = anchors.get(a.source);
+    const at = a.range?.[0] ?? 0;
+    let found: unknown;
+    for (let lo = 0, hi = (list?.length ?? 0) - 1; lo <= hi;) { // the last anchor that starts before the alias
+      const mid = (lo + hi) >> 1;
+      if (list![mid]!.at < at) {
+        found = list![mid]!.node;
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return found;
+  };
   const conv = (node: unknown, depth: number): TNode => {
     if (depth > MAX_DEPTH) throw new YamlFail('TOO_DEEP', `nesting deeper than ${MAX_DEPTH} levels`, rangeOf(node));
     if (isAlias(node)) {
       if (++aliases > 1000) throw new YamlFail('INVALID_YAML', 'too many alias references', rangeOf(node));
-      return conv(node.resolve(doc), depth + 1);
+      return conv(resolveAlias(node), depth + 1); // no anchor before it: null, as Alias.resolve gives
     }
     const range = rangeOf(node);
     if (isMap(node)) {
@@ -280,6 +299,29 @@ export function parseYaml(text: string, file: string): { tree?: TNode; diagnosti
     if (e instanceof RangeError) return { diagnostics: [{ code: 'TOO_DEEP', severity: 'error', message: 'input nested too deeply', file, range: [0, 0] }] };
     throw e;
   }
+}
+
+/** Every anchored node of a YAML document, per anchor name, in document order (one pass, no recursion). */
+function anchorIndex(root: unknown): Map<string, { at: number; node: unknown }[]> {
+  const out = new Map<string, { at: number; node: unknown }[]>();
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const n = stack.pop();
+    if (n === null || n === undefined || isAlias(n)) continue;
+    if (isPair(n)) {
+      stack.push(n.value, n.key);
+      continue;
+    }
+    const anchor = (n as { anchor?: string }).anchor;
+    if (anchor) {
+      let l = out.get(anchor);
+      if (!l) out.set(anchor, l = []);
+      l.push({ at: rangeOf(n)[0], node: n });
+    }
+    if (isMap(n) || isSeq(n)) for (let i = n.items.length - 1; i >= 0; i--) stack.push(n.items[i]);
+  }
+  for (const l of out.values()) l.sort((a, b) => a.at - b.at);
+  return out;
 }
 
 class YamlFail extends Error {

@@ -6,7 +6,7 @@ import {
   type Cond, type FilterModel, type Insn, type SeccompData,
 } from '../bpf/index.js';
 import {
-  loadRuntimeDefault, runtimeDefaultCaps, RUNTIME_DEFAULTS, type RuntimeDefault, type RuntimeDefaultName,
+  loadRuntimeDefault, runtimeDefaultCaps, RUNTIME_DEFAULTS, straceValue, type RuntimeDefault, type RuntimeDefaultName,
 } from '../generate/index.js';
 import { ingestText, type IngestResult } from '../ingest/index.js';
 import { normalizeCap, safeParseProfile, type Profile } from '../profile/index.js';
@@ -97,21 +97,26 @@ const STRACE_NAMES: Record<string, bigint> = {
   NETLINK_NETFILTER: 12n, NETLINK_KOBJECT_UEVENT: 15n, NETLINK_GENERIC: 16n, PER_SVR4: 0x04100001n, PER_OSF4: 0xfn, PER_HPUX: 0x10n,
 };
 
-/** The value strace printed for one argument, or undefined when it is a pointer/string/struct seccomp cannot see as such. */
-export function straceArgValue(text: string): bigint | undefined {
-  const t = text.trim().replace(/^[a-z_]+=/, '');
-  if (/^0[0-7]+$/.test(t)) return BigInt(`0o${t.slice(1)}`); // strace prints modes in octal
-  if (/^-?\d+$/.test(t)) return BigInt.asUintN(64, BigInt(t));
-  if (/^0x[0-9a-f]+$/i.test(t)) return BigInt(t);
-  // Flag words: CLONE_VM|CLONE_FS|SIGCHLD, PER_LINUX, 0x20000 /* UNAME26 */ forms.
-  const clean = t.replace(/\/\*.*?\*\//g, '').trim();
+/**
+ * The value strace printed for one argument, or undefined when it is a pointer/string/struct seccomp cannot see as
+ * such: generate's reader (numbers, octal modes, ioctl encodings, the per-arch constant tables), then the strace
+ * spellings above for flag words those tables lack.
+ */
+export function straceArgValue(text: string, arch: ArchId = hostArch().id): bigint | undefined {
+  const known = straceValue(arch, text);
+  if (known !== undefined) return known;
+  const clean = text.trim().replace(/^[a-z_]+=/, '').replace(/\/\*.*?\*\//g, '').trim();
   if (!/^[A-Z0-9_|x ]+$/i.test(clean)) return undefined;
   let v = 0n;
   for (const part of clean.split('|').map((p) => p.trim())) {
     if (/^(0x[0-9a-f]+|\d+)$/i.test(part)) v |= BigInt(part);
     else if (part in STRACE_NAMES) v |= STRACE_NAMES[part]!;
     else if (part in ARG_CONSTANTS) v |= BigInt.asUintN(64, ARG_CONSTANTS[part]!);
-    else return undefined;
+    else {
+      const c = straceValue(arch, part);
+      if (c === undefined) return undefined;
+      v |= c;
+    }
   }
   return v;
 }
@@ -122,10 +127,10 @@ function kernelArgs(name: string, arch: ArchId, args: readonly string[]): (bigin
     const flags = args.find((a) => /^\s*flags=/.test(a));
     const out: (bigint | undefined)[] = [undefined, undefined, undefined, undefined, undefined, undefined];
     const i = arch === 's390' || arch === 's390x' ? 1 : 0;
-    out[i] = flags !== undefined ? straceArgValue(flags) : undefined;
+    out[i] = flags !== undefined ? straceArgValue(flags, arch) : undefined;
     return out;
   }
-  return args.slice(0, 6).map(straceArgValue);
+  return args.slice(0, 6).map((a) => straceArgValue(a, arch));
 }
 
 /** Known reasons the runtimes' defaults (Docker's documentation, containers-common, containerd) give for a denial. */

@@ -200,7 +200,7 @@ describe('progress', () => {
     };
     const tty = await runIt(true);
     expect(tty.code).toBe(0);
-    expect(tty.stderr).toMatch(/\rreading: \d+ of 7\d MiB \(\d+%\)/);
+    expect(tty.stderr).toMatch(/reading: [\d.]+ MiB of 7\d(\.\d)? MiB \(\d+%\)/);
     const pipe = await runIt(false);
     expect(pipe.stderr).not.toMatch(/reading:/);
   });

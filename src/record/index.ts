@@ -5,6 +5,8 @@ export type { RecordBackend, RecordOptions, RecordProgress, RecordResult } from 
 export {
   addImplicitSyscalls, BeforeStartError, IMPLICIT_SYSCALLS, chooseBackend, probeObservations, recordObservations, recordWorkload,
 } from './record.js';
+export type { RuncArgsMeasurement } from './runc-args.js';
+export { GO_RUNTIME_ARGS, measureRuncArgs, renderRuncArgsModule } from './runc-args.js';
 
 // Moved to runtime/ (issue 12); re-exported here for existing callers. New code imports them from runtime.
 export type {

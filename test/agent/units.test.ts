@@ -50,7 +50,7 @@ describe('cgroup paths', () => {
   it('the eBPF program keys on the chosen hierarchy and seeds the containers already running', () => {
     const v2 = agentProgram({ mode: { version: 2, mount: '/x', hierarchy: 0 }, prefixes: ['/kubepods'], existing: [{ id: 77, live: true }, { id: 78, live: false }], parentField: '__parent' });
     expect(v2).toContain('@w[77] = 1; @l[77] = 1; @w[78] = 1;');
-    expect(v2).toContain('tracepoint:raw_syscalls:sys_enter /@l[cgroup]/');
+    expect(v2).toContain('tracepoint:raw_syscalls:sys_enter { $g = cgroup; if (@l[$g])');
     expect(v2).toContain('strncmp(str(args->path), "/kubepods", 9) == 0');
     const v1 = agentProgram({ mode: { version: 1, mount: '/x', hierarchy: 4, subsysIndex: 4, controller: 'memory' }, prefixes: ['/kubepods'], existing: [], counts: false });
     expect(v1).toContain('curtask->cgroups->subsys[4]->cgroup->kn)->id');

@@ -35,6 +35,7 @@ const CASES: Case[] = [
   { file: 'rules/missing-flags.json', code: 'MISSING_FLAGS', path: 'defaultAction', severity: 'warning' },
   { file: 'rules/unknown-syscall.json', code: 'UNKNOWN_SYSCALL', path: 'syscalls[0].names[1]', severity: 'error' },
   { file: 'rules/empty-syscall-name.json', code: 'EMPTY_SYSCALL_NAME', path: 'syscalls[0].names[1]', severity: 'error' },
+  { file: 'rules/syscall-newer-than-tables.json', code: 'SYSCALL_NEWER_THAN_TABLES', path: 'syscalls[0].names[1]', severity: 'info' },
   { file: 'rules/syscall-not-on-arch.json', code: 'SYSCALL_NOT_ON_ARCH', path: 'syscalls[0].names[1]', severity: 'warning' },
   { file: 'valid/docker-singular-name.json', code: 'RULE_DROPPED_BY_CONTAINERD', path: 'syscalls[0].name', severity: 'error', runtimes: ['containerd', 'runc', 'crun'], notRuntimes: ['docker', 'cri-o'] },
   { file: 'rules/docker-includes.json', code: 'CONDITIONS_IGNORED', path: 'syscalls[1].includes', severity: 'error', runtimes: ['containerd', 'runc', 'crun'], notRuntimes: ['docker', 'cri-o'] },

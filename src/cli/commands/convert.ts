@@ -65,15 +65,19 @@ Write with -o: the file is replaced only when the conversion succeeds (a shell r
       if (r.dialect === 'docker') {
         const kernel = opts.kernel ?? (/^\d+\.\d+/.test(release()) ? release() : undefined);
         if (opts.kernel !== undefined && !/^\d+\.\d+/.test(opts.kernel)) throw new UserError(`--kernel "${opts.kernel}" is not X.Y (e.g. 6.1)`);
-        const pruned = pruneForArches(dockerToOci(r.raw, { arch: opts.arch ?? hostArch().id, caps: opts.caps ?? DOCKER_DEFAULT_CAPS, ...(kernel !== undefined ? { kernelVersion: kernel } : {}) }));
-        p = pruned.profile;
-        if (pruned.dropped.length > 0) println(io.stderr, `note: left out ${pruned.dropped.length} syscall(s) that do not exist on ${(p.architectures ?? []).join(', ')} (they belong to other arches of the Docker profile): ${pruned.dropped.join(' ')}`);
+        p = dockerToOci(r.raw, { arch: opts.arch ?? hostArch().id, caps: opts.caps ?? DOCKER_DEFAULT_CAPS, ...(kernel !== undefined ? { kernelVersion: kernel } : {}) });
       } else if (r.dialect === 'spo') {
         p = spoToOci(r.spo!, { allowBase: opts.allowBase === true });
       } else {
         p = r.profile;
       }
-      if (opts.normalize) p = normalizeProfile(p);
+      if (opts.normalize) {
+        // Names that exist on none of the profile's arches (a multi-arch Docker profile's recv, pciconfig_read…)
+        // make no filter rule: the canonical form leaves them out.
+        const pruned = pruneForArches(p);
+        if (pruned.dropped.length > 0) println(io.stderr, `note: left out ${pruned.dropped.length} syscall(s) that do not exist on ${(p.architectures ?? []).join(', ')} (they change nothing there): ${pruned.dropped.join(' ')}`);
+        p = normalizeProfile(pruned.profile);
+      }
       let out: string;
       if (opts.to === 'oci') out = printProfile(p);
       // Docker → Docker without expansion flags keeps archMap, includes/excludes etc. (only the layout changes).

@@ -11,6 +11,7 @@
 // - ebpf-v1: the first record program (session check, per-thread map, per-call comm, count per (pid, comm, nr,
 //   compat)), kept here for comparison;
 // - ebpf: the record program as `record --backend ebpf` runs it (set of (pid, nr, compat), noted once);
+// - ebpf-args: the record program with argument capture (`record --args`);
 // - ebpf-counts: the same with exact per-call counts (`exactCounts`);
 // - record: recordWorkload({ backend: 'ebpf' }) end to end.
 // BENCH_BPF_STATS=1 also turns kernel.bpf_stats_enabled on for the run (restored afterwards) and prints the
@@ -104,8 +105,8 @@ tracepoint:sched:sched_process_exit /curtask->sessionid == ${ses} && @live[tid]/
 tracepoint:raw_syscalls:sys_enter /curtask->sessionid == ${ses} && @live[tid]/ { @sys[pid, comm, args->id, (curtask->thread_info.status & 2 ? 1 : 0)] = count(); }
 END { clear(@live); }
 `;
-const OURS = (counts: boolean) => (ses: number, pid: number, exact: boolean): string =>
-  probeProgram(ses, { kind: 'pid', pid, sessionExact: exact }, { denials: false, counts }).replace('SECCOMPCTL_READY', 'READY');
+const OURS = (counts: boolean, args = false) => (ses: number, pid: number, exact: boolean): string =>
+  probeProgram(ses, { kind: 'pid', pid, sessionExact: exact }, { denials: false, counts, args }).replace('SECCOMPCTL_READY', 'READY');
 
 let restoreStats: (() => void) | undefined;
 if (STATS) {
@@ -116,7 +117,7 @@ if (STATS) {
   process.on('exit', restoreStats);
 }
 
-const series: Record<string, Run[]> = { bare: [], floor: [], 'ebpf-v1': [], ebpf: [], 'ebpf-counts': [], record: [] };
+const series: Record<string, Run[]> = { bare: [], floor: [], 'ebpf-v1': [], ebpf: [], 'ebpf-args': [], 'ebpf-counts': [], record: [] };
 try {
   for (let i = 0; i < REPS; i++) {
     series.bare!.push(bare());
@@ -124,6 +125,7 @@ try {
     series['ebpf-v1']!.push(await underProgram(V1));
     series.bare!.push(bare());
     series.ebpf!.push(await underProgram(OURS(false)));
+    series['ebpf-args']!.push(await underProgram(OURS(false, true))); // record --args: argument capture (getppid is not curated)
     series['ebpf-counts']!.push(await underProgram(OURS(true)));
     series.bare!.push(bare());
     const t = performance.now();

@@ -9,9 +9,9 @@ export type { Escalation } from './escalate.js';
 export { killTree, processTree, signalPids, stopGraceKill } from './escalate.js';
 export type { SessionChild } from './session.js';
 export { spawnInSession } from './session.js';
-export type { KernelLogRun, WorkloadExit, WorkloadIO, WorkloadOptions } from './workload.js';
+export type { AutoMount, KernelLogRun, WorkloadExit, WorkloadIO, WorkloadOptions } from './workload.js';
 export {
-  bundleRootfs, childrenOf, commandExists, hostStdio, logProfile, nativeScmpArches, resolveCommand, runProbedContainer,
+  argumentMounts, bundleRootfs, childrenOf, parseMountSpec, commandExists, hostStdio, logProfile, nativeScmpArches, resolveCommand, runProbedContainer,
   runWithKernelLog, runWorkloadContainer, tempDir, waitHost, workloadBundle, workloadRoot,
 } from './workload.js';
 export { pidAlive, reapStale, staleContainerIds } from './reap.js';

@@ -194,8 +194,12 @@ export class KmsgReader {
   private lostAtOpen: number | undefined;
   private lineNo = 0;
 
-  constructor(opts: { nativeArch?: ArchId; source?: KernelLogSource } = {}) {
+  /** Keep only records of the sessions in `sessions` (none while it is empty); otherwise empty means all. */
+  private readonly onlySessions: boolean;
+
+  constructor(opts: { nativeArch?: ArchId; source?: KernelLogSource; onlySessions?: boolean } = {}) {
     this.source = opts.source ?? { kind: 'kmsg' };
+    this.onlySessions = opts.onlySessions === true;
     this.ingester = new Ingester({
       format: 'audit', nativeArch: opts.nativeArch ?? hostArch().id,
       onObservation: (o) => {
@@ -248,7 +252,7 @@ export class KmsgReader {
           seq = ++this.lineNo;
           msg = line;
         }
-        let wanted = this.sessions.size === 0;
+        let wanted = this.sessions.size === 0 && !this.onlySessions;
         if (!wanted) {
           const s = sessionOf(msg);
           wanted = s !== undefined && this.sessions.has(s);

@@ -1,12 +1,12 @@
 // Running a workload (CMD) for record and verify: on the host or in a runc container, with stop/timeout/output wired,
 // optionally in its own audit session with an eBPF probe or the kernel log attached before it starts.
 import type { ChildProcess } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, isAbsolute, join } from 'node:path';
+import { delimiter, isAbsolute, join, resolve as resolvePath } from 'node:path';
 import { EnvironmentError, UserError } from '../common/index.js';
 import { archInfo, hostArch, type ArchId } from '../syscalls/index.js';
-import { createHostBundle, type BindMount, type HostBundle } from './bundle.js';
+import { createHostBundle, HOST_DIRS, type BindMount, type HostBundle } from './bundle.js';
 import { registerCleanup } from './cleanup.js';
 import { killTree, signalPids, stopGraceKill, type Escalation } from './escalate.js';
 import { detectKernelLogSource, KmsgReader, type KernelLogRecord, type KernelLogSource, type KmsgLoss } from './kernellog.js';
@@ -115,7 +115,76 @@ export function bundleRootfs(bundle: string): string {
 
 /** The root CMD is looked up in: --rootfs, the --bundle's rootfs, or the host's `/`. */
 export function workloadRoot(opts: Pick<WorkloadOptions, 'rootfs' | 'bundle'>): string {
-  return opts.rootfs ?? (opts.bundle !== undefined ? bundleRootfs(opts.bundle) : '/');
+  const root = opts.rootfs ?? (opts.bundle !== undefined ? bundleRootfs(opts.bundle) : '/');
+  let isDir = false;
+  try {
+    isDir = statSync(root).isDirectory();
+  } catch {
+    // missing
+  }
+  if (!isDir) {
+    throw new UserError(opts.rootfs !== undefined
+      ? `--rootfs ${root}: no such directory`
+      : `--bundle ${opts.bundle}: its root filesystem ${root} is not a directory`);
+  }
+  return root;
+}
+
+/** A bind mount added automatically, with why (stated to the user). */
+export interface AutoMount extends BindMount {
+  why: 'working directory' | 'argument';
+}
+
+/** Whether `path` is `dir` or inside it. */
+function within(path: string, dir: string): boolean {
+  return path === dir || path.startsWith(dir.endsWith('/') ? dir : `${dir}/`);
+}
+
+/**
+ * What a workload run from `cwd` with `argv` needs to see in a host-directory container besides the host's system
+ * directories: the working directory, and every existing path its arguments name (`./nginx.conf`, `/srv/data`,
+ * `--config=/etc/x` — the part after `=` too), each bind-mounted read-only at the same path. Paths already visible
+ * (under the host directories the bundle mounts, under the working directory, or under `covered`, e.g. explicit
+ * --mount destinations) and the root itself are left out.
+ */
+export function argumentMounts(argv: readonly string[], cwd: string, covered: readonly string[] = []): AutoMount[] {
+  const out: AutoMount[] = [];
+  const seen = [...HOST_DIRS, '/proc', '/dev', '/sys', ...covered];
+  const visible = (p: string): boolean => p === '/' || seen.some((d) => within(p, d));
+  if (!visible(cwd)) {
+    out.push({ source: cwd, destination: cwd, readonly: true, why: 'working directory' });
+    seen.push(cwd);
+  }
+  for (const a of argv.slice(1)) {
+    for (const cand of [a, ...(a.includes('=') ? [a.slice(a.indexOf('=') + 1)] : [])]) {
+      if (cand === '' || cand.startsWith('-') || cand.includes('\0')) continue;
+      if (!cand.startsWith('/') && !cand.startsWith('./') && !cand.startsWith('../') && !cand.includes('/') && !existsSync(join(cwd, cand))) continue;
+      const abs = resolvePath(cwd, cand);
+      if (visible(abs) || !existsSync(abs)) continue;
+      out.push({ source: abs, destination: abs, readonly: true, why: 'argument' });
+      seen.push(abs);
+    }
+  }
+  return out;
+}
+
+/**
+ * `SRC:DST[:ro|rw]` (the --mount flag) → a bind mount; SRC relative to `cwd`, DST absolute, read-only by default.
+ * Throws a UserError (exit 2) naming the spec and what is wrong.
+ */
+export function parseMountSpec(spec: string, cwd: string): BindMount {
+  const parts = spec.split(':');
+  let mode: string | undefined;
+  if (parts.length === 3) mode = parts.pop();
+  if (parts.length !== 2 || parts[0] === '' || parts[1] === '') {
+    throw new UserError(`--mount ${spec}: expected SRC:DST or SRC:DST:ro|rw (e.g. --mount ./conf:/etc/app:ro)`);
+  }
+  if (mode !== undefined && mode !== 'ro' && mode !== 'rw') throw new UserError(`--mount ${spec}: the mode is "${mode}"; use ro or rw`);
+  const source = resolvePath(cwd, parts[0]!);
+  const destination = parts[1]!;
+  if (!isAbsolute(destination)) throw new UserError(`--mount ${spec}: the destination ${destination} must be an absolute path in the container`);
+  if (!existsSync(source)) throw new UserError(`--mount ${spec}: ${source} does not exist`);
+  return { source, destination, readonly: mode !== 'rw' };
 }
 
 /** A container for the workload: from --bundle (args and seccomp replaced) or from the host's directories. */
@@ -275,7 +344,9 @@ export interface KernelLogRun {
  */
 export async function runWithKernelLog(argv: string[], opts: WorkloadOptions, seccomp: string): Promise<KernelLogRun> {
   // Records go to the audit daemon's log when one runs (nothing reaches /dev/kmsg then), else to the kernel log.
-  const reader = new KmsgReader({ ...(opts.hostArch ? { nativeArch: opts.hostArch } : {}), source: opts.kernelLogSource ?? detectKernelLogSource() });
+  // Only the container's session: records of other processes that arrive before its session id is known (another
+  // seccompctl run, another LOG profile on the machine) are not ours.
+  const reader = new KmsgReader({ ...(opts.hostArch ? { nativeArch: opts.hostArch } : {}), source: opts.kernelLogSource ?? detectKernelLogSource(), onlySessions: true });
   const records: KernelLogRecord[] = [];
   const take = (r: KernelLogRecord): void => { records.push(r); };
   let restore: (() => void) | undefined;

@@ -10,11 +10,12 @@
 //   ENOSYS stub, so calls above the highest listed number are logged too).
 // When runc cannot even start under the profile (it loads the filter before exec; with no-new-privileges off before
 // dropping capabilities), a short complain run names all the runtime's missing syscalls.
+import { resolve as resolvePath } from 'node:path';
 import { EnvironmentError, type Diagnostic } from '../common/index.js';
 import { parseProfile, printProfile, type Profile } from '../profile/index.js';
 import {
   archOfProbe, ebpfAvailability, requireRunc, resolveCommand, RUNC_INIT_COMM, runProbedContainer, runWithKernelLog,
-  workloadBundle, workloadRoot, type KernelLogRecord, type KmsgLoss, type ProbeCount, type WorkloadExit, type WorkloadOptions,
+  argumentMounts, workloadBundle, workloadRoot, type AutoMount, type KernelLogRecord, type KmsgLoss, type ProbeCount, type WorkloadExit, type WorkloadOptions,
 } from '../runtime/index.js';
 import { syscallName, type ArchId } from '../syscalls/index.js';
 
@@ -27,6 +28,16 @@ export interface VerifyOptions extends WorkloadOptions {
   profileFile?: string;
   /** Default `auto`: ebpf when available, else complain. */
   method?: 'auto' | VerifyMethod;
+  /**
+   * The user's working directory (default process.cwd()): with `autoMount`, it is the container's working directory
+   * and relative paths in the command resolve against it.
+   */
+  hostCwd?: string;
+  /**
+   * Default true: bind-mount the working directory and every existing path the command's arguments name, read-only at
+   * the same path (listed in `VerifyResult.mounts`), so `nginx -c ./nginx.conf` sees its files.
+   */
+  autoMount?: boolean;
 }
 
 /** One denied syscall of one process. */
@@ -64,6 +75,8 @@ export interface VerifyResult extends WorkloadExit {
   loss: KmsgLoss[];
   runcVersion: string;
   diagnostics: Diagnostic[];
+  /** Bind mounts added automatically (working directory, paths named in the arguments), all read-only. */
+  mounts: AutoMount[];
 }
 
 const DENY_ACTIONS = new Set(['SCMP_ACT_KILL', 'SCMP_ACT_KILL_THREAD', 'SCMP_ACT_KILL_PROCESS', 'SCMP_ACT_TRAP', 'SCMP_ACT_ERRNO', 'SCMP_ACT_TRACE', 'SCMP_ACT_NOTIFY']);
@@ -132,8 +145,17 @@ export async function verifyProfile(opts: VerifyOptions): Promise<VerifyResult> 
   const parsed = parseProfile(opts.profileText, { file: opts.profileFile ?? 'PROFILE' });
   const profile = parsed.profile;
   const runcVersion = requireRunc();
-  const exe = resolveCommand(opts.argv[0], { root: workloadRoot(opts) });
+  const hostCwd = opts.hostCwd ?? process.cwd();
+  const root = workloadRoot(opts);
+  const cmd = opts.argv[0];
+  // A relative command (./app) is the user's, in their working directory.
+  const exe = cmd !== undefined && root === '/' && cmd.includes('/') && !cmd.startsWith('/')
+    ? resolveCommand(resolvePath(hostCwd, cmd), { root }) : resolveCommand(cmd, { root });
   const argv = [exe, ...opts.argv.slice(1)];
+  const mounts = opts.autoMount === false ? [] : argumentMounts([exe, ...opts.argv.slice(1)], hostCwd, (opts.mounts ?? []).map((m) => m.destination));
+  if (opts.autoMount !== false) {
+    opts = { ...opts, mounts: [...(opts.mounts ?? []), ...mounts.map(({ why: _why, ...m }) => m)], cwd: opts.cwd ?? hostCwd };
+  }
   let method: VerifyMethod;
   let fallback: string | undefined;
   const asked = opts.method ?? 'auto';
@@ -182,6 +204,10 @@ export async function verifyProfile(opts: VerifyOptions): Promise<VerifyResult> 
   if (startFailed) {
     // Name everything runc's init needs that the profile denies: a complain run, stopped right after it started.
     const probeRun = await runWithKernelLog(argv, { ...opts, signal: AbortSignal.timeout(3000), stopSignal: 'SIGKILL', killGraceMs: 0 }, printProfile(complainProfile(profile)));
+    // The complain run denies nothing: when the container cannot start even then, the profile is not the cause.
+    if (!probeRun.exit.stopped && probeRun.exit.exitCode !== 0 && RUNC_START_FAILURE.test(probeRun.exit.stderr)) {
+      throw setupError(probeRun.exit.stderr || exit.stderr, opts);
+    }
     loss = [...loss, ...probeRun.loss];
     const missing = new Set<string>();
     for (const { observation: o } of probeRun.records) {
@@ -206,13 +232,36 @@ export async function verifyProfile(opts: VerifyOptions): Promise<VerifyResult> 
   const passed = commandSucceeded && denials.length === 0 && runtimeFailure === undefined && loss.length === 0;
   return {
     ...exit, method, ...(fallback ? { fallback } : {}), denials, ...(runtimeFailure ? { runtimeFailure } : {}),
-    commandSucceeded, passed, loss, runcVersion, diagnostics,
+    commandSucceeded, passed, loss, runcVersion, diagnostics, mounts,
   };
+}
+
+/** runc's own words for why a container could not be set up (its last error line). */
+function runcMessage(stderr: string): string {
+  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  return lines.reverse().find((l) => /error|failed|panic/i.test(l)) ?? lines[0] ?? 'runc failed';
+}
+
+/** A container that cannot be set up whatever the profile: exit 2, with what to change. */
+function setupError(stderr: string, opts: VerifyOptions): EnvironmentError {
+  const msg = runcMessage(stderr);
+  let hint = 'check the bundle, rootfs and mounts; the profile was not the cause (the container fails the same way with every call allowed)';
+  if (/pivot_root/.test(msg)) {
+    hint = opts.rootfs === '/' || opts.rootfs === undefined
+      ? 'runc cannot pivot_root into the host\'s own root: leave --rootfs out (the host\'s directories are mounted read-only) and use --mount for other paths'
+      : `runc cannot pivot_root into ${opts.rootfs}: give a root filesystem directory of its own (not / or a path on the host's root mount's parent)`;
+  } else if (/exec|executable|no such file or directory/.test(msg)) {
+    hint = 'the command, or a library or interpreter it needs, is missing inside the container: check --rootfs/--bundle, or use --mount';
+  }
+  return new EnvironmentError(`container setup failed (not a profile problem): ${msg}`, hint);
 }
 
 /** Human-readable lines for a verify result. */
 export function formatVerifyResult(r: VerifyResult): string[] {
   const lines: string[] = [];
+  if (r.mounts.length > 0) {
+    lines.push(`mounted read-only in the container: ${r.mounts.map((m) => `${m.source} (${m.why})`).join(', ')}`);
+  }
   if (r.runtimeFailure) {
     lines.push(`runc cannot start the container under this profile: ${r.runtimeFailure.message}`);
     lines.push(r.runtimeFailure.missing.length > 0

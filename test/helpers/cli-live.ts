@@ -24,6 +24,8 @@ export function cliLive(args: string[], opts: { cwd?: string } = {}): LiveCli {
   err.on('data', (c: Buffer) => { e.push(c); check(); });
   let ended = false;
   const done = run(args, { stdin: Readable.from([]), stdout: out, stderr: err, env: process.env, isTTY: false, cwd: opts.cwd ?? process.cwd() })
+    // Let the streams deliver what was written last before reading them.
+    .then(async (code) => { await new Promise((r) => setImmediate(r)); return code; })
     .then((code) => ({ code, stdout: Buffer.concat(o).toString(), stderr: Buffer.concat(e).toString() }))
     .finally(() => { ended = true; });
   const printed = (text: string, timeoutMs = 60_000): Promise<void> => new Promise<void>((resolve, reject) => {

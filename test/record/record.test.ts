@@ -98,7 +98,7 @@ describe.skipIf(!live)('record CLI: nothing half-written', () => {
     // Waits for SIGINT; its handler calls getpgid (a call nothing else here makes), then it exits 0.
     const script = 'import os, signal, time\nsignal.signal(signal.SIGINT, lambda *a: (os.getpgid(0), os._exit(0)))\nprint("up", flush=True)\nwhile True: time.sleep(0.05)';
     const running = cliLive(['record', '--backend', 'ebpf', '-o', out, '--', DEBIAN_PYTHON, '-c', script]);
-    await running.printed('up');
+    await running.printed('up\n');
     process.emit('SIGINT');
     const r = await running.done;
     expect(r.code, r.stderr).toBe(0);
@@ -109,7 +109,7 @@ describe.skipIf(!live)('record CLI: nothing half-written', () => {
 
     // verify forwards SIGINT too: the handler's getpgid runs under enforcement and is allowed ...
     const verifying = cliLive(['verify', out, '--', DEBIAN_PYTHON, '-c', script]);
-    await verifying.printed('up');
+    await verifying.printed('up\n');
     process.emit('SIGINT');
     const v = await verifying.done;
     expect(v.code, v.stdout + v.stderr).toBe(0);
@@ -118,7 +118,7 @@ describe.skipIf(!live)('record CLI: nothing half-written', () => {
     const broken = join(dir, 'server-no-getpgid.json');
     writeFileSync(broken, JSON.stringify({ ...p, syscalls: [{ ...p.syscalls![0]!, names: p.syscalls![0]!.names.filter((n) => n !== 'getpgid') }] }));
     const verifying2 = cliLive(['verify', '--json', broken, '--', DEBIAN_PYTHON, '-c', script]);
-    await verifying2.printed('up');
+    await verifying2.printed('up\n');
     process.emit('SIGINT');
     const v2 = await verifying2.done;
     expect(v2.code).toBe(1);

@@ -55,4 +55,20 @@ describe('KmsgReader with an auditd log', () => {
     expect(got).toHaveLength(2);
     expect(reader.loss).toEqual([expect.objectContaining({ kind: 'serial-gap', count: 3 })]);
   });
+
+  it('scoped to sessions: nothing is taken before the session is known (other runs\' records are not ours)', async () => {
+    const log = join(dir, 'scoped.log');
+    writeFileSync(log, '');
+    const reader = new KmsgReader({ source: { kind: 'auditd', file: log }, nativeArch: 'x86_64', onlySessions: true });
+    await reader.open();
+    const got: KernelLogRecord[] = [];
+    appendFileSync(log, `${rec(300, 7, 0, 'python3')}\n`);
+    await settle(reader, got, 1);
+    expect(got).toEqual([]);
+    reader.sessions.add(42);
+    appendFileSync(log, `${rec(301, 42, 1)}\n`);
+    await settle(reader, got, 1);
+    await reader.close((r) => got.push(r));
+    expect(got.map((r) => [r.ses, r.comm])).toEqual([[42, 'nginx']]);
+  });
 });

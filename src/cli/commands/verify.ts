@@ -2,6 +2,7 @@
 import { resolve as resolvePath } from 'node:path';
 import { Option } from 'commander';
 import { formatDiagnostic, UserError } from '../../common/index.js';
+import { parseMountSpec } from '../../runtime/index.js';
 import { formatVerifyResult, verifyProfile, type VerifyMethod } from '../../verify/index.js';
 import { splitDeliberateEnosys } from '../../advise/index.js';
 import { parseProfile } from '../../profile/index.js';
@@ -18,6 +19,8 @@ interface VerifyFlags {
   method: 'auto' | VerifyMethod;
   timeout?: string;
   json?: boolean;
+  mount?: string[];
+  autoMount?: boolean;
   arch?: string;
   caps?: string[];
 }
@@ -30,6 +33,8 @@ export const registerverify: Register = (program, io, setExit) => {
     .option('--no-new-privileges', 'run with no-new-privileges (allowPrivilegeEscalation: false); default off, like Kubernetes')
     .option('--bundle <dir>', 'use this OCI bundle\'s rootfs instead of the host\'s directories')
     .option('--rootfs <dir>', 'use this root filesystem instead of the host\'s directories')
+    .addOption(new Option('--mount <src:dst[:ro|rw]>', 'bind-mount a host path into the container (repeatable; read-only unless :rw)').argParser((v: string, prev: string[] = []) => [...prev, v]))
+    .option('--no-auto-mount', 'do not mount the working directory and the paths named in the command')
     .addOption(new Option('--method <method>', 'how denials are seen').choices(['auto', 'ebpf', 'complain']).default('auto'))
     .option('--timeout <seconds>', 'kill the command after this many seconds (counts as a failure)')
     .option('--json', 'print the result as JSON')
@@ -49,13 +54,19 @@ missing syscalls.
 
 The container: the host's /usr, /etc, /bin, /sbin, /lib* read-only, tmpfs /tmp, /run, /var, the host's
 network (servers listen on the host's loopback), its own pid/ipc/uts/mount namespaces, Docker's default
-capabilities. SIGINT/SIGTERM are forwarded to the command, so a server can be verified while traffic runs;
-ending by that signal counts as success.
+capabilities. The working directory and every existing path named in the command's arguments are
+bind-mounted read-only at the same paths (listed in the output; --no-auto-mount turns it off), so
+"nginx -c ./nginx.conf" finds its files; --mount SRC:DST[:rw] adds others. SIGINT/SIGTERM are forwarded to the
+command, so a server can be verified while traffic runs; ending by that signal counts as success. A container
+that cannot be set up (pivot_root, a missing rootfs or program) is reported as a setup error (exit 2), never as
+the profile's fault.
 
 Examples:
   seccompctl verify nginx.json -- nginx -g 'daemon off;'      # drive traffic, then Ctrl-C
   seccompctl verify --no-new-privileges app.json -- /usr/bin/python3 app.py
   seccompctl verify --method complain --json ls.json -- ls -l /
+  seccompctl verify nginx.json -- nginx -p . -c ./nginx.conf   # ./nginx.conf and . are mounted read-only
+  seccompctl verify --mount ./data:/srv/data:rw app.json -- /usr/bin/python3 app.py
   seccompctl verify runtime-default:containerd -- ./app    # would containerd's RuntimeDefault break it?
 
 A call the profile answers ENOSYS through its own rule for that syscall (RuntimeDefault's clone3) is listed but
@@ -79,6 +90,7 @@ command failed, or kernel log records were lost; 2 usage, unreadable profile, mi
       try {
         r = await verifyProfile({
           profileText: text, profileFile: profilePath, argv: command, method: opts.method,
+          mounts: (opts.mount ?? []).map((m) => parseMountSpec(m, io.cwd)), hostCwd: io.cwd, autoMount: opts.autoMount !== false,
           noNewPrivileges: opts.newPrivileges === false,
           ...(opts.bundle !== undefined ? { bundle: resolvePath(io.cwd, opts.bundle) } : {}),
           ...(opts.rootfs !== undefined ? { rootfs: resolvePath(io.cwd, opts.rootfs) } : {}),
@@ -103,7 +115,7 @@ command failed, or kernel log records were lost; 2 usage, unreadable profile, mi
         println(io.stdout, JSON.stringify({
           passed: r.passed, method: r.method, runcVersion: r.runcVersion, commandSucceeded: r.commandSucceeded,
           exitCode: r.exitCode, signal: r.signal, stopped: r.stopped, timedOut: r.timedOut,
-          denials: r.denials, deliberateEnosys: split.deliberate, runtimeFailure: r.runtimeFailure ?? null, lost: r.loss,
+          mounts: r.mounts, denials: r.denials, deliberateEnosys: split.deliberate, runtimeFailure: r.runtimeFailure ?? null, lost: r.loss,
         }));
       } else {
         if (split.deliberate.length) println(io.stdout, `answered ENOSYS by the profile's own rule (callers fall back; not counted): ${[...new Set(split.deliberate.map((d) => d.name ?? `#${d.nr}`))].join(' ')}`);

@@ -96,6 +96,20 @@ function profiles(known: readonly string[]): Record<string, Profile> {
         { names: ['lseek'], action: 'SCMP_ACT_ERRNO', errnoRet: 110, args: [A(0, 'SCMP_CMP_EQ', 9999n), A(2, 'SCMP_CMP_GT', 2n)] },
       ],
     } as unknown as Profile,
+    // Nested ranges on one argument (libseccomp's test 43 pattern): the innermost range decides, whatever the order.
+    nestedRanges: {
+      defaultAction: 'SCMP_ACT_ALLOW', architectures: ['SCMP_ARCH_X86_64'],
+      syscalls: [
+        { names: ['lseek'], action: 'SCMP_ACT_ERRNO', errnoRet: 121, args: [A(2, 'SCMP_CMP_GT', 2n)] },
+        { names: ['lseek'], action: 'SCMP_ACT_ERRNO', errnoRet: 120, args: [A(2, 'SCMP_CMP_GT', 0n)] },
+        { names: ['umask'], action: 'SCMP_ACT_ERRNO', errnoRet: 122, args: [A(0, 'SCMP_CMP_GT', 10n)] },
+        { names: ['umask'], action: 'SCMP_ACT_ERRNO', errnoRet: 123, args: [A(0, 'SCMP_CMP_GT', 40n)] },
+        { names: ['getpgid'], action: 'SCMP_ACT_ERRNO', errnoRet: 124, args: [A(0, 'SCMP_CMP_LT', 0x200n)] },
+        { names: ['getpgid'], action: 'SCMP_ACT_ERRNO', errnoRet: 125, args: [A(0, 'SCMP_CMP_LE', 0x10n)] },
+        { names: ['personality'], action: 'SCMP_ACT_ERRNO', errnoRet: 126, args: [A(0, 'SCMP_CMP_GE', 8n)] },
+        { names: ['personality'], action: 'SCMP_ACT_TRAP', args: [A(0, 'SCMP_CMP_GE', 0x10000n)] },
+      ],
+    } as unknown as Profile,
     kitchenSink: {
       defaultAction: 'SCMP_ACT_ERRNO', defaultErrnoRet: 111, architectures: ['SCMP_ARCH_X86_64', 'SCMP_ARCH_X86'],
       syscalls: [

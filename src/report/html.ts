@@ -27,16 +27,17 @@ h3{font-size:1.05em;margin:1.2em 0 .4em}
 code,pre{font-family:ui-monospace,"DejaVu Sans Mono",Menlo,Consolas,monospace;font-size:.9em}
 pre{background:var(--soft);border:1px solid var(--line);padding:10px 12px;overflow-x:auto;white-space:pre-wrap;word-break:break-word}
 table{border-collapse:collapse;margin:.5em 0 1em;width:100%}
-th,td{border:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top}
+th,td{border:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top;overflow-wrap:break-word}
+td code,.names{overflow-wrap:anywhere}
 th{background:var(--soft)}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 .names{font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:.85em;word-spacing:.3em}
 .muted{color:var(--muted)}
 nav ol{columns:2;padding-left:1.2em}
 .charts{display:flex;flex-wrap:wrap;gap:16px}
-figure{margin:0 0 1em;border:1px solid var(--line);padding:8px;background:var(--bg)}
+figure{margin:0 0 1em;border:1px solid var(--line);padding:8px;background:var(--bg);max-width:100%;overflow-x:auto}
 figcaption{font-size:.9em;color:var(--muted)}
-.tag{display:inline-block;border-radius:3px;padding:0 6px;font-weight:600;font-size:.85em;border:1px solid}
+.tag{display:inline-block;border-radius:3px;padding:0 6px;font-weight:600;font-size:.85em;border:1px solid;white-space:nowrap}
 .tag.bad{color:var(--bad);border-color:var(--bad)}
 .tag.warn{color:var(--warn);border-color:var(--warn)}
 .tag.good{color:var(--good);border-color:var(--good)}
@@ -64,8 +65,8 @@ function table(headers: readonly string[], rows: readonly (readonly string[])[],
 
 /** A horizontal bar chart: one labelled bar per row, value printed after the bar. */
 function barChart(id: string, title: string, rows: readonly { label: string; value: number; colour: string }[], max: number): string {
-  const W = 520;
-  const labelW = 215;
+  const W = 490;
+  const labelW = 210;
   const barW = W - labelW - 60;
   const rowH = 22;
   const H = rows.length * rowH + 8;
@@ -81,9 +82,9 @@ function barChart(id: string, title: string, rows: readonly { label: string; val
 
 /** The comparison picture: per architecture group, a stacked bar of kept | added and a hatched bar of removed. */
 function comparisonChart(rows: readonly { arches: string; kept: number; added: number; removed: number; changed: number }[]): string {
-  const W = 760;
-  const labelW = 230;
-  const barW = W - labelW - 20;
+  const W = 800;
+  const labelW = 270;
+  const barW = W - labelW - 230;
   const rowH = 58;
   const H = rows.length * rowH + 40;
   const max = Math.max(1, ...rows.map((r) => Math.max(r.kept + r.added, r.kept + r.removed)));
@@ -171,12 +172,17 @@ export function renderHtml(m: ReportModel, t: ReportText): string {
     for (const g of c.diff.perArch) {
       if (g.added.length + g.removed.length + g.changed.length === 0) continue;
       const names = (l: readonly string[]): string => `<span class="names">${l.map(esc).join(' ')}</span>`;
+      const both = g.inA && g.inB;
+      body.push(`<h3>${esc(g.arches.join(', '))}${both ? '' : g.inA ? ' (not in this profile)' : ' (not in the baseline)'}</h3>`);
       const lines: string[][] = [
-        ...(g.added.length ? [['+ added', String(g.added.length), names(g.added), 'allowed here, not by the baseline']] : []),
-        ...(g.removed.length ? [['− removed', String(g.removed.length), names(g.removed), 'allowed by the baseline only']] : []),
-        ...g.changed.map((x) => ['~ changed', '1', `<code>${esc(x.name)}</code>`, esc(`${x.a} → ${x.b}`)]),
+        ...(g.added.length ? [['+ added', String(g.added.length), names(g.added)]] : []),
+        ...(g.removed.length ? [['− removed', String(g.removed.length), names(g.removed)]] : []),
       ];
-      body.push(`<h3>${esc(g.arches.join(', '))}</h3>` + table(['Change', 'Count', 'Syscalls', 'Detail (baseline → this profile)'], lines, { num: [1], raw: [2, 3] }));
+      if (lines.length) body.push(table(['Change', 'Count', 'Syscalls'], lines, { num: [1], raw: [2] }));
+      if (both && g.changed.length) {
+        body.push(table(['~ Changed syscall', 'Baseline', 'This profile'], g.changed.map((x) => [`<code>${esc(x.name)}</code>`, `<code>${esc(x.a)}</code>`, `<code>${esc(x.b)}</code>`]),
+          { raw: [0, 1, 2], caption: `${g.changed.length} syscall(s) both name with a different action, errno or argument rule` }));
+      }
     }
     section('comparison', `Compared with ${c.label}`, body.join(''));
   }

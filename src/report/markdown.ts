@@ -69,12 +69,16 @@ export function renderMarkdown(m: ReportModel, t: ReportText): string {
       rows.map((r) => [mdEsc(r.arches), String(r.allowedA), String(r.allowedB), String(r.added), String(r.removed), String(r.changed)]), [1, 2, 3, 4, 5]), '');
     for (const g of c.diff.perArch) {
       if (g.added.length + g.removed.length + g.changed.length === 0) continue;
-      out.push(`### ${mdEsc(g.arches.join(', '))}`, '');
-      out.push(mdTable(['Change', 'Count', 'Syscalls', 'Detail (baseline → this profile)'], [
-        ...(g.added.length ? [['+ added', String(g.added.length), g.added.map(mdEsc).join(' '), 'allowed here, not by the baseline']] : []),
-        ...(g.removed.length ? [['− removed', String(g.removed.length), g.removed.map(mdEsc).join(' '), 'allowed by the baseline only']] : []),
-        ...g.changed.map((x) => ['~ changed', '1', code(x.name), `${mdEsc(x.a)} → ${mdEsc(x.b)}`]),
-      ], [1]), '');
+      const both = g.inA && g.inB;
+      out.push(`### ${mdEsc(g.arches.join(', '))}${both ? '' : g.inA ? ' (not in this profile)' : ' (not in the baseline)'}`, '');
+      const lines = [
+        ...(g.added.length ? [['+ added', String(g.added.length), g.added.map(mdEsc).join(' ')]] : []),
+        ...(g.removed.length ? [['− removed', String(g.removed.length), g.removed.map(mdEsc).join(' ')]] : []),
+      ];
+      if (lines.length) out.push(mdTable(['Change', 'Count', 'Syscalls'], lines, [1]), '');
+      if (both && g.changed.length) {
+        out.push(mdTable(['~ Changed syscall', 'Baseline', 'This profile'], g.changed.map((x) => [code(x.name), code(x.a), code(x.b)])), '');
+      }
     }
   }
 

@@ -224,7 +224,9 @@ export function buildReport(input: ReportInput): ReportModel {
   if (!parsed.ok) throw new UserError(`${input.profileFile}: cannot be read as a seccomp profile`, parsed.diagnostics);
   const profile = normalizeProfile(parsed.profile);
   // Architectures in the order the profile lists them (normalizing sorts them).
-  const native = input.arch ? ARCHES.find((a) => a.id === input.arch)! : profileArches(parsed.profile, hostArch())[0]!;
+  // The node's architecture: --arch, else this machine's when the profile has it, else the profile's first.
+  const listed = profileArches(parsed.profile, hostArch());
+  const native = input.arch ? ARCHES.find((a) => a.id === input.arch)! : listed.find((a) => a.id === hostArch().id) ?? listed[0]!;
   const views = profileArches(parsed.profile, native).map((a) => archView(profile, a));
 
   let comparison: Comparison | undefined;

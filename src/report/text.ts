@@ -72,7 +72,8 @@ export function comparisonRows(c: Comparison): ComparisonRow[] {
     arches: g.arches.join(', ') + (!g.inA ? ' (not in baseline)' : !g.inB ? ' (not in this profile)' : ''),
     allowedA: g.allowedA, allowedB: g.allowedB,
     kept: Math.max(0, g.allowedB - g.added.length),
-    added: g.added.length, removed: g.removed.length, changed: g.changed.length,
+    // A group only one side has: its processes are killed there; rule changes mean nothing.
+    added: g.added.length, removed: g.removed.length, changed: g.inA && g.inB ? g.changed.length : 0,
   }));
 }
 

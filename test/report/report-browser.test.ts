@@ -131,12 +131,12 @@ describe.skipIf(!have)('the HTML report in headless Chromium', () => {
   it('shows a real recording: processes and syscall counts from generate --json, and the runtime base set', async () => {
     const rec = join(work, 'nginx.rec.json');
     const prof = join(work, 'nginx.json');
-    const g = await cli(['generate', resolve('examples/audit/nginx-in-runc.dmesg.log'), '--json', '-o', prof]);
+    const g = await cli(['generate', resolve('examples/audit/nginx-in-runc.dmesg.log'), '--arch', 'x86_64,aarch64', '--json', '-o', prof]);
     expect(g.code).toBe(0);
     writeFileSync(rec, g.stdout);
     const j = JSON.parse(g.stdout) as { processes: { comm: string; records: number }[]; syscalls: Record<string, { names: string[] }>; runtimeAdded: string[] };
     const out = join(work, 'nginx.html');
-    const r = await cli(['report', prof, '--against', 'runtime-default:containerd', '--recording', rec, '-o', out]);
+    const r = await cli(['report', 'nginx.json', '--against', 'runtime-default:containerd', '--recording', 'nginx.rec.json', '-o', 'nginx.html'], { cwd: work });
     expect(r.code).toBe(0);
     const { page, errors, requests } = await open(out);
     expect(errors).toEqual([]);
@@ -152,11 +152,14 @@ describe.skipIf(!have)('the HTML report in headless Chromium', () => {
     expect(seen.length).toBe(65);
     expect(await page.textContent('#recording')).toContain(`${j.runtimeAdded.length} syscall(s) the runtime (runc) makes`);
     expect(await page.textContent('#comparison')).toContain('runtime-default:containerd');
-    await page.setViewportSize({ width: 1100, height: 1400 });
+    expect(await page.textContent('h1')).toBe('Seccomp profile report: nginx.json');
+    // Nothing forces a horizontal scroll at a laptop's width (long rule texts and name lists wrap).
+    expect(await page.evaluate('document.documentElement.scrollWidth <= document.documentElement.clientWidth')).toBe(true);
+    await page.setViewportSize({ width: 1100, height: 1500 });
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'report-nginx.png'), fullPage: true });
     // The README's picture: the top of this report (refreshed with SECCOMPCTL_UPDATE_DOCS=1).
-    if (process.env.SECCOMPCTL_UPDATE_DOCS === '1') await page.screenshot({ path: resolve('docs/report-screenshot.png'), clip: { x: 0, y: 0, width: 1100, height: 1400 } });
+    if (process.env.SECCOMPCTL_UPDATE_DOCS === '1') await page.screenshot({ path: resolve('docs/report-screenshot.png'), clip: { x: 0, y: 0, width: 1100, height: 1500 } });
     await page.close();
   });
 

@@ -77,16 +77,7 @@ export class Aggregator {
    * observation but for its line) then updates the same counters without a single lookup.
    */
   addSlot(o: Observation): Slot {
-    this.add(o);
-    if (!matchesFilter(o, this.opts.filter)) return { o, stat: undefined, compat: undefined, proc: undefined, procSyscalls: undefined, key: '', hasProcess: false };
-    const key = syscallKey(o.name, o.nr);
-    const hasProcess = o.pid !== undefined || o.comm !== undefined || o.exe !== undefined;
-    const proc = hasProcess ? this.processesByPid.get(o.pid)?.find((x) => x.comm === o.comm && x.exe === o.exe) : undefined;
-    return {
-      o, key, hasProcess, proc, procSyscalls: proc?.syscalls.get(o.arch),
-      stat: this.syscalls.get(o.arch)!.get(key)!,
-      compat: this.archCompat.get(o.arch)!,
-    };
+    return this.place(o);
   }
 
   /** The observation of `slot` seen again at `line`: exactly what add() would do with it. */
@@ -121,11 +112,16 @@ export class Aggregator {
 
   /** Adds one observation (applies the filter). */
   add(o: Observation): void {
+    this.place(o);
+  }
+
+  /** add(), returning where the observation landed (one set of lookups for both). */
+  private place(o: Observation): Slot {
     this.counters.matched++;
     this.formats.add(o.rendering);
-    if (!matchesFilter(o, this.opts.filter)) {
+    if (this.opts.filter !== undefined && !matchesFilter(o, this.opts.filter)) {
       this.counters.filtered++;
-      return;
+      return { o, stat: undefined, compat: undefined, proc: undefined, procSyscalls: undefined, key: '', hasProcess: false };
     }
     const key = syscallKey(o.name, o.nr);
     let perArch = this.syscalls.get(o.arch);
@@ -144,10 +140,21 @@ export class Aggregator {
       const j = JSON.stringify(args);
       if (!st.argSamples.some((s) => JSON.stringify(s) === j)) st.argSamples.push(args);
     }
-    if (o.pid !== undefined || o.comm !== undefined || o.exe !== undefined) {
+    const hasProcess = o.pid !== undefined || o.comm !== undefined || o.exe !== undefined;
+    let p: ProcessStat | undefined;
+    let m: Map<string, number> | undefined;
+    if (hasProcess) {
       // Processes by pid, then (comm, exe): no string key to build per record.
       let same = this.processesByPid.get(o.pid);
-      let p = same?.find((x) => x.comm === o.comm && x.exe === o.exe);
+      if (same !== undefined) {
+        for (let i = 0; i < same.length; i++) {
+          const x = same[i]!;
+          if (x.comm === o.comm && x.exe === o.exe) {
+            p = x;
+            break;
+          }
+        }
+      }
       if (!p) {
         if (this.processes.length >= MAX_PROCESSES) {
           this.processesOverflow++;
@@ -160,11 +167,17 @@ export class Aggregator {
       }
       if (p) {
         p.records += o.count;
-        let m = p.syscalls.get(o.arch);
+        m = p.syscalls.get(o.arch);
         if (!m) p.syscalls.set(o.arch, (m = new Map()));
         m.set(key, (m.get(key) ?? 0) + o.count);
       }
     }
+    this.keep(o);
+    return { o, stat: st, compat: ac, proc: p, procSyscalls: m, key, hasProcess };
+  }
+
+  /** Keeps the first observations (IngestOptions.keepObservations) and hands each to onObservation. */
+  private keep(o: Observation): void {
     const keep = this.opts.keepObservations ?? 0;
     if (this.observations.length < keep) this.observations.push(o);
     this.opts.onObservation?.(o);

@@ -12,6 +12,12 @@ import type { WasmScanner } from './scan.js';
 import type { IngestResult, Rendering } from './types.js';
 
 const KMSG = /^(\d+),(\d+),(\d+),[^;]*;/;
+/**
+ * What any step of line() reacts to besides a serial stamp: /dev/kmsg prefixes, journal JSON, a trailing CR, seccomp
+ * records (type=1326, SECCOMP), the kernel's loss messages, auditd's own DAEMON_ records. A line with none of them
+ * is only counted (and its serial tracked): the same outcome as the full path, much sooner.
+ */
+const NOT_PLAIN = /SECCOMP|1326|printk_skb|backlog|rate limit exceeded|hold queue overflow|audit_lost=|DAEMON_|^\d+,\d+,\d+,|^\{|\r$/;
 const AUDIT_STAMP = /audit\(([^)]*)\)\s*:\s?/;
 const JOURNALD_TEXT = /\baudit\[(\d+)\]: SECCOMP /;
 
@@ -120,6 +126,13 @@ export class AuditParser {
 
   /** Handles one line (without its newline). */
   line(raw: string, lineNo: number): void {
+    // Most lines that mention "audit" are other record types (SYSCALL, PROCTITLE, AVC, …) or none at all: without
+    // any of the markers the steps below look for, all that matters is the serial they take.
+    if (!NOT_PLAIN.test(raw)) {
+      this.trackOtherSerial(raw);
+      this.agg.counters.skipped++;
+      return;
+    }
     const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     let rendering: Rendering | undefined;
     let body = text;

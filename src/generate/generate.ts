@@ -177,7 +177,21 @@ export function generate(r: IngestResult, opts: GenerateOptions = {}): GenerateR
       fix: 'check the arch of the records; a newer kernel may have added these syscalls',
     });
   }
-  const arches = profileArches(r, opts.arches ?? [], byArch.keys(), opts.nativeArch ?? hostArch().id);
+  // Names that the recorded arch lacks but one of its compat ABIs has (ugetrlimit, _llseek, fcntl64 read as x86_64
+  // from strace output, which does not always announce a 32-bit process): a compat process ran; add its ABI.
+  const inferred: ArchId[] = [];
+  for (const [a, keys] of byArch) {
+    for (const c of archInfo(a).compat) {
+      const only = [...keys].filter((n) => !n.startsWith('#') && syscallNumber(a, n) === undefined && syscallNumber(c, n) !== undefined);
+      if (only.length === 0) continue;
+      inferred.push(c);
+      diags.push({
+        code: 'COMPAT_ABI_INFERRED', severity: 'info',
+        message: `${only.slice(0, 5).join(', ')}${only.length > 5 ? ', …' : ''} exist on ${archInfo(c).scmp} but not on ${archInfo(a).scmp}: a 32-bit process ran, so ${archInfo(c).scmp} is in the profile`,
+      });
+    }
+  }
+  const arches = profileArches(r, [...(opts.arches ?? []), ...inferred], byArch.keys(), opts.nativeArch ?? hostArch().id);
   const names = new Set(observed);
   const cross = crossArch(byArch, arches);
   for (const n of cross.add) names.add(n);

@@ -13,7 +13,7 @@ import { haveRoot, haveSystem } from '../helpers/system.js';
 
 const BUSYBOX = `${process.env.SECCOMPCTL_CROSS_ROOT ?? '/var/lib/seccompctl'}/amd64-root/bin/busybox`;
 const WORK = 'mkdir /tmp/x && rmdir /tmp/x && echo made';
-const live = haveSystem('containerd', 'ctr', 'containerd-shim-runc-v2', 'runc', 'strace', BUSYBOX) && haveRoot();
+const live = haveSystem('containerd', 'ctr', 'containerd-shim-runc-v2', 'runc', 'strace', 'gcc', BUSYBOX) && haveRoot();
 
 interface Profile { defaultAction: string; syscalls: Record<string, unknown>[]; [k: string]: unknown }
 
@@ -138,6 +138,53 @@ describe.runIf(live)('containerd (ctr run --seccomp-profile) does what validate 
     // Control: the number is honoured.
     const q = run({ ...withoutMkdir(), defaultErrnoRet: 38 });
     expect(q.out).toMatch(/Function not implemented/);
+  });
+
+  describe('compat (32-bit) ABIs', () => {
+    let hi32: Profile;
+    beforeAll(async () => {
+      // A static 32-bit x86 program (gcc-multilib), recorded with strace and generated like any workload.
+      const src = join(dir, 'hi32.c');
+      writeFileSync(src, '#include <unistd.h>\nint main(void) { write(1, "hi32\\n", 5); return 0; }\n');
+      execFileSync('gcc', ['-m32', '-static', '-O1', '-o', join(dir, 'rootfs/bin/hi32'), src]);
+      const trace = join(dir, 'hi32.strace');
+      execFileSync('strace', ['-f', '-qq', '-o', trace, join(dir, 'rootfs/bin/hi32')], { stdio: 'ignore' });
+      const out = join(dir, 'hi32.json');
+      expect((await cli(['generate', trace, '-o', out])).code).toBe(0);
+      hi32 = JSON.parse(readFileSync(out, 'utf8')) as Profile;
+    }, 60_000);
+
+    function run32(p: Profile): { status: number | null; out: string } {
+      const file = join(dir, `p${++n}.json`);
+      writeFileSync(file, JSON.stringify(p, null, 2));
+      const r = spawnSync('ctr', ['--address', sock, 'run', '--rm', '--seccomp', '--seccomp-profile', file, '--rootfs', join(dir, 'rootfs'), `seccompctl-t${n}`, '/bin/hi32'],
+        { encoding: 'utf8', timeout: 60_000 });
+      return { status: r.status, out: r.stdout + r.stderr };
+    }
+
+    it('a recorded 32-bit process gets SCMP_ARCH_X86 in the generated profile, which runs it through containerd', () => {
+      expect(hi32['architectures']).toEqual(['SCMP_ARCH_X86', 'SCMP_ARCH_X86_64']);
+      expect(findings(hi32)).toEqual([]);
+      const r = run32(hi32);
+      expect(r.out).toContain('hi32');
+      expect(r.status).toBe(0);
+    });
+
+    it('without the compat ABI (our policy for 64-bit recordings; MISSING_COMPAT_ARCH info) the 32-bit process is killed', () => {
+      const p = { ...hi32, architectures: ['SCMP_ARCH_X86_64'] };
+      const r = run32(p);
+      expect(r.out).not.toContain('hi32');
+      expect(r.status).toBe(128 + 31); // SIGSYS: libseccomp's bad-arch action
+    });
+
+    it('archMap is dropped (ARCHMAP_IGNORED): the Docker way of listing X86 leaves the 32-bit process killed', () => {
+      const { architectures: _a, ...rest } = hi32;
+      const p = { ...rest, archMap: [{ architecture: 'SCMP_ARCH_X86_64', subArchitectures: ['SCMP_ARCH_X86', 'SCMP_ARCH_X32'] }] } as Profile;
+      expect(findings(p)).toContain('ARCHMAP_IGNORED');
+      const r = run32(p);
+      expect(r.out).not.toContain('hi32');
+      expect(r.status).toBe(128 + 31);
+    });
   });
 
   it('cleans up: no container is left', () => {

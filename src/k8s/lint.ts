@@ -27,6 +27,11 @@ export interface LintOptions {
    * a profile gets the runtime's RuntimeDefault, not Unconfined (info at baseline; restricted still wants the field).
    */
   readonly seccompDefault?: boolean;
+  /**
+   * Advice for a container that runs RuntimeDefault (`runs`: explicitly or by seccompDefault) or has no profile,
+   * from its recording (`k8s lint --recordings DIR`, the advise stage); undefined when there is none.
+   */
+  readonly adviseContainer?: (object: ObjectRef, container: string, runs: boolean) => { severity: Severity; message: string; fix: string } | undefined;
 }
 
 /** One lint finding: a Diagnostic plus the object and container it is about. `code` is the rule id. */
@@ -47,6 +52,7 @@ export const LINT_RULES: Readonly<Record<string, { readonly severity: Severity; 
   SECCOMP_LOCALHOST_PERMISSIVE: { severity: 'warning', summary: 'Localhost profile allows or only logs every syscall by default (passes Pod Security restricted, restricts little).' },
   SECCOMP_LOCALHOST_BAD_PATH: { severity: 'error', summary: 'localhostProfile is absolute or contains "..": the API server rejects it.' },
   SECCOMP_FIELD_INVALID: { severity: 'error', summary: 'Malformed seccompProfile (type missing or unknown, localhostProfile without Localhost or the reverse).' },
+  SECCOMP_RUNTIME_DEFAULT_ADVICE: { severity: 'error', summary: 'With --recordings: the container\'s recording checked against RuntimeDefault (advise): an error when it runs RuntimeDefault and a call it made is denied, a warning when it would be once turned on, info when safe.' },
   SECCOMP_WINDOWS: { severity: 'info', summary: 'Windows pod (spec.os.name: windows, or a hostProcess pod): seccomp does not apply; the field must not be set.' },
   ...Object.fromEntries(Object.entries(PSS_RULES).map(([k, v]) => [k, { severity: 'error' as Severity, summary: v.level === 'restricted' ? `${v.summary} Checked with --level restricted.` : v.summary }])),
 };
@@ -148,6 +154,11 @@ function lintSite(m: ParsedManifest, site: PodSpecSite, opts: LintOptions, out: 
       add('SECCOMP_UNCONFINED', 'error', where, `seccompProfile is Unconfined (violates Pod Security baseline${c.list !== 'containers' ? `; ${c.list} count too` : ''})`,
         `seccompctl k8s patch --runtime-default --container ${c.name}${c.list === 'initContainers' ? ' --init-containers' : ''}`, c.name);
       continue;
+    }
+    const eff = own ?? pod;
+    if (opts.adviseContainer && !c.field.problem && !site.field.problem && (eff === undefined || eff.type === 'RuntimeDefault')) {
+      const a = opts.adviseContainer(site.object, c.name, eff !== undefined || opts.seccompDefault === true);
+      if (a) add('SECCOMP_RUNTIME_DEFAULT_ADVICE', a.severity, where, a.message, a.fix, c.name);
     }
     if (!own && !pod && !c.field.problem && !site.field.problem) {
       const restricted = level === 'restricted';

@@ -6,7 +6,7 @@ it('exports each stage as a namespace, with a reviewed list of names', () => {
   const surface = Object.fromEntries(Object.entries(api).map(([ns, mod]) => [ns, Object.keys(mod as object).sort().join(' ')]));
   expect(surface).toMatchInlineSnapshot(`
     {
-      "advise": "advise adviseCommands deliberateEnosysNames readAdviseInput splitDeliberateEnosys straceArgValue",
+      "advise": "advise adviseCommands containerAdvisor deliberateEnosysNames findRecording readAdviseInput splitDeliberateEnosys straceArgValue",
       "bpf": "ARG_CONSTANTS BPF BpfLoadError ERRNO_NAMES IPC_CALLS MAX_INSNS MUX_ARCHES RET RET_ENOSYS SOCKETCALL_CALLS UnsupportedFeatureError actionValue checkSyscall checkSyscalls classify compileModel compileProfile disassemble effectiveConds emulate errnoOf evaluateModel evaluateProfile formatRet fromJson fromRaw isAllowLike kernelAction mergeHazards parseArg parseCall prepareProfile seccompDataWords stubNumber toJson toRaw validateProgram",
       "common": "EnvironmentError InternalError LineCounter UserError formatDiagnostic readInput withPosition writeFileAtomic",
       "generate": "CRIO_DEFAULT_CAPS RUNC_BASE_SETS RUNTIME_DEFAULTS describeRule diffProfiles generate generateProfile loadRuntimeDefault mergeProfiles parseRuntimeDefaultRef profileArches readProfileRef restrictiveness runtimeDefaultCaps",

@@ -2,14 +2,15 @@
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { formatDiagnostic, readInput, UserError, type Severity } from '../../common/index.js';
-import { atLeast, lintManifest, profileDirLookup, readKubeletConfig, toSarif, LINT_RULES, type CheckedProfile, type LintFinding, type PssLevel } from '../../k8s/index.js';
+import { atLeast, lintManifest, profileDirLookup, readKubeletConfig, toSarif, LINT_RULES, type CheckedProfile, type LintFinding, type ObjectRef, type PssLevel } from '../../k8s/index.js';
 import { nodeProfileFindings, parseNodeFacts } from '../../node/index.js';
+import { containerAdvisor } from '../../advise/index.js';
 import { println, type CliIO, type ExitCode } from '../io.js';
 import { VERSION } from '../version.js';
 
 interface LintFlags {
   level: PssLevel; profiles?: string; format: 'text' | 'json' | 'sarif'; failOn: Severity; json?: boolean;
-  seccompDefault?: boolean; kubeletConfig?: string; nodeFacts?: string;
+  seccompDefault?: boolean; kubeletConfig?: string; nodeFacts?: string; recordings?: string; runtime: 'containerd' | 'cri-o' | 'docker';
 }
 
 /** Rule ids wrapped for the help text. */
@@ -33,6 +34,8 @@ export function addLintCommand(k8s: Command, io: CliIO, setExit: (code: ExitCode
     .option('--profiles <dir>', 'a copy of <kubelet-root>/seccomp/: Localhost profiles must exist there and validate')
     .option('--seccomp-default', 'the nodes\' kubelets run with SeccompDefault: a container without a profile gets RuntimeDefault (info), not Unconfined')
     .option('--node-facts <file>', 'with --profiles: judge each profile for the node `seccompctl doctor --json` described (its libseccomp, kernel actions, runc)')
+    .option('--recordings <dir>', 'recorded profiles or logs per container (the agent\'s <ns>/<workload>/<container>.json, or record pull\'s <ns>_<workload>_<container>.json): check containers that run or would run RuntimeDefault against it (advise)')
+    .addOption(new Option('--runtime <runtime>', 'with --recordings: the nodes\' container runtime').choices(['containerd', 'cri-o', 'docker']).default('containerd'))
     .option('--kubelet-config <file>', 'read seccompDefault from this KubeletConfiguration (the kubelet\'s --config file)')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'sarif']).default('text'))
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at least this severe').choices(['error', 'warning', 'info']).default('error'))
@@ -61,10 +64,12 @@ when the kubelet would apply RuntimeDefault). Exit 2 for input holding no Kubern
       // A name the node's libseccomp does not know is skipped by runc there: an error for a profile pods rely on.
       const checkProfile = facts ? { checkProfile: (c: CheckedProfile) => (c.profile ? nodeProfileFindings(c.profile, facts).map((d) => ({ ...d, severity: 'error' as const })) : []) } : {};
       const lookup = opts.profiles !== undefined ? profileDirLookup(abs(opts.profiles), checkProfile) : undefined;
+      const advisor = opts.recordings !== undefined ? containerAdvisor(abs(opts.recordings), opts.runtime) : undefined;
+      const adviseContainer = advisor ? { adviseContainer: (o: ObjectRef, c: string, runs: boolean) => advisor(o.namespace ?? 'default', o.name ?? '', c, runs) } : {};
       const findings: LintFinding[] = [];
       for (const f of files) {
         const text = await readInput(abs(f), io.stdin);
-        findings.push(...lintManifest(text, f, { level: opts.level, seccompDefault, ...(lookup ? { lookupProfile: lookup } : {}) }));
+        findings.push(...lintManifest(text, f, { level: opts.level, seccompDefault, ...(lookup ? { lookupProfile: lookup } : {}), ...adviseContainer }));
       }
       if (format === 'sarif') println(io.stdout, JSON.stringify(toSarif(findings, VERSION), null, 2));
       else if (format === 'json') println(io.stdout, JSON.stringify(findings, null, 2));

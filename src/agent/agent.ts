@@ -84,7 +84,6 @@ export class Agent {
   lossWindows: LossWindow[] = [];
   private entries = new Map<string, Entry>();
   private snapshots = new Map<string, ContainerInfo>();
-  private watchers: FSWatcher[] = [];
   private timers: NodeJS.Timeout[] = [];
   private probe: AgentProbe | undefined;
   private kmsg: LiveKmsg | undefined;
@@ -207,23 +206,59 @@ export class Agent {
     this.timers.push(setInterval(() => this.pollAudit(), 20));
   }
 
-  /** Snapshot config.json of containers as they are created: containerd deletes it right after a short container exits. */
+  /**
+   * Snapshot config.json of containers as they are created: containerd deletes it right after a short container
+   * exits. A task directory that does not exist yet (a fresh node: containerd creates `k8s.io/` with its first task)
+   * is awaited by watching its nearest existing ancestor, then watched and scanned as soon as it appears.
+   */
   private watchRuntimes(): void {
-    const dirs = [
+    this.watchDirs = [
       ...this.opts.runtimePaths.containerdNamespaces.map((ns) => join(this.opts.runtimePaths.containerdTasks, ns)),
       ...this.opts.runtimePaths.crioRoots.map((r) => join(r, 'overlay-containers')),
     ];
-    for (const d of dirs) {
-      if (!existsSync(d)) continue;
+    for (const d of this.watchDirs) this.ensureWatch(d);
+  }
+
+  private watchDirs: string[] = [];
+  private watched = new Map<string, FSWatcher>();
+
+  private ensureWatch(dir: string): void {
+    if (this.stopped || this.watched.has(dir)) return;
+    if (existsSync(dir)) {
       try {
-        const w = watch(d, (_ev, name) => {
+        const w = watch(dir, (_ev, name) => {
           if (typeof name === 'string' && /^[0-9a-f]{64}$/.test(name)) this.snapshot(name, 0);
         });
         w.on('error', () => undefined);
-        this.watchers.push(w);
+        this.watched.set(dir, w);
+        // Containers created before the watch: snapshot them now.
+        for (const name of readdirSync(dir)) if (/^[0-9a-f]{64}$/.test(name)) this.snapshot(name, 0);
       } catch {
         // not watchable: resolution falls back to reading at exec time
       }
+      return;
+    }
+    let anc = dirname(dir);
+    while (anc !== dirname(anc) && !existsSync(anc)) anc = dirname(anc);
+    const key = `ancestor:${dir}`;
+    if (this.watched.has(key)) return;
+    try {
+      const w = watch(anc, { recursive: false }, () => {
+        if (existsSync(dir)) {
+          this.watched.get(key)?.close();
+          this.watched.delete(key);
+          this.ensureWatch(dir);
+        } else if (!existsSync(dirname(dir)) || dirname(dir) !== anc) {
+          // a deeper ancestor appeared: move down
+          this.watched.get(key)?.close();
+          this.watched.delete(key);
+          this.ensureWatch(dir);
+        }
+      });
+      w.on('error', () => undefined);
+      this.watched.set(key, w);
+    } catch {
+      // polled by sweep()
     }
   }
 
@@ -428,6 +463,7 @@ export class Agent {
 
   private sweep(): void {
     const now = Date.now();
+    for (const d of this.watchDirs) if (!this.watched.has(d)) this.ensureWatch(d);
     for (const [k, e] of this.entries) {
       if (e.state === 'pending') {
         this.resolve(e);
@@ -536,7 +572,7 @@ export class Agent {
     if (this.stopped) return;
     this.stopped = true;
     for (const t of this.timers) clearInterval(t);
-    for (const w of this.watchers) w.close();
+    for (const w of this.watched.values()) w.close();
     await this.probe?.stop();
     if (this.kmsg) {
       this.pollAudit();

@@ -50,6 +50,8 @@ export interface AgentOptions {
 /** Counters served as Prometheus metrics. */
 export interface AgentMetrics {
   events: number;
+  /** eBPF probe renewals (kernel maps full of exited containers' keys). */
+  rotations: number;
   newSyscalls: number;
   drops: Record<string, number>;
   flushes: number;
@@ -67,6 +69,7 @@ interface Entry {
   pendingCalls: number;
   since: number;
   lastCalls: number;
+  callsGen?: number;
   removedAt?: number;
 }
 
@@ -76,7 +79,7 @@ const PENDING_MAX = 2048;
 export class Agent {
   readonly opts: Required<Omit<AgentOptions, 'log' | 'cgroupVersion'>> & { log: AgentOptions['log'] | undefined; cgroupVersion: 1 | 2 | undefined };
   readonly store = new RecordingStore();
-  readonly metrics: AgentMetrics = { events: 0, newSyscalls: 0, drops: { perf: 0, unattributed: 0, kmsg: 0, capacity: 0 }, flushes: 0, flushErrors: 0 };
+  readonly metrics: AgentMetrics = { events: 0, rotations: 0, newSyscalls: 0, drops: { perf: 0, unattributed: 0, kmsg: 0, capacity: 0 }, flushes: 0, flushErrors: 0 };
   source: 'ebpf' | 'audit' = 'ebpf';
   mode: CgroupMode | undefined;
   startedAt = new Date().toISOString();
@@ -181,17 +184,65 @@ export class Agent {
       }
     }
     this.log(`cgroup v${mode.version} (${mode.mount}); ${existing.length} container cgroup(s) already running`);
-    this.probe = startAgentProbe({
-      mode, prefixes: this.opts.cgroupPrefixes, existing: existing.map((e) => ({ id: e.id, live: e.populated })),
-      counts: this.opts.counts, parentField: kernfsParentField(),
-    }, (ev) => this.onProbe(ev), this.opts.mapKeys);
-    void this.probe.closed.then((r) => {
-      if (!this.stopped) {
+    this.parentField = kernfsParentField();
+    const p = this.launchProbe(existing.map((e) => ({ id: e.id, live: e.populated })));
+    await p.ready;
+  }
+
+  private parentField = 'parent';
+  private generation = 0;
+  /** First sightings the current probe has stored in its kernel map (its `@s` size). */
+  private probeKeys = 0;
+  private rotating = false;
+  private retiring: AgentProbe | undefined;
+
+  private launchProbe(existing: { id: number; live: boolean }[]): AgentProbe {
+    const gen = ++this.generation;
+    this.probeKeys = 0;
+    const probe = startAgentProbe({
+      mode: this.mode!, prefixes: this.opts.cgroupPrefixes, existing, counts: this.opts.counts, parentField: this.parentField,
+    }, (ev) => {
+      if (ev.kind === 'syscall' && gen === this.generation) this.probeKeys++;
+      this.onProbe(ev, gen);
+    }, this.opts.mapKeys);
+    void probe.closed.then((r) => {
+      if (!this.stopped && probe === this.probe) {
         this.failure = `the eBPF probe stopped${r.error ? `: ${r.error}` : ''}`;
         this.log(this.failure);
       }
     });
-    await this.probe.ready;
+    this.probe = probe;
+    return probe;
+  }
+
+  /**
+   * The kernel maps keep the keys of exited containers (bpftrace cannot delete them by cgroup). When the current
+   * probe's first-sighting map is three quarters full, a fresh probe is started, seeded with the live containers,
+   * and the old one is stopped only once the new one is attached: no gap, duplicates are harmless (sets).
+   */
+  private async maybeRotate(): Promise<void> {
+    if (this.rotating || this.stopped || !this.probe || this.probeKeys < this.opts.mapKeys * 0.75) return;
+    this.rotating = true;
+    try {
+      const live = new Map<number, boolean>();
+      for (const e of scanContainerCgroups(this.mode!.mount, this.opts.cgroupPrefixes)) live.set(e.id, false);
+      for (const [k, e] of this.entries) {
+        const id = Number(k.slice(3));
+        if (k.startsWith('cg:') && e.removedAt === undefined && e.leaf !== undefined && live.has(id)) live.set(id, true);
+      }
+      const old = this.probe;
+      this.retiring = old;
+      const fresh = this.launchProbe([...live].map(([id, l]) => ({ id, live: l })));
+      await fresh.ready;
+      await old.stop();
+      this.retiring = undefined;
+      this.metrics.rotations++;
+      this.log(`eBPF maps renewed (${live.size} container cgroup(s) carried over)`);
+    } catch (e) {
+      this.log(`eBPF map renewal failed: ${(e as Error).message}`);
+    } finally {
+      this.rotating = false;
+    }
   }
 
   private async startAudit(): Promise<void> {
@@ -337,7 +388,7 @@ export class Agent {
     if (this.store.noteSyscall(e.recording!, e.replica, arch, nr, now)) this.metrics.newSyscalls++;
   }
 
-  private onProbe(ev: ProbeEvent): void {
+  private onProbe(ev: ProbeEvent, gen = 0): void {
     switch (ev.kind) {
       case 'exec': {
         const e = this.entry(`cg:${ev.cgroup}`);
@@ -367,6 +418,11 @@ export class Agent {
       case 'calls': {
         const e = this.entries.get(`cg:${ev.cgroup}`);
         if (!e) return;
+        // Call totals are per probe: a renewed probe counts from zero.
+        if (e.callsGen !== gen) {
+          e.callsGen = gen;
+          e.lastCalls = 0;
+        }
         const delta = ev.total - e.lastCalls;
         e.lastCalls = ev.total;
         if (delta <= 0) return;
@@ -464,6 +520,7 @@ export class Agent {
   private sweep(): void {
     const now = Date.now();
     for (const d of this.watchDirs) if (!this.watched.has(d)) this.ensureWatch(d);
+    void this.maybeRotate();
     for (const [k, e] of this.entries) {
       if (e.state === 'pending') {
         this.resolve(e);
@@ -556,6 +613,9 @@ export class Agent {
       '# HELP seccompctl_agent_drops_total Events lost, by reason (perf: eBPF output buffer; kmsg: kernel log; unattributed: no container found; capacity: too many containers).',
       '# TYPE seccompctl_agent_drops_total counter',
       ...Object.entries(this.metrics.drops).map(([k, v]) => `seccompctl_agent_drops_total{reason="${k}"} ${v}`),
+      '# HELP seccompctl_agent_probe_renewals_total eBPF probes renewed because their kernel maps filled with exited containers\' keys.',
+      '# TYPE seccompctl_agent_probe_renewals_total counter',
+      `seccompctl_agent_probe_renewals_total ${this.metrics.rotations}`,
       '# HELP seccompctl_agent_flushes_total State flushes (errors: failed ones).',
       '# TYPE seccompctl_agent_flushes_total counter',
       `seccompctl_agent_flushes_total ${this.metrics.flushes}`,
@@ -573,7 +633,7 @@ export class Agent {
     this.stopped = true;
     for (const t of this.timers) clearInterval(t);
     for (const w of this.watched.values()) w.close();
-    await this.probe?.stop();
+    await Promise.all([this.probe?.stop(), this.retiring?.stop()]);
     if (this.kmsg) {
       this.pollAudit();
       await this.kmsg.close();

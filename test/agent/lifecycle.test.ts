@@ -146,6 +146,35 @@ describe.skipIf(!live)('agent lifecycle', () => {
     }
   }, 180_000);
 
+  it('churn fills the kernel maps with exited containers\' keys: the probe is renewed without a gap and a running container stays recorded', async () => {
+    // 160 keys per map: renewed at 120 first sightings (a python start-up makes about 80 distinct syscalls).
+    const a = await startAgent(node, { source: 'ebpf', mapKeys: 160 }, 'churn-state');
+    const dir = join(node.dir, 'churn');
+    mkdirSync(dir, { recursive: true });
+    const mounts = [{ source: dir, destination: dir, readonly: false }];
+    const ann = { 'seccompctl.io/record': 'true' };
+    const long = startPodContainer(node, { runtime: 'containerd', driver: 'cgroupfs', namespace: 'churn', pod: 'steady', container: 'main', annotations: ann, mounts, args: markerArgs(dir, ['getsid'], { late: ['getpgid'] }) });
+    try {
+      await until(() => names(a.agent.store.get('churn/steady/main')).has('getsid'), 'the long-running container');
+      for (let i = 0; a.agent.metrics.rotations === 0 && i < 12; i++) {
+        const short = startPodContainer(node, { runtime: 'crio', driver: 'systemd', namespace: 'churn', pod: `short-${i}`, container: 'main', annotations: ann, args: [DEBIAN_PYTHON, '-c', 'import json, socket; socket.gethostname()'] });
+        await short.running.done;
+        if (i >= 3) await until(() => a.agent.metrics.rotations > 0, 'the renewal', 5000).catch(() => undefined);
+      }
+      expect(a.agent.metrics.rotations).toBeGreaterThanOrEqual(1);
+      writeFileSync(join(dir, 'late'), '');
+      await until(() => names(a.agent.store.get('churn/steady/main')).has('getpgid'), 'a call made after the renewal');
+      // a container started after the renewal is recorded too
+      const after = startPodContainer(node, { runtime: 'containerd', driver: 'systemd', namespace: 'churn', pod: 'after', container: 'main', annotations: ann, args: ['/bin/sh', '-c', 'read x < /etc/hostname'] });
+      await after.running.done;
+      await until(() => names(a.agent.store.get('churn/after/main')).has('exit_group'), 'a container started after the renewal');
+    } finally {
+      writeFileSync(join(dir, 'stop'), '');
+      await long.running.done;
+      await a.stop();
+    }
+  }, 120_000);
+
   it('audit source: a container under a LOG profile is recorded from the kernel log; a forced loss is reported for it', async () => {
     const stateDir = join(node.dir, 'audit-state');
     const dir = join(node.dir, 'audit');

@@ -126,7 +126,7 @@ async function makeWorkspace(dir: string): Promise<void> {
   // profile.json: the shell pipeline (no socket: the README's check example is denied), with aarch64 and x86.
   await gen([ex('strace/sh-pipeline.strace'), '--arch', 'x86_64,x86,aarch64'], 'profile.json');
   await gen([ex('audit/nginx-in-runc.dmesg.log'), '--arch', 'x86_64,x86,aarch64'], 'nginx.json');
-  for (const n of ['myapp.json', 'app.json', 'old.json', 'a.json', 'ls.json', 'oci.json', 'run1.json']) copyFileSync(join(dir, 'nginx.json'), join(dir, n));
+  for (const n of ['myapp.json', 'app.json', 'old.json', 'a.json', 'ls.json', 'oci.json', 'run1.json', 'redis-names.json']) copyFileSync(join(dir, 'nginx.json'), join(dir, n));
   // The shell pipeline (strace) for the "other" profile of merges and diffs.
   await gen([ex('strace/sh-pipeline.strace')], 'new.json');
   for (const n of ['b.json', 'run2.json', 'extra-debug.json', 'redis.json']) copyFileSync(join(dir, 'new.json'), join(dir, n));
@@ -142,7 +142,7 @@ async function makeWorkspace(dir: string): Promise<void> {
   copyFileSync(ex('audit/nginx-in-runc.dmesg.log'), join(dir, 'kern.log'));
   copyFileSync(ex('strace/sh-pipeline.strace'), join(dir, 'app.strace'));
   for (const d of ['k8s', 'deploy']) mkdirSync(join(dir, d));
-  for (const f of ['deploy.yaml', 'manifests.yaml', 'app.yaml', 'k8s/deploy.yaml', 'deploy/nginx.yaml']) copyFileSync(ex('k8s/deploy.yaml'), join(dir, f));
+  for (const f of ['deploy.yaml', 'manifests.yaml', 'app.yaml', 'k8s/deploy.yaml', 'k8s/web.yaml', 'deploy/nginx.yaml']) copyFileSync(ex('k8s/deploy.yaml'), join(dir, f));
   for (const d of ['profiles', 'node-seccomp']) {
     mkdirSync(join(dir, d));
     copyFileSync(join(dir, 'nginx.json'), join(dir, d, 'nginx.json'));

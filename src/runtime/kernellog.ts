@@ -164,6 +164,16 @@ export function detectKernelLogSource(): KernelLogSource {
   return existsSync(file) ? { kind: 'auditd', file } : { kind: 'kmsg' };
 }
 
+/**
+ * How many audit records the kernel holds for kauditd right now (`auditctl -s`: backlog); 0 when it cannot be read
+ * (no auditctl: the caller's quiet-period wait is all there is).
+ */
+export function auditBacklog(): number {
+  const r = spawnSync('auditctl', ['-s'], { encoding: 'utf8', timeout: 5000 });
+  const m = /^backlog (\d+)$/m.exec(r.stdout ?? '');
+  return r.status === 0 && m ? Number(m[1]) : 0;
+}
+
 /** The kernel's count of audit records it could not deliver (`auditctl -s`: lost), when it can be read. */
 export function auditLostCount(): number | undefined {
   const r = spawnSync('auditctl', ['-s'], { encoding: 'utf8', timeout: 5000 });

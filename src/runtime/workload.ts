@@ -9,7 +9,7 @@ import { archInfo, hostArch, type ArchId } from '../syscalls/index.js';
 import { createHostBundle, HOST_DIRS, type BindMount, type HostBundle } from './bundle.js';
 import { registerCleanup } from './cleanup.js';
 import { killTree, signalPids, stopGraceKill, type Escalation } from './escalate.js';
-import { detectKernelLogSource, KmsgReader, type KernelLogRecord, type KernelLogSource, type KmsgLoss } from './kernellog.js';
+import { auditBacklog, detectKernelLogSource, KmsgReader, type KernelLogRecord, type KernelLogSource, type KmsgLoss } from './kernellog.js';
 import { disablePrintkRatelimit } from './printk.js';
 import { startProbe, type ExecMarker, type ProbeOptions, type RunningProbe } from './probe.js';
 import { resolveSignal, startContainer, type RunningContainer } from './runc.js';
@@ -370,13 +370,17 @@ export async function runWithKernelLog(argv: string[], opts: WorkloadOptions, se
     reader.sessions.add(ses);
     release();
     const exit = await c.done;
-    // kauditd prints asynchronously: wait until the session's records stop arriving.
+    // kauditd prints asynchronously, and on a busy machine it may run seconds late: wait until the kernel's audit
+    // queue is empty (auditctl -s: backlog 0) and the session's records have stopped arriving, at most 15 s.
     let last = records.length;
-    for (let i = 0; i < 40; i++) {
+    let quiet = 0;
+    const deadline = Date.now() + 15_000;
+    while (Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 50));
       reader.poll(take);
-      if (records.length === last && i >= 3) break;
+      quiet = records.length === last ? quiet + 1 : 0;
       last = records.length;
+      if (quiet >= 4 && auditBacklog() === 0) break;
     }
     clearInterval(timer);
     timer = undefined;

@@ -128,12 +128,14 @@ describe.skipIf(!haveSystem('flock'))('printk guard (stand-in sysctl)', () => {
   }, 30_000);
 });
 
-const live = haveRoot() && haveSystem('runc', 'flock');
+const live = haveRoot() && haveSystem('runc', 'flock', 'auditctl');
 describe.skipIf(!live)('printk guard (the real sysctl)', () => {
   it('two concurrent audit recordings restore the original kernel.printk_ratelimit', async () => {
     const sysctl = '/proc/sys/kernel/printk_ratelimit';
     const state = '/run/seccompctl/printk-ratelimit.json';
     const before = readFileSync(sysctl, 'utf8').trim();
+    const backlog = (): string => /^backlog_limit (\d+)$/m.exec(spawnSync('auditctl', ['-s'], { encoding: 'utf8' }).stdout)?.[1] ?? '?';
+    const backlogBefore = backlog();
     const othersHolding = existsSync(state);
     const dir = mkdtempSync(join(work, 'rec-'));
     const [a, b] = await Promise.all([
@@ -143,7 +145,10 @@ describe.skipIf(!live)('printk guard (the real sysctl)', () => {
     expect([a.code, b.code], a.stderr + b.stderr).toEqual([0, 0]);
     const st = existsSync(state) ? JSON.parse(readFileSync(state, 'utf8')) as { original: string; holders: number[] } : undefined;
     // Other seccompctl runs on this machine may hold it right now: then the saved original must still be ours.
-    if (!othersHolding && st === undefined) expect(readFileSync(sysctl, 'utf8').trim()).toBe(before);
+    if (!othersHolding && st === undefined) {
+      expect(readFileSync(sysctl, 'utf8').trim()).toBe(before);
+      expect(backlog()).toBe(backlogBefore); // the audit backlog limit raised meanwhile is back too
+    }
     else expect(st?.holders ?? []).not.toContain(process.pid);
   }, 120_000);
 });

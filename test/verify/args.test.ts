@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { splitDeliberateEnosys } from '../../src/advise/index.js';
 import { generateWithArgs, type ArgRecording, type GenerateArgsResult } from '../../src/generate/index.js';
-import { printProfile, type Profile } from '../../src/profile/index.js';
+import { printProfile, validateProfile, type Profile } from '../../src/profile/index.js';
 import { recordWorkload, type RecordBackend, type RecordResult } from '../../src/record/index.js';
 import { createHostBundle, DEFAULT_CAPABILITIES, runContainer } from '../../src/runtime/index.js';
 import { verifyProfile, type VerifyResult } from '../../src/verify/index.js';
@@ -111,8 +111,10 @@ describe.skipIf(!live)('argument rules on real servers (record --args → verify
           if (x.nameOnlyProfile.syscalls?.some((r) => r.names.includes('clone') && r.action === 'SCMP_ACT_ALLOW')) {
             expect(closed).toContain('clone(flags=CLONE_NEWUSER)');
           }
-          // Never two conditions on one index in a rule, never a filter flag (Debian's runc 1.1.5 rejects flags).
+          // Never two conditions on one index in a rule, never a filter flag (Debian's runc 1.1.5 rejects flags);
+          // every runtime (runc, crun, containerd, CRI-O, Docker) reads the profile without a warning or error.
           expect(x.profile.flags ?? []).toEqual([]);
+          expect(validateProfile(x.profile).filter((d) => d.severity !== 'info'), `${def.name}/${backend} validate`).toEqual([]);
           for (const rule of x.profile.syscalls ?? []) {
             const idx = (rule.args ?? []).map((a) => a.index);
             expect(new Set(idx).size, JSON.stringify(rule.names)).toBe(idx.length);

@@ -90,6 +90,8 @@ export interface RecordResult extends WorkloadExit {
   notes: string[];
   /** The curated syscalls' argument values (with `args`). */
   args?: ArgRecording;
+  /** ebpf: which program recorded (the libbpf one, or bpftrace's as the fallback). */
+  ebpfEngine?: 'libbpf' | 'bpftrace';
 }
 
 /** Picks the backend: the one asked for, or for `auto` eBPF when possible, else strace (with the reason). */
@@ -146,6 +148,10 @@ export async function recordWorkload(opts: RecordOptions): Promise<RecordResult>
     clearInterval(ticker);
   }
   if (fallback) notes.push(fallback);
+  if ('ebpfNote' in out && typeof out.ebpfNote === 'string') {
+    notes.push(out.ebpfNote); // why the libbpf record program was not used
+    delete out.ebpfNote;
+  }
   const implicit = addImplicitSyscalls(out.ingest);
   if (implicit.length > 0) notes.push(`added kernel-driven syscalls whose occurrence depends on signal timing: ${implicit.join(', ')}`);
   return { ...out, backend, container, notes, ...(fallback ? { fallback } : {}), ...(runcVersion ? { runcVersion } : {}) };
@@ -188,7 +194,7 @@ export class BeforeStartError extends EnvironmentError {
   readonly beforeStart = true;
 }
 
-async function recordEbpf(argv: string[], opts: RecordOptions, container: boolean): Promise<Omit<RecordResult, 'backend' | 'container' | 'notes'>> {
+async function recordEbpf(argv: string[], opts: RecordOptions, container: boolean): Promise<Omit<RecordResult, 'backend' | 'container' | 'notes'> & { ebpfNote?: string }> {
   let exit: WorkloadExit;
   let probe;
   if (!container) {
@@ -225,7 +231,10 @@ async function recordEbpf(argv: string[], opts: RecordOptions, container: boolea
   const agg = new Aggregator({});
   const obs = probeObservations(r.entries, 'allow', opts.hostArch);
   for (const o of obs) agg.add(o);
-  return { ...exit, ingest: agg.result(), ...(opts.args ? { args: ebpfArgs(obs, r, opts.hostArch ?? hostArch().id) } : {}) };
+  return {
+    ...exit, ingest: agg.result(), ...(opts.args ? { args: ebpfArgs(obs, r, opts.hostArch ?? hostArch().id) } : {}),
+    ...(r.engine ? { ebpfEngine: r.engine } : {}), ...(r.note ? { ebpfNote: r.note } : {}),
+  };
 }
 
 // -------------------------------------------------------------------------------------------------------- strace

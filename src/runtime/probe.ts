@@ -11,6 +11,7 @@ import { EnvironmentError } from '../common/index.js';
 import { registerCleanup } from './cleanup.js';
 import { archInfo, hostArch, syscallNumber, X32_SYSCALL_BIT, type ArchId } from '../syscalls/index.js';
 import { argCaptureStatements, parseArgSamples, type ArgSample } from './probe-args.js';
+import { startRecordProbe, type RecordLoader } from './probe-libbpf.js';
 
 /** Which exec starts the workload inside the session. */
 export type ExecMarker =
@@ -44,6 +45,9 @@ export interface ProbeResult {
   warnings: string[];
   /** Distinct argument tuples of the curated syscalls (record mode with `args`). */
   args?: ArgSample[];
+  /** Record mode: which program recorded (probe-libbpf.ts), and why not libbpf when it was bpftrace. */
+  engine?: 'libbpf' | 'bpftrace';
+  note?: string;
 }
 
 const TS_COMPAT = 0x0002; // arch/x86/include/asm/thread_info.h
@@ -63,6 +67,8 @@ export interface ProbeOptions {
   hostArch?: ArchId;
   /** Record mode: also keep the curated syscalls' argument values (probe-args.ts). */
   args?: boolean;
+  /** Record mode: the libbpf program (probe-libbpf.ts) or bpftrace's; default `auto` (libbpf when it loads). */
+  loader?: RecordLoader;
 }
 
 /**
@@ -248,8 +254,19 @@ export interface RunningProbe {
   stop(): Promise<ProbeResult>;
 }
 
-/** Starts bpftrace with the probe program. Rejects `ready` with an EnvironmentError when bpftrace fails. */
+/**
+ * Starts the probe. Record mode runs the libbpf program when it can (bpftrace's otherwise, saying why in the result's
+ * `note`); verify mode runs bpftrace. Rejects `ready` with an EnvironmentError when neither starts.
+ */
 export function startProbe(session: number, marker: ExecMarker, opts: ProbeOptions = {}): RunningProbe {
+  if (opts.denials === false && opts.watchRuncInit !== true) {
+    return startRecordProbe(session, marker, opts, () => startBpftraceProbe(session, marker, opts));
+  }
+  return startBpftraceProbe(session, marker, opts);
+}
+
+/** Starts bpftrace with the probe program. Rejects `ready` with an EnvironmentError when bpftrace fails. */
+export function startBpftraceProbe(session: number, marker: ExecMarker, opts: ProbeOptions = {}): RunningProbe {
   const child = spawn('bpftrace', ['-e', probeProgram(session, marker, opts)], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, BPFTRACE_MAP_KEYS_MAX: '65536', BPFTRACE_STRLEN: '64' },

@@ -1,0 +1,159 @@
+// The record program without bpftrace: native/record-bpf (a C BPF program on BTF-enabled raw tracepoints and its
+// libbpf loader, built from source into a cache directory). Same scoping and the same output as the bpftrace record
+// program (probe.ts), at a fraction of the per-call cost and start-up time; bpftrace stays the fallback when the
+// loader cannot be built, loaded or attached. See docs/runtime.md, "Recording near the floor".
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { EnvironmentError } from '../common/index.js';
+import { hostArch, type ArchId } from '../syscalls/index.js';
+import { registerCleanup } from './cleanup.js';
+import { parseProbeOutput, type ExecMarker, type ProbeResult, type RunningProbe } from './probe.js';
+
+/** Which program records: `auto` (libbpf when it loads, else bpftrace), or one of them. */
+export type RecordLoader = 'auto' | 'libbpf' | 'bpftrace';
+
+/** The sources (native/record-bpf at the package root: two levels above src/runtime or dist/runtime). */
+export const RECORD_BPF_SOURCES = fileURLToPath(new URL('../../native/record-bpf/', import.meta.url));
+const SOURCE_FILES = ['record.bpf.c', 'loader.c', 'build.sh'];
+
+/** Where the build script puts the loader by default. */
+export function recordBpfCacheDir(): string {
+  return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'seccompctl', 'record-bpf');
+}
+
+function sourceHash(): string | undefined {
+  try {
+    const h = createHash('sha256');
+    for (const f of SOURCE_FILES) h.update(readFileSync(join(RECORD_BPF_SOURCES, f)));
+    return h.digest('hex').slice(0, 16);
+  } catch {
+    return undefined;
+  }
+}
+
+let cached: { ok: true; path: string; built: boolean } | { ok: false; reason: string } | undefined;
+
+/**
+ * The libbpf loader, built from the sources when the cached binary is missing or older than them (about 2 s, once).
+ * `SECCOMPCTL_RECORD_BPF` names a loader binary to use as is, or `off` to use bpftrace.
+ */
+export function libbpfLoader(opts: { build?: boolean } = {}): { ok: true; path: string; built: boolean } | { ok: false; reason: string } {
+  const env = process.env.SECCOMPCTL_RECORD_BPF;
+  if (env === 'off') return { ok: false, reason: 'SECCOMPCTL_RECORD_BPF=off' };
+  if (env) return existsSync(env) ? { ok: true, path: env, built: false } : { ok: false, reason: `SECCOMPCTL_RECORD_BPF names ${env}, which does not exist` };
+  if (cached) return cached;
+  const dir = recordBpfCacheDir();
+  const bin = join(dir, 'seccompctl-record-bpf');
+  const want = sourceHash();
+  if (want === undefined) return (cached = { ok: false, reason: `the loader's sources are not installed (${RECORD_BPF_SOURCES})` });
+  let have: string | undefined;
+  try {
+    have = readFileSync(join(dir, 'source-hash'), 'utf8').trim();
+  } catch {
+    have = undefined;
+  }
+  if (have === want && existsSync(bin)) return (cached = { ok: true, path: bin, built: false });
+  if (opts.build === false) return { ok: false, reason: `the loader is not built (${bin})` };
+  const r = spawnSync('sh', [join(RECORD_BPF_SOURCES, 'build.sh'), dir], { encoding: 'utf8' });
+  if (r.status !== 0 || !existsSync(bin)) {
+    const why = (r.stderr || r.error?.message || '').trim().split('\n').filter(Boolean).slice(-1)[0] ?? `exit ${r.status}`;
+    return (cached = { ok: false, reason: `the loader did not build (${why})` });
+  }
+  return (cached = { ok: true, path: bin, built: true });
+}
+
+/** Forgets the cached loader lookup (tests change SECCOMPCTL_RECORD_BPF or remove the binary). */
+export function resetLibbpfLoader(): void {
+  cached = undefined;
+}
+
+/** Starts the libbpf record program. `ready` rejects with an EnvironmentError when the loader fails to load/attach. */
+export function startLibbpfProbe(path: string, session: number, marker: ExecMarker, host: ArchId = hostArch().id): RunningProbe {
+  const argv = ['--session', String(session)];
+  if (marker.kind === 'pid') argv.push('--pid', String(marker.pid), ...(marker.sessionExact ? ['--exact'] : []));
+  else argv.push('--path', marker.path);
+  if (host !== 'x86_64') argv.push('--no-compat');
+  const child = spawn(path, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  let exited = false;
+  let code: number | null = null;
+  // The loader's links are file descriptors: the program detaches when the process dies, even by SIGKILL.
+  const registered = registerCleanup(`seccompctl-record-bpf (pid ${child.pid ?? '?'})`, () => { if (!exited) child.kill('SIGKILL'); });
+  let onReady: () => void = () => undefined;
+  let onFail: (e: Error) => void = () => undefined;
+  const ready = new Promise<void>((res, rej) => { onReady = res; onFail = rej; });
+  child.stdout.on('data', (c: Buffer) => {
+    out += c.toString();
+    if (out.includes('SECCOMPCTL_READY')) onReady();
+  });
+  child.stderr.on('data', (c: Buffer) => { err += c.toString(); });
+  const closed = new Promise<void>((res) => {
+    child.on('close', (c) => {
+      exited = true;
+      code = c;
+      registered.forget();
+      onFail(new EnvironmentError(`the libbpf record program failed: ${err.trim().split('\n').slice(-2).join(' | ') || `exit ${c}`}`, 'run as root on a kernel with BTF, or set SECCOMPCTL_RECORD_BPF=off to use bpftrace'));
+      res();
+    });
+    child.on('error', (e) => {
+      exited = true;
+      registered.forget();
+      onFail(new EnvironmentError(`cannot run the libbpf record program: ${e.message}`, 'rebuild it with native/record-bpf/build.sh, or set SECCOMPCTL_RECORD_BPF=off'));
+      res();
+    });
+  });
+  return {
+    ready,
+    async stop(): Promise<ProbeResult> {
+      if (!exited) child.kill('SIGINT');
+      await Promise.race([closed, new Promise((r) => setTimeout(r, 10_000))]);
+      if (!exited) {
+        child.kill('SIGKILL');
+        await closed;
+        throw new EnvironmentError('the libbpf record program did not stop on SIGINT; its results are lost', 'record again, or set SECCOMPCTL_RECORD_BPF=off');
+      }
+      if (code !== 0) throw new EnvironmentError(`the libbpf record program failed: ${err.trim() || `exit ${code}`}`, 'record again, or set SECCOMPCTL_RECORD_BPF=off');
+      const warnings = err.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+      return { ...parseProbeOutput(out, host), warnings, engine: 'libbpf' };
+    },
+  };
+}
+
+/**
+ * The record probe: the libbpf program when `loader` allows it and it loads, else bpftrace's (`startBpftrace`), with
+ * a note saying why. Argument capture and exact counts exist only in the bpftrace program.
+ */
+export function startRecordProbe(session: number, marker: ExecMarker, opts: { loader?: RecordLoader; args?: boolean; counts?: boolean; hostArch?: ArchId },
+  startBpftrace: () => RunningProbe): RunningProbe {
+  const loader = opts.loader ?? (process.env.SECCOMPCTL_RECORD_LOADER as RecordLoader | undefined) ?? 'auto';
+  const host = opts.hostArch ?? hostArch().id;
+  const viaBpftrace = (note?: string): RunningProbe => {
+    const p = startBpftrace();
+    return { ready: p.ready, stop: async () => ({ ...(await p.stop()), engine: 'bpftrace', ...(note ? { note } : {}) }) };
+  };
+  if (loader === 'bpftrace') return viaBpftrace();
+  if (opts.args || opts.counts) return viaBpftrace(loader === 'libbpf' ? `the libbpf record program has no ${opts.args ? 'argument capture' : 'exact counts'}; recorded with bpftrace` : undefined);
+  if (host !== hostArch().id || host !== 'x86_64') return viaBpftrace(`the libbpf record program is built for x86_64 hosts only; recorded with bpftrace`);
+  const l = libbpfLoader();
+  if (!l.ok) return viaBpftrace(`libbpf record program unavailable (${l.reason}); recorded with bpftrace (higher per-call cost and start-up)`);
+  const first = startLibbpfProbe(l.path, session, marker, host);
+  let current: RunningProbe = first;
+  let note: string | undefined;
+  const ready = first.ready.catch(async (e: unknown) => {
+    note = `libbpf record program failed to start (${(e as Error).message}); recorded with bpftrace`;
+    current = startBpftrace();
+    await current.ready;
+  });
+  return {
+    ready,
+    async stop() {
+      const r = await current.stop();
+      return { ...r, engine: current === first ? 'libbpf' : 'bpftrace', ...(note ? { note } : {}) };
+    },
+  };
+}

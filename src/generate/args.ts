@@ -230,7 +230,11 @@ function nativeOf(p: Profile): ArchId {
  * to clone, whose flags are checked: clone then allows the union of clone's and clone3's recorded flags.
  */
 export function applyArgRules(nameOnly: Profile, rec: ArgRecording, opts: ArgRulesOptions = {}): ArgRulesResult {
-  const arch = nativeOf(nameOnly);
+  // The arch whose argument layout and constants apply: a recorded one the profile lists (its values were seen
+  // there), else the profile's first 64-bit arch.
+  const listed = new Set((nameOnly.architectures ?? []).map((a) => resolveArch(a)?.id));
+  const recorded = [...rec.syscalls.values()].flatMap((v) => [...v.arches]);
+  const arch = recorded.find((a) => listed.has(a) && resolveArch(a)?.bits === 64) ?? nativeOf(nameOnly);
   const diags: Diagnostic[] = [];
   const allowAll = new Set<string>();
   const otherRules: SyscallRule[] = [];

@@ -324,7 +324,8 @@ export class Aggregator {
       processes: [...this.processes],
       processesOverflow: this.processesOverflow,
       loss: this.loss,
-      lossTotals: this.lossTotals,
+      // In a fixed (alphabetical) order: a two-thread parse adds the kinds in another order than one pass would.
+      lossTotals: Object.fromEntries(Object.entries(this.lossTotals).sort(([a], [b]) => (a < b ? -1 : 1))),
       diagnostics: [...this.diagnostics.values()],
       observations: this.observations,
     };

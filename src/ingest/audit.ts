@@ -29,6 +29,9 @@ interface Memo {
 /** Bounds of the payload memo: at most this many payloads per rendering (then it starts over), this long. */
 const MAX_MEMO = 4096;
 const MAX_MEMO_KEY = 1024;
+/** The byte memo pauses for MEMO_PAUSE records when a window of MEMO_WINDOW misses saw fewer than 1 hit in 8. */
+const MEMO_WINDOW = 4096;
+const MEMO_PAUSE = 65536;
 
 /**
  * The first uses of the cross-line state in a part of a file parsed by a fresh parser (the worker's part of a
@@ -63,6 +66,10 @@ export class AuditParser {
   private sawKmsg = false;
   /** Decoded payloads per rendering (see record). */
   private readonly memo: Partial<Record<Rendering, Map<string, Memo>>> = {};
+  /** The byte memo's recent hits and misses, and how many records it still sits out (see fastLine). */
+  private memoHits = 0;
+  private memoMisses = 0;
+  private memoPause = 0;
   /** Decoded payloads of fastLine, by the hash of their bytes (a collision only costs a decode). */
   private readonly byteMemo = new Map<number, { rendering: Rendering; at: number; len: number; memo: Memo }>();
   /** Whether any execve/execveat was seen (a recording that has none probably starts mid-workload). */
@@ -96,23 +103,32 @@ export class AuditParser {
     const serial = SHAPE.serial;
     const len = le - p;
     if (len > MAX_MEMO_KEY) return false;
-    // The memo keeps the payload bytes in the scanner's arena; the scanner serves one file at a time.
-    if (sc.arenaOwner !== this) {
-      sc.arenaOwner = this;
-      sc.resetArena();
-      this.byteMemo.clear();
-    }
-    const hv = sc.hash(p, le);
-    const m = this.byteMemo.get(hv);
-    if (m !== undefined && m.rendering === rendering && m.len === len && sc.same(m.at, p, le)) {
-      this.repeat(m.memo, rendering, lineNo, serial);
-      return true;
+    // The memo pays off when payloads repeat (one process, one call site); on logs where they hardly do (many
+    // processes, ip= per call site) its lookups and copies are pure cost: it pauses after a window of misses.
+    const useMemo = this.memoPause === 0;
+    let hv = 0;
+    if (useMemo) {
+      // The memo keeps the payload bytes in the scanner's arena; the scanner serves one file at a time.
+      if (sc.arenaOwner !== this) {
+        sc.arenaOwner = this;
+        sc.resetArena();
+        this.byteMemo.clear();
+      }
+      hv = sc.hash(p, le);
+      const m = this.byteMemo.get(hv);
+      if (m !== undefined && m.rendering === rendering && m.len === len && sc.same(m.at, p, le)) {
+        this.memoHits++;
+        this.repeat(m.memo, rendering, lineNo, serial);
+        return true;
+      }
+    } else {
+      this.memoPause--;
     }
     const payload = buf.toString('latin1', p, le); // ASCII: the same string as utf8
     if (rendering === 'journald' && (payload.includes('type=1326 ') || payload.includes('type=SECCOMP '))) return false;
     if (rendering === 'auditd' && payload.includes(') : ')) return false; // ausearch's spelling
     const o = this.decode(payload, 0, rendering, lineNo, serial);
-    if (o !== undefined) {
+    if (o !== undefined && useMemo) {
       let at = this.byteMemo.size >= MAX_MEMO ? -1 : sc.remember(p, le);
       if (at < 0) { // full: start over
         this.byteMemo.clear();
@@ -120,6 +136,10 @@ export class AuditParser {
         at = sc.remember(p, le);
       }
       this.byteMemo.set(hv, { rendering, at, len, memo: o });
+      if (++this.memoMisses >= MEMO_WINDOW) { // fewer than 1 hit in 8 lookups: pause
+        if (this.memoHits * 7 < this.memoMisses) this.memoPause = MEMO_PAUSE;
+        this.memoHits = this.memoMisses = 0;
+      }
     }
     return true;
   }

@@ -109,6 +109,15 @@ describe('pushFileSync (fast path) = ingestText (general path)', () => {
     expect(fast).toEqual(general);
   });
 
+  it('the memo pauses on a run of distinct payloads and resumes on repeats: same result', () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 5000; i++) lines.push(`[  1.0] audit: type=1326 audit(1.1:${i}): pid=${i} comm="w" exe="/w" arch=c000003e syscall=${i % 300} compat=0 ip=0x${i.toString(16)} code=0x7ffc0000`);
+    for (let i = 0; i < 80000; i++) lines.push(`[  1.0] audit: type=1326 audit(1.1:${5000 + i}): pid=${i % 7} comm="r" exe="/r" arch=c000003e syscall=${i % 5} compat=0 ip=0x1 code=0x7ffc0000`);
+    for (let i = 0; i < 5000; i++) lines.push(`[  1.0] audit: type=1326 audit(1.1:${85000 + i}): pid=${i} comm="v" exe="/v" arch=c000003e syscall=${i % 300} compat=0 ip=0x2 code=0x50001`);
+    const { fast, general } = bothPaths(Buffer.from(lines.join('\n') + '\n'), { format: 'audit', keepObservations: 10 });
+    expect(fast).toEqual(general);
+  });
+
   it('onObservation sees the same observations in the same order through both paths', () => {
     const text = readFileSync(join(FX, 'audit-dmesg-nginx-runc-complete.log'));
     const file = join(TMP, 'obs.log');

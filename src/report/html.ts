@@ -138,10 +138,13 @@ export function renderHtml(m: ReportModel, t: ReportText): string {
   const first = m.arches[0]!;
   const sameEverywhere = m.arches.every((a) => CATEGORIES.every((c) => a.byCategory[c].join(' ') === first.byCategory[c].join(' ')));
   const lists = m.arches.filter((_, i) => i === 0 || !sameEverywhere).map((a) => `<h3>Names on ${esc(a.scmp)}${sameEverywhere && m.arches.length > 1 ? ' (the same on every architecture)' : ''}</h3>` +
-    table(['Category', 'Allowed syscalls'], CATEGORIES.filter((c) => a.byCategory[c].length > 0).map((c) => [CATEGORY_TITLES[c], `<span class="names">${a.byCategory[c].map((n) => {
-      const s = a.allowed.find((x) => x.name === n)!;
-      return s.conditions.length ? `${esc(n)}<abbr title="${esc(s.conditions.join(' | '))}">*</abbr>` : esc(n);
-    }).join(' ')}</span>`]), { raw: [1] })).join('');
+    table(['Category', 'Allowed syscalls'], CATEGORIES.filter((c) => a.byCategory[c].length > 0).map((c) => {
+      const conds = new Map(a.allowed.filter((x) => x.conditions.length > 0).map((x) => [x.name, x.conditions]));
+      return [CATEGORY_TITLES[c], `<span class="names">${a.byCategory[c].map((n) => {
+        const cs = conds.get(n);
+        return cs ? `${esc(n)}<abbr title="${esc(cs.join(' | '))}">*</abbr>` : esc(n);
+      }).join(' ')}</span>`];
+    }), { raw: [1] })).join('');
   section('categories', 'Allowed syscalls by category', `<div class="charts">${charts}</div>${catTable}${lists}<p class="muted">* allowed only when its argument rules hold (hover or see the risk view).</p>`);
 
   // Risk view.

@@ -38,8 +38,9 @@ export function renderMarkdown(m: ReportModel, t: ReportText): string {
   const same = m.arches.every((a) => CATEGORIES.every((c) => a.byCategory[c].join(' ') === first.byCategory[c].join(' ')));
   for (const a of m.arches.filter((_, i) => i === 0 || !same)) {
     out.push(`### Names on ${code(a.scmp)}${same && m.arches.length > 1 ? ' (the same on every architecture)' : ''}`, '');
+    const conditional = new Set(a.allowed.filter((x) => x.conditions.length > 0).map((x) => x.name));
     out.push(mdTable(['Category', 'Allowed syscalls'], CATEGORIES.filter((c) => a.byCategory[c].length > 0).map((c) => [mdEsc(CATEGORY_TITLES[c]),
-      a.byCategory[c].map((n) => (a.allowed.find((x) => x.name === n)!.conditions.length ? `${mdEsc(n)}\\*` : mdEsc(n))).join(' ')])), '');
+      a.byCategory[c].map((n) => (conditional.has(n) ? `${mdEsc(n)}\\*` : mdEsc(n))).join(' ')])), '');
   }
   out.push('\\* allowed only when its argument rules hold (see the risk view).', '');
 

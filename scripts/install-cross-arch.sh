@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# The cross-architecture tests' programs, unpacked under /var/lib/seccompctl/<arch>-root: Debian's busybox-static for
-# arm64 and amd64 (the same program, version and applets), and Debian's nginx for arm64 with its libraries (the amd64
-# nginx is the installed nginx-light). qemu-user-static (installed by install-system-deps.sh) runs the arm64 ones
-# (`qemu-aarch64-static -L /var/lib/seccompctl/arm64-root`). Idempotent: does nothing when all are there. Needs root.
+# The cross-architecture tests' programs, unpacked under /var/cache/seccompctl-cross/<arch>-root: Debian's
+# busybox-static for arm64 and amd64 (the same program, version and applets), and Debian's nginx for arm64 with its
+# libraries (the amd64 nginx is the installed nginx-light). qemu-user-static (installed by install-system-deps.sh)
+# runs the arm64 ones (`qemu-aarch64-static -L /var/cache/seccompctl-cross/arm64-root`). Kept out of
+# /var/lib/seccompctl, the agent's state directory. Idempotent: does nothing when all are there. Needs root.
 set -euo pipefail
-ROOT=${SECCOMPCTL_CROSS_ROOT:-/var/lib/seccompctl}
+ROOT=${SECCOMPCTL_CROSS_ROOT:-/var/cache/seccompctl-cross}
 if [ -x "$ROOT/arm64-root/bin/busybox" ] && [ -x "$ROOT/amd64-root/bin/busybox" ] && [ -x "$ROOT/arm64-root/usr/sbin/nginx" ]; then
   echo "install-cross-arch: ok (already in $ROOT)"; exit 0
 fi

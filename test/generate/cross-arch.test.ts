@@ -18,7 +18,7 @@ import { archInfo, syscallName, syscallNumber } from '../../src/syscalls/index.j
 import { cli } from '../helpers/cli.js';
 import { haveSystem } from '../helpers/system.js';
 
-const ROOT = process.env.SECCOMPCTL_CROSS_ROOT ?? '/var/lib/seccompctl';
+const ROOT = process.env.SECCOMPCTL_CROSS_ROOT ?? '/var/cache/seccompctl-cross';
 const AMD64 = `${ROOT}/amd64-root/bin/busybox`;
 const ARM64 = `${ROOT}/arm64-root/bin/busybox`;
 const ARM64_ROOT = `${ROOT}/arm64-root`;

@@ -147,7 +147,10 @@ describe('k8s spo', () => {
     const huge = parseProfile('{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"names": ["ioctl"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 1, "value": 18446744073709551615, "op": "SCMP_CMP_EQ"}]}]}').profile;
     expect(() => buildSpoResource(huge, { name: 'x' })).toThrow(/cannot be expressed/);
     const enosys = parseProfile('{"defaultAction": "SCMP_ACT_ERRNO", "defaultErrnoRet": 38}').profile;
-    expect(() => buildSpoResource(enosys, { name: 'x' })).toThrow(/defaultErrnoRet/);
+    // No defaultErrnoRet in the CRD: spelled out as an errnoRet 38 rule, which the CRD holds (issue 10).
+    const spelled = buildSpoResource(enosys, { name: 'x' }).resource;
+    expect(spelled.spec.syscalls?.some((r) => r.errnoRet === 38)).toBe(true);
+    expect(validateSp(JSON.parse(JSON.stringify(spelled, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v))))).toBe(true);
     expect(() => buildSpoResource(enosys, { name: 'Bad_Name' })).toThrow(/resource name/);
   });
 

@@ -11,7 +11,7 @@ import { parseProfile, validateProfile } from '../../src/profile/index.js';
 import { cli } from '../helpers/cli.js';
 import { haveRoot, haveSystem } from '../helpers/system.js';
 
-const BUSYBOX = `${process.env.SECCOMPCTL_CROSS_ROOT ?? '/var/lib/seccompctl'}/amd64-root/bin/busybox`;
+const BUSYBOX = `${process.env.SECCOMPCTL_CROSS_ROOT ?? '/var/cache/seccompctl-cross'}/amd64-root/bin/busybox`;
 const WORK = 'mkdir /tmp/x && rmdir /tmp/x && echo made';
 const live = haveSystem('containerd', 'ctr', 'containerd-shim-runc-v2', 'runc', 'strace', 'gcc', BUSYBOX) && haveRoot();
 

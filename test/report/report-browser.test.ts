@@ -57,17 +57,33 @@ describe.skipIf(!have)('the HTML report in headless Chromium', () => {
 
   it('shows the hand-counted numbers of a known profile, with no console error and no request', async () => {
     const out = join(work, 'known.html');
-    const r = await cli(['report', join(FIX, 'known.json'), '--against', join(FIX, 'base.json'), '-o', out]);
+    // A hostile recording: process names and syscall names that look like markup.
+    const rec = join(work, 'hostile.rec.json');
+    writeFileSync(rec, JSON.stringify({
+      backend: 'strace', runtimeAdded: ['capset'],
+      syscalls: { SCMP_ARCH_X86_64: ['read', '</table><script>alert(1)</script>'] },
+      processes: [{ pid: 7, comm: '<b onmouseover=alert(1)>sh</b>', calls: 12, syscalls: { SCMP_ARCH_X86_64: { read: 11, '"><svg onload=alert(1)>': 1 } } }],
+    }));
+    const r = await cli(['report', join(FIX, 'known.json'), '--against', join(FIX, 'base.json'), '--recording', rec, '-o', out]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const { page, errors, requests } = await open(out);
     expect(errors).toEqual([]);
     expect(requests).toEqual([]);
+    // Accessible structure: one h1, every table has header cells, every picture a title.
+    expect(await page.$$eval('h1', (h) => h.length)).toBe(1);
+    expect(await page.$$eval('table', (ts) => ts.filter((t) => t.querySelectorAll('thead th').length === 0).length)).toBe(0);
+    expect(await page.$$eval('svg', (ss) => ss.filter((x) => x.getAttribute('role') !== 'img' || !x.querySelector('title')).length)).toBe(0);
+    // The recording's markup-like strings are text.
+    const recText = await page.textContent('#recording');
+    expect(recText).toContain('<b onmouseover=alert(1)>sh</b> (pid 7)');
+    expect(recText).toContain('</table><script>alert(1)</script>');
+    expect(await page.$$('#recording b, #recording script, svg svg')).toHaveLength(0);
 
     // Every section, each with a heading.
     const headings = await page.$$eval('section > h2', (hs) => hs.map((h) => h.textContent));
     expect(headings).toEqual(['Summary', 'Allowed syscalls by category', 'Risk view', `Compared with ${join(FIX, 'base.json')}`,
-      'What each runtime does with it (validate)', 'Apply it on Kubernetes']);
+      'Where the syscalls came from', 'What each runtime does with it (validate)', 'Apply it on Kubernetes']);
 
     // Category counts per architecture, counted by hand (open is absent on aarch64, mmap on arm EABI).
     const cats = await tableRows(page, '#categories table:first-of-type');
@@ -195,6 +211,13 @@ describe('report command errors', () => {
     expect(b.code).toBe(2);
     expect(b.stderr).toMatch(/\.syscalls should be an object of architectures/);
   });
+  it('reports on a runtime-default reference itself', async () => {
+    const r = await cli(['report', 'runtime-default:docker', '--arch', 'x86_64', '--format', 'md']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^# Seccomp profile report: `runtime-default:docker`/);
+    expect(r.stdout).toMatch(/SCMP\\_ARCH\\_X86\\_64/);
+  });
+
   it('writes Markdown with the same numbers', async () => {
     const r = await cli(['report', join(FIX, 'known.json'), '--format', 'md']);
     expect(r.code).toBe(0);

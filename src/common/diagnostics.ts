@@ -1,4 +1,5 @@
 // Diagnostics are data: a code, a severity, where (JSON path and/or source range) and a message.
+import { LineCounter as YamlLineCounter } from 'yaml';
 import { escapeControls } from './text.js';
 
 /** How bad a finding is. `error` fails a check; `warning` and `info` only inform. */
@@ -24,22 +25,13 @@ export interface Diagnostic {
   readonly runtime?: string;
 }
 
-/** Maps offsets to 1-based line/column with a binary search over line starts. */
-export class LineCounter {
-  private readonly starts: number[] = [0];
+/** Maps offsets to 1-based line/column: the `yaml` package's LineCounter (binary search over line starts), filled
+ *  from the whole text at once instead of by a parser as it goes. */
+export class LineCounter extends YamlLineCounter {
   constructor(text: string) {
-    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.starts.push(i + 1);
-  }
-  /** 1-based line and column of an offset. */
-  linePos(offset: number): { line: number; col: number } {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, col: offset - this.starts[lo]! + 1 };
+    super();
+    this.addNewLine(0);
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.addNewLine(i + 1);
   }
 }
 

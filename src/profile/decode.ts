@@ -1,5 +1,6 @@
 // Tree → typed dialect models (OCI, Docker, SPO CR). Shape errors are diagnostics with JSON paths, never throws.
 import type { Diagnostic } from '../common/index.js';
+import { ARCHMAP_FIELDS, ARG_FIELDS, dockerOnlyKeys, FILTER_FIELDS, keysIn, PROFILE_FIELDS, RULE_FIELDS } from './format.js';
 import type { TNode, TEntry } from './tree.js';
 import type { Action, DockerArchMap, DockerFilter, DockerProfile, DockerSyscallRule, Operator, SpoProfile, SpoSpec, SyscallArg, SyscallRule } from './types.js';
 
@@ -9,11 +10,15 @@ export type Dialect = 'oci' | 'docker' | 'spo';
 /** The API group of security-profiles-operator CRs. */
 export const SPO_GROUP = 'security-profiles-operator.x-k8s.io';
 
-const OCI_KEYS = ['defaultAction', 'defaultErrnoRet', 'architectures', 'flags', 'listenerPath', 'listenerMetadata', 'syscalls'];
-const DOCKER_TOP_KEYS = ['archMap', 'defaultErrno'];
-const OCI_RULE_KEYS = ['names', 'action', 'errnoRet', 'args'];
-const DOCKER_RULE_KEYS = ['name', 'comment', 'includes', 'excludes', 'errno'];
-const ARG_KEYS = ['index', 'value', 'valueTwo', 'op'];
+// Which keys each dialect knows comes from the format tables (format.ts), the one description of the format.
+const OCI_KEYS = keysIn(PROFILE_FIELDS, 'oci');
+const DOCKER_TOP_KEYS = dockerOnlyKeys(PROFILE_FIELDS);
+const SPO_SPEC_EXTRA_KEYS = keysIn(PROFILE_FIELDS, 'spo').filter((k) => !OCI_KEYS.includes(k));
+const OCI_RULE_KEYS = keysIn(RULE_FIELDS, 'oci');
+const DOCKER_RULE_KEYS = dockerOnlyKeys(RULE_FIELDS);
+const ARG_KEYS = keysIn(ARG_FIELDS, 'oci');
+const FILTER_KEYS = keysIn(FILTER_FIELDS, 'docker');
+const ARCHMAP_KEYS = keysIn(ARCHMAP_FIELDS, 'docker');
 
 const U32_MAX = 0xffffffff;
 const U64_MAX = (1n << 64n) - 1n;
@@ -119,7 +124,7 @@ function join(path: string, key: string): string {
 }
 
 function decodeArg(d: Decoder, node: TNode, path: string): SyscallArg | undefined {
-  const m = d.object(node, path, ARG_KEYS, 'in an argument condition (known: index, value, valueTwo, op)');
+  const m = d.object(node, path, ARG_KEYS, `in an argument condition (known: ${ARG_KEYS.join(', ')})`);
   if (!m) return undefined;
   let ok = true;
   const need = (k: string): TEntry | undefined => {
@@ -144,7 +149,7 @@ function decodeArg(d: Decoder, node: TNode, path: string): SyscallArg | undefine
 }
 
 function decodeFilter(d: Decoder, node: TNode, path: string): DockerFilter | undefined {
-  const m = d.object(node, path, ['caps', 'arches', 'minKernel'], 'in includes/excludes (known: caps, arches, minKernel)');
+  const m = d.object(node, path, FILTER_KEYS, `in includes/excludes (known: ${FILTER_KEYS.join(', ')})`);
   if (!m) return undefined;
   const f: DockerFilter = {};
   const caps = m.get('caps');
@@ -202,7 +207,7 @@ function decodeRule(d: Decoder, node: TNode, path: string, docker: boolean): Doc
 }
 
 function decodeArchMap(d: Decoder, node: TNode, path: string): DockerArchMap | undefined {
-  const m = d.object(node, path, ['architecture', 'subArchitectures'], 'in an archMap entry');
+  const m = d.object(node, path, ARCHMAP_KEYS, 'in an archMap entry');
   if (!m) return undefined;
   const ae = m.get('architecture');
   if (!ae) {
@@ -303,7 +308,7 @@ function decodeSpo(d: Decoder, node: TNode): { cr: SpoProfile; spec: DockerProfi
     d.err('MISSING_FIELD', node, 'spec', 'SeccompProfile has no spec', 'add a spec with defaultAction and syscalls', [node.range[0], node.range[0] + 1]);
     return undefined;
   }
-  const spec = decodeDocker(d, se.value, 'spec', false, ['baseProfileName', 'state', 'disabled']);
+  const spec = decodeDocker(d, se.value, 'spec', false, SPO_SPEC_EXTRA_KEYS);
   if (!spec || apiVersion === undefined || kind !== 'SeccompProfile') return undefined;
   const sm = se.value.kind === 'object' ? se.value : undefined;
   const out: SpoSpec = { defaultAction: spec.defaultAction };

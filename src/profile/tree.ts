@@ -39,12 +39,16 @@ export function parseTree(text: string, file: string): { tree?: TNode; format: '
 class JsonFail extends Error {
   readonly at: number;
   readonly code: string;
-  constructor(code: string, message: string, at: number) {
+  readonly fix: string | undefined;
+  constructor(code: string, message: string, at: number, fix?: string) {
     super(message);
     this.code = code;
     this.at = at;
+    this.fix = fix;
   }
 }
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Strict RFC 8259 JSON with positions and exact integers. Duplicate keys are kept (Go's encoding/json: last wins). */
 export function parseJson(text: string, file: string): { tree?: TNode; diagnostics: Diagnostic[] } {
@@ -75,13 +79,15 @@ export function parseJson(text: string, file: string): { tree?: TNode; diagnosti
     i++; // opening quote
     let out = '';
     let chunk = i;
+    let uEscape = false;
     for (;;) {
       if (i >= n) fail('unterminated string', start);
       const c = text.charCodeAt(i);
       if (c === 0x22) {
         out += text.slice(chunk, i);
         i++;
-        return out;
+        // Go's unquote turns a \u escape of an unpaired surrogate into U+FFFD (decode.go); so do we.
+        return uEscape ? out.replace(LONE_SURROGATE, '\ufffd') : out;
       }
       if (c < 0x20) fail('control character in string (escape it)');
       if (c === 0x5c) {
@@ -95,6 +101,7 @@ export function parseJson(text: string, file: string): { tree?: TNode; diagnosti
           const hex = text.slice(i + 2, i + 6);
           if (!/^[0-9a-fA-F]{4}$/.test(hex)) fail('bad \\u escape', i);
           out += String.fromCharCode(parseInt(hex, 16));
+          uEscape = true;
           i += 6;
         } else {
           fail('bad escape in string', i);
@@ -204,15 +211,19 @@ export function parseJson(text: string, file: string): { tree?: TNode; diagnosti
     return fail('expected a JSON value');
   };
   try {
-    // A UTF-8 byte order mark is tolerated, as Go's decoder does not; we report it nowhere since it is harmless.
-    if (text.charCodeAt(0) === 0xfeff) i = 1;
+    // Go's encoding/json (containerd, CRI-O, runc read profiles with it) rejects a UTF-8 byte order mark: its scanner's
+    // stateBeginValue sees byte 0xEF, "invalid character 'ï' looking for beginning of value". So do we.
+    if (text.charCodeAt(0) === 0xfeff) {
+      throw new JsonFail('INVALID_JSON', 'the file starts with a UTF-8 byte order mark (U+FEFF), which Go\'s encoding/json (containerd, CRI-O, runc) rejects', 0,
+        'save the file as UTF-8 without a byte order mark (most editors: encoding "UTF-8", not "UTF-8 with BOM")');
+    }
     const tree = value(0);
     ws();
     if (i < n) fail('unexpected text after the JSON value');
     return { tree, diagnostics: [] };
   } catch (e) {
     if (e instanceof JsonFail) {
-      return { diagnostics: [{ code: e.code, severity: 'error', message: e.message, file, range: [e.at, Math.min(n, e.at + 1)] }] };
+      return { diagnostics: [{ code: e.code, severity: 'error', message: e.message, file, range: [e.at, Math.min(n, e.at + 1)], ...(e.fix ? { fix: e.fix } : {}) }] };
     }
     if (e instanceof RangeError) {
       return { diagnostics: [{ code: 'TOO_DEEP', severity: 'error', message: 'input nested too deeply', file, range: [i, i] }] };

@@ -1,7 +1,8 @@
 // Which syscall the same libc call makes on another architecture. Newer architectures (aarch64, riscv64,
 // loongarch64, the asm-generic table) lack the legacy path-name syscalls of x86_64; glibc's Linux wrappers
 // (sysdeps/unix/sysv/linux/*.c) then call the *at / p* variant instead: `#ifdef __NR_mkdir … #else mkdirat`.
-// Facts checked against glibc's sources (2.36, Debian 12); each entry names the wrapper it comes from.
+// Facts read in glibc's sources (bminor/glibc at 2.42.9000; the wrappers named are unchanged since before 2.36, Debian
+// 12's, except where a version is given); each entry names the wrapper it comes from.
 import { syscallNumber, type ArchId } from '../syscalls/index.js';
 
 /** One libc call whose syscall differs between architectures. */
@@ -29,10 +30,12 @@ const NEVER_IMPLEMENTED = 'never implemented on x86_64 (the kernel answers ENOSY
 /** The table, keyed by legacy name. */
 export const SYSCALL_COUNTERPARTS: readonly SyscallCounterpart[] = [
   C('open', ['openat'], 'open64.c: openat(AT_FDCWD, …) on every arch since glibc 2.26', false),
-  C('creat', ['openat'], 'creat64.c → open64.c: openat(AT_FDCWD, …, O_CREAT|O_WRONLY|O_TRUNC)', false),
+  // glibc's creat() uses creat where the kernel has it, but an openat seen elsewhere almost always comes from open():
+  // no mapping back.
+  C('creat', ['openat'], 'creat64.c: creat where the kernel has it (64-bit), else open64 → openat(AT_FDCWD, …, O_CREAT|O_WRONLY|O_TRUNC)', false),
   C('stat', ['newfstatat', 'fstatat64', 'statx'], 'stat64.c → fstatat64.c: newfstatat where the kernel has it, else fstatat64 (32-bit) or statx (loongarch64)', false),
   C('lstat', ['newfstatat', 'fstatat64', 'statx'], 'lstat64.c → fstatat64.c (AT_SYMLINK_NOFOLLOW)', false),
-  C('fstat', ['newfstatat', 'fstatat64', 'statx'], 'fstat64.c → fstatat64.c (AT_EMPTY_PATH)', false),
+  C('fstat', ['fstat64', 'newfstatat', 'statx'], 'fstat64.c: fstat on 64-bit kABIs with newfstatat, fstat64 on 32-bit ones, else fstatat64.c (statx, AT_EMPTY_PATH: loongarch64)', false),
   C('newfstatat', ['fstatat64', 'statx'], 'fstatat64.c: fstatat64 on 32-bit arches, statx where neither exists', false),
   C('access', ['faccessat', 'faccessat2'], 'access.c: faccessat(AT_FDCWD, …) without __NR_access; faccessat.c tries faccessat2 first'),
   C('mkdir', ['mkdirat'], 'mkdir.c: mkdirat(AT_FDCWD, …) without __NR_mkdir'),
@@ -46,29 +49,29 @@ export const SYSCALL_COUNTERPARTS: readonly SyscallCounterpart[] = [
   C('chmod', ['fchmodat'], 'chmod.c: fchmodat(AT_FDCWD, …, 0) without __NR_chmod'),
   C('chown', ['fchownat'], 'chown.c: fchownat(AT_FDCWD, …, 0) without __NR_chown'),
   C('lchown', ['fchownat'], 'lchown.c: fchownat(AT_FDCWD, …, AT_SYMLINK_NOFOLLOW) without __NR_lchown'),
-  C('mknod', ['mknodat'], 'mknod.c: mknodat(AT_FDCWD, …) without __NR_mknod'),
-  C('utime', ['utimensat'], 'utime.c: utimensat without __NR_utime'),
-  C('utimes', ['utimensat'], 'utimes.c: utimensat without __NR_utimes'),
-  C('futimesat', ['utimensat'], 'futimesat.c: utimensat without __NR_futimesat'),
+  C('mknod', ['mknodat'], 'io/mknod.c → mknodat.c: mknodat(AT_FDCWD, …) on every arch', false),
+  C('utime', ['utimensat'], 'utime.c: utimensat(AT_FDCWD, …) on every arch', false),
+  C('utimes', ['utimensat'], 'utimes.c: utimensat(AT_FDCWD, …) on every arch', false),
+  C('futimesat', ['utimensat'], 'futimesat.c: utimensat on every arch', false),
   C('epoll_wait', ['epoll_pwait'], 'epoll_wait.c: epoll_pwait(…, NULL) without __NR_epoll_wait'),
   C('epoll_create', ['epoll_create1'], 'epoll_create.c: epoll_create1(0) without __NR_epoll_create'),
   C('dup2', ['dup3', 'fcntl'], 'dup2.c: dup3(fd, fd2, 0), or fcntl(F_GETFL) when fd == fd2, without __NR_dup2'),
   C('poll', ['ppoll'], 'poll.c: ppoll without __NR_poll'),
   C('select', ['pselect6'], 'select.c: pselect6 without __NR_select'),
-  C('pipe', ['pipe2'], 'pipe.c: pipe2(fds, 0) without __NR_pipe'),
+  C('pipe', ['pipe2'], 'pipe.c: pipe2(fds, 0) on every arch since glibc 2.32', false),
   C('fork', ['clone'], 'arch-fork.h: fork is clone(SIGCHLD) on every arch', false),
   C('vfork', ['clone'], '<arch>/vfork.S: clone(CLONE_VM|CLONE_VFORK) where the kernel has no vfork (aarch64, riscv64)'),
-  C('inotify_init', ['inotify_init1'], 'generic inotify_init: inotify_init1(0) without __NR_inotify_init'),
-  C('eventfd', ['eventfd2'], 'eventfd.c: eventfd2 whenever the kernel has it', false),
-  C('signalfd', ['signalfd4'], 'signalfd.c: signalfd4 whenever the kernel has it', false),
+  C('inotify_init', ['inotify_init1'], 'inotify_init.c: inotify_init1(0) without __NR_inotify_init'),
+  C('eventfd', ['eventfd2'], 'syscalls.list: eventfd() is the eventfd2 syscall on every arch', false),
+  C('signalfd', ['signalfd4'], 'signalfd.c: signalfd4 on every arch', false),
   C('getdents', ['getdents64'], 'getdents64.c (readdir): getdents64 on every 64-bit arch', false),
-  C('alarm', ['setitimer'], 'alarm.c: setitimer(ITIMER_REAL) without __NR_alarm'),
-  C('pause', ['rt_sigsuspend'], 'pause.c: sigsuspend → rt_sigsuspend without __NR_pause'),
-  C('time', ['clock_gettime'], 'time.c: vDSO clock_gettime, or the clock_gettime syscall, without __NR_time'),
-  C('getpgrp', ['getpgid'], 'getpgrp.c: getpgid(0) without __NR_getpgrp'),
-  C('umount', ['umount2'], 'umount.c: umount2(path, 0) without __NR_umount'),
-  C('getrlimit', ['prlimit64', 'ugetrlimit'], 'getrlimit64.c: prlimit64(0, …) without __NR_getrlimit'),
-  C('setrlimit', ['prlimit64'], 'setrlimit64.c: prlimit64(0, …) without __NR_setrlimit'),
+  C('alarm', ['setitimer'], 'syscalls.list: the alarm syscall where the kernel has it, else sysdeps/posix/alarm.c: setitimer(ITIMER_REAL)'),
+  C('pause', ['ppoll'], 'pause.c: ppoll(NULL, 0, NULL, NULL) without __NR_pause', false), // ppoll seen elsewhere: poll()
+  C('time', ['clock_gettime'], 'time.c: clock_gettime (vDSO, else the syscall) without a time vDSO/syscall', false),
+  C('getpgrp', ['getpgid'], 'syscalls.list: the getpgrp syscall where the kernel has it, else posix/getpgrp.c: getpgid(0)'),
+  C('umount', ['umount2'], 'umount.c: umount2(path, 0) on every arch', false),
+  C('getrlimit', ['prlimit64', 'ugetrlimit'], 'getrlimit64.c: prlimit64(0, …) on every arch', false),
+  C('setrlimit', ['prlimit64'], 'setrlimit64.c: prlimit64(0, …) on every arch', false),
   C('lseek', ['_llseek'], 'lseek64.c: _llseek on 32-bit arches', false),
   C('mmap', ['mmap2'], 'mmap64.c: mmap2 on 32-bit arches', false),
   C('fcntl', ['fcntl64'], 'fcntl64.c: fcntl64 on 32-bit arches', false),

@@ -27,15 +27,17 @@ const WORKLOAD = resolve('test/fixtures/generate/cross-arch-workload.sh');
 /** vDSO calls: a syscall under qemu-user 7.2 only (no guest vDSO). */
 const VDSO = new Set(['clock_gettime', 'gettimeofday', 'clock_getres', 'time']);
 
-/** The syscalls qemu -strace reports: `PID name(args) = ret`, or `Unknown syscall N` for names qemu 7.2 lacks (rseq). */
+/**
+ * The syscalls qemu -strace reports: `PID name(args) = ret`, or `Unknown syscall N` for names qemu 7.2 lacks (rseq).
+ * Forked processes share stderr and qemu writes a call and its result separately, so lines can be glued together
+ * (`… = 00wait4(…`): every `name(` that is an aarch64 syscall counts (a false one only makes the check stricter).
+ */
 export function qemuSyscalls(text: string): Set<string> {
   const out = new Set<string>();
-  for (const line of text.split('\n')) {
-    const m = /^\d+ ([a-z_0-9]+)\(/.exec(line);
-    if (m) out.add(m[1]!);
-    const u = /Unknown syscall (\d+)/.exec(line);
-    if (u) out.add(syscallName('aarch64', Number(u[1])) ?? `#${u[1]}`);
+  for (const m of text.matchAll(/(?:^|[\s\d])([a-z_][a-z0-9_]*)\(/gm)) {
+    if (syscallNumber('aarch64', m[1]!) !== undefined) out.add(m[1]!);
   }
+  for (const u of text.matchAll(/Unknown syscall (\d+)/g)) out.add(syscallName('aarch64', Number(u[1])) ?? `#${u[1]}`);
   return out;
 }
 

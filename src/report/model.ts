@@ -213,7 +213,9 @@ export function parseRecording(text: string, file: string): RecordingView {
   });
   const ra = j.runtimeAdded ?? [];
   if (!Array.isArray(ra) || ra.some((x) => typeof x !== 'string')) return bad('.runtimeAdded', 'a list of syscall names');
-  const source = typeof j.backend === 'string' ? `record, ${j.backend} backend`
+  // The ebpf backend notes each syscall once per process unless --exact-counts: then every count is 1.
+  const onceEach = j.backend === 'ebpf' && processes.every((p) => Object.values(p.syscalls ?? {}).every((c) => c <= 1));
+  const source = typeof j.backend === 'string' ? `record, ${j.backend} backend${onceEach ? '; each syscall noted once per process (record --exact-counts counts every call)' : ''}`
     : Array.isArray(j.formats) ? `generate, from ${j.formats.filter((x): x is string => typeof x === 'string').join(', ')}` : 'a recording';
   return { file, syscalls, processes, runtimeAdded: ra as string[], source };
 }

@@ -13,13 +13,19 @@
 // - ebpf: the record program as `record --backend ebpf` runs it (set of (pid, nr, compat), noted once);
 // - ebpf-args: the record program with argument capture (`record --args`);
 // - ebpf-counts: the same with exact per-call counts (`exactCounts`);
-// - record: recordWorkload({ backend: 'ebpf' }) end to end.
+// - record: recordWorkload({ backend: 'ebpf' }) end to end (libbpf program; record-bpftrace: with the bpftrace one);
+// - floor-libbpf: an empty tp_btf sys_enter program loaded by the libbpf loader (that route's floor: a raw
+//   tracepoint, no perf record);
+// - libbpf: the libbpf record program (native/record-bpf), what `record --backend ebpf` runs when it loads.
+// Then `record` start-up per loader (recordWorkload on /bin/true) and nginx under wrk (loopback), bare and under
+// each program (BENCH_NGINX=0 skips it; BENCH_NGINX_SECONDS, BENCH_NGINX_REPS).
 // BENCH_BPF_STATS=1 also turns kernel.bpf_stats_enabled on for the run (restored afterwards) and prints the
 // sys_enter program's own run time per call, read from bpftrace's prog fds.
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { probeProgram, recordWorkload, spawnInSession, type RecordBackend } from '../src/record/index.js';
+import { bareStartup, nginxRun, recordStartup, underLibbpf } from './record-libbpf.js';
 
 const N = Number(process.env.BENCH_CALLS ?? 300_000);
 const REPS = Number(process.env.BENCH_REPS ?? 7);
@@ -117,7 +123,11 @@ if (STATS) {
   process.on('exit', restoreStats);
 }
 
-const series: Record<string, Run[]> = { bare: [], floor: [], 'ebpf-v1': [], ebpf: [], 'ebpf-args': [], 'ebpf-counts': [], record: [] };
+const series: Record<string, Run[]> = { bare: [], floor: [], 'ebpf-v1': [], ebpf: [], 'ebpf-args': [], 'ebpf-counts': [], 'floor-libbpf': [], libbpf: [], record: [], 'record-bpftrace': [] };
+const viaLibbpf = async (mode: 'empty' | 'record'): Promise<Run> => {
+  const r = await underLibbpf(argv, mode, STATS ? progNs : undefined);
+  return { ...parseLoop(r.stdout), ...(r.progNs !== undefined ? { progNs: r.progNs } : {}), note: r.note };
+};
 try {
   for (let i = 0; i < REPS; i++) {
     series.bare!.push(bare());
@@ -128,10 +138,17 @@ try {
     series['ebpf-args']!.push(await underProgram(OURS(false, true))); // record --args: argument capture (getppid is not curated)
     series['ebpf-counts']!.push(await underProgram(OURS(true)));
     series.bare!.push(bare());
-    const t = performance.now();
-    const r = await recordWorkload({ argv, backend: 'ebpf' });
-    const seen = r.ingest.syscalls.get('x86_64')?.has('getppid') === true;
-    series.record!.push({ ...parseLoop(r.stdout), wall: (performance.now() - t) / 1000, note: `getppid ${seen ? 'seen' : 'NOT SEEN'}` });
+    series['floor-libbpf']!.push(await viaLibbpf('empty'));
+    series.libbpf!.push(await viaLibbpf('record'));
+    series.bare!.push(bare());
+    for (const [row, loader] of [['record', 'libbpf'], ['record-bpftrace', 'bpftrace']] as const) {
+      process.env.SECCOMPCTL_RECORD_LOADER = loader;
+      const t = performance.now();
+      const r = await recordWorkload({ argv, backend: 'ebpf' });
+      delete process.env.SECCOMPCTL_RECORD_LOADER;
+      const seen = r.ingest.syscalls.get('x86_64')?.has('getppid') === true;
+      series[row]!.push({ ...parseLoop(r.stdout), wall: (performance.now() - t) / 1000, note: `${r.ebpfEngine ?? '?'}; getppid ${seen ? 'seen' : 'NOT SEEN'}` });
+    }
   }
   series.bare!.push(bare());
 } finally {
@@ -178,9 +195,70 @@ for (const r of rows) {
 const floor = rows.find((r) => r.name === 'floor')!;
 const ours = rows.find((r) => r.name === 'ebpf')!;
 const v1 = rows.find((r) => r.name === 'ebpf-v1')!;
-out.push(`ebpf over bare: ${ratio(ours.loop, base.loop)} loop (median), ${ratio(ours.cpuMin, base.cpuMin)} CPU (min); floor ${ratio(floor.cpuMin, base.cpuMin)}: of the extra CPU per call the`);
+const lfloor = rows.find((r) => r.name === 'floor-libbpf')!;
+const lours = rows.find((r) => r.name === 'libbpf')!;
+out.push(`ebpf (bpftrace) over bare: ${ratio(ours.loop, base.loop)} loop (median), ${ratio(ours.cpuMin, base.cpuMin)} CPU (min); floor ${ratio(floor.cpuMin, base.cpuMin)}: of the extra CPU per call the`);
 out.push(`kernel's tracepoint path is ${perCall(floor.cpuMin, base.cpuMin)} ns and the record program ${perCall(ours.cpuMin, floor.cpuMin)} ns (ebpf-v1: ${perCall(v1.cpuMin, floor.cpuMin)} ns).`);
+out.push(`libbpf over bare: ${ratio(lours.loop, base.loop)} loop (median), ${ratio(lours.cpuMin, base.cpuMin)} CPU (min); raw-tracepoint floor ${ratio(lfloor.loop, base.loop)} loop, ${ratio(lfloor.cpuMin, base.cpuMin)} CPU (min):`);
+out.push(`the raw tracepoint costs ${perCall(lfloor.cpuMin, base.cpuMin)} ns per call and the libbpf record program ${perCall(lours.cpuMin, lfloor.cpuMin)} ns over it.`);
 if (process.env.BENCH_VERBOSE === '1') {
   for (const [name, runs] of Object.entries(series)) out.push(`  ${name}: CPU s ${runs.map((r) => r.cpu.toFixed(3)).join(' ')}`);
+}
+
+// record start-up: recordWorkload on /bin/true per loader (alternating), against spawning /bin/true.
+const SREPS = Number(process.env.BENCH_STARTUP_REPS ?? 5);
+const st: Record<string, number[]> = { bare: [], libbpf: [], bpftrace: [] };
+const engines = new Set<string>();
+for (let i = 0; i < SREPS; i++) {
+  st.bare!.push(bareStartup());
+  for (const l of ['libbpf', 'bpftrace'] as const) {
+    const r = await recordStartup(l);
+    st[l]!.push(r.ms);
+    engines.add(`${l}->${r.engine}`);
+  }
+}
+out.push('');
+out.push(`record start-up (recordWorkload on /bin/true, median of ${SREPS}; ${[...engines].join(', ')}): bare spawn ${median(st.bare!).toFixed(0)} ms, libbpf ${median(st.libbpf!).toFixed(0)} ms, bpftrace ${median(st.bpftrace!).toFixed(0)} ms (${ratio(median(st.bpftrace!), median(st.libbpf!))} libbpf's)`);
+
+if (process.env.BENCH_NGINX !== '0') {
+  const secs = Number(process.env.BENCH_NGINX_SECONDS ?? 5);
+  const nreps = Number(process.env.BENCH_NGINX_REPS ?? 3);
+  const conns = 16;
+  const bt = (prog: (session: number, pid: number, exact: boolean) => string) => async (ses: number, pid: number, exact: boolean): Promise<{ stop: () => Promise<string> }> => {
+    const b = spawn('bpftrace', ['-e', prog(ses, pid, exact)], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, BPFTRACE_MAP_KEYS_MAX: '65536' } });
+    let o = '';
+    let e = '';
+    b.stderr.on('data', (c: Buffer) => { e += c.toString(); });
+    const closed = new Promise<void>((res) => b.on('close', () => res()));
+    await new Promise<void>((res, rej) => {
+      b.stdout.on('data', (c: Buffer) => { o += c.toString(); if (o.includes('READY')) res(); });
+      void closed.then(() => rej(new Error(`bpftrace: ${e.trim()}`)));
+    });
+    return {
+      stop: async () => {
+        for (let i = 0; i < 20; i++) {
+          b.kill('SIGINT');
+          if (await Promise.race([closed.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 500))])) break;
+        }
+        return `${new Set([...o.matchAll(/^@seen\[\d+, (\d+), \d\]/gm)].map((m) => m[1])).size || '-'} syscalls`;
+      },
+    };
+  };
+  const modes = ['bare', 'floor-bpftrace', 'bpftrace', 'floor-libbpf', 'libbpf'] as const;
+  const nres: Record<string, { rps: number[]; note: string }> = {};
+  for (let i = 0; i < nreps; i++) {
+    for (const m of modes) {
+      const r = await nginxRun(m, { seconds: secs, connections: conns }, m === 'floor-bpftrace' ? bt(FLOOR) : bt(OURS(false)));
+      (nres[m] ??= { rps: [], note: '' }).rps.push(r.rps);
+      nres[m]!.note = r.note;
+    }
+  }
+  const nb = median(nres.bare!.rps);
+  out.push('');
+  out.push(`nginx (1 worker, 1 KiB static page) under wrk -t1 -c${conns} -d${secs}s on 127.0.0.1, ${nreps} alternating runs; throughput median (ratio to bare):`);
+  for (const m of modes) {
+    const x = median(nres[m]!.rps);
+    out.push(`  ${m.padEnd(15)} ${x.toFixed(0).padStart(8)} req/s  ${(x / nb).toFixed(3)}x  (runs: ${nres[m]!.rps.map((r) => r.toFixed(0)).join(' ')})${nres[m]!.note ? `  ${nres[m]!.note}` : ''}`);
+  }
 }
 process.stdout.write(`${out.join('\n')}\n`);

@@ -4,6 +4,7 @@
 // maps (so src/runtime/probe.ts parses both the same way):
 //   @seen[PID, NR, COMPAT]: 1      @comm[PID]: NAME      @started[PID]: N      @execs[PID, COMM, COMPAT]: N
 // Usage: seccompctl-record-bpf --session S (--pid P [--exact] | --path /abs/program) [--no-compat]
+//        seccompctl-record-bpf --empty   (benchmarks: an empty sys_enter program alone, the route's floor)
 // Exit 2 with one line on stderr when an argument is wrong, 3 when the program cannot be loaded or attached.
 #include <errno.h>
 #include <signal.h>
@@ -60,7 +61,7 @@ static void print_comm(const char *c)
 int main(int argc, char **argv)
 {
 	unsigned long session = 0, pid = 0;
-	int have_session = 0, is_exact = 0, compat = 1, i, err;
+	int have_session = 0, is_exact = 0, compat = 1, empty = 0, i, err;
 	const char *path = NULL;
 	struct record_bpf *skel;
 	sigset_t set;
@@ -76,6 +77,8 @@ int main(int argc, char **argv)
 			path = argv[++i];
 		} else if (!strcmp(argv[i], "--exact")) {
 			is_exact = 1;
+		} else if (!strcmp(argv[i], "--empty")) {
+			empty = 1;
 		} else if (!strcmp(argv[i], "--no-compat")) {
 			compat = 0;
 		} else {
@@ -83,7 +86,7 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (!have_session || (pid == 0) == (path == NULL) || (path && (path[0] != '/' || strlen(path) >= 256))) {
+	if (!empty && (!have_session || (pid == 0) == (path == NULL) || (path && (path[0] != '/' || strlen(path) >= 256)))) {
 		fprintf(stderr, "seccompctl-record-bpf: usage: --session S (--pid P [--exact] | --path /abs/program)\n");
 		return 2;
 	}
@@ -104,6 +107,14 @@ int main(int argc, char **argv)
 	skel->rodata->exact = pid && is_exact;
 	skel->rodata->marker_pid = (unsigned int)pid;
 	skel->rodata->read_compat = compat;
+	if (empty) {
+		bpf_program__set_autoload(skel->progs.on_enter, false);
+		bpf_program__set_autoload(skel->progs.on_exec, false);
+		bpf_program__set_autoload(skel->progs.on_fork, false);
+		bpf_program__set_autoload(skel->progs.on_exit, false);
+	} else {
+		bpf_program__set_autoload(skel->progs.on_enter_empty, false);
+	}
 	if (path)
 		memcpy((char *)skel->rodata->marker_path, path, strlen(path) + 1);
 	err = record_bpf__load(skel);

@@ -118,6 +118,14 @@ int BPF_PROG(on_enter, struct pt_regs *regs, long id)
 	return 0;
 }
 
+/* The floor for this route (loader --empty): attached alone, does nothing. What the kernel's raw tracepoint and BPF
+ * dispatch cost on every syscall, which no program attached this way can go below. */
+SEC("tp_btf/sys_enter")
+int BPF_PROG(on_enter_empty, struct pt_regs *regs, long id)
+{
+	return 0;
+}
+
 static __always_inline int is_marker(struct task_struct *p, struct linux_binprm *bprm)
 {
 	char buf[PATH_MAX_LEN];

@@ -6,11 +6,12 @@ import { join } from 'node:path';
 import { EnvironmentError } from '../common/index.js';
 import { Aggregator, ingestFiles, type IngestResult, type Observation } from '../ingest/index.js';
 import {
-  archOfProbe, childrenOf, commandExists, DEFAULT_CAPABILITIES, ebpfAvailability, hostStdio, logProfile, requireRunc,
+  archOfProbe, childrenOf, commandExists, DEFAULT_CAPABILITIES, recordEbpfAvailability, hostStdio, logProfile, requireRunc,
   resolveCommand, resolveSignal, runProbedContainer, runWithKernelLog, runWorkloadContainer, signalPids,
   spawnInSession, startProbe, stopGraceKill, tempDir, waitHost, workloadBundle, workloadRoot, type Escalation,
   type KernelLogRecord, type ProbeCount, type WorkloadExit, type WorkloadOptions,
 } from '../runtime/index.js';
+import type { RecordLoader } from '../runtime/index.js';
 import { ArgCollector, type ArgRecording } from '../generate/index.js';
 import { hostArch, syscallName, syscallNumber, type ArchId } from '../syscalls/index.js';
 import { ebpfArgs } from './args.js';
@@ -28,6 +29,11 @@ export interface RecordOptions extends WorkloadOptions {
   args?: boolean;
   /** Called about once a second while the command runs (a progress display); must not throw. */
   onProgress?: (p: RecordProgress) => void;
+  /**
+   * eBPF: the libbpf record program (native/record-bpf) or bpftrace's. Default `auto` (or $SECCOMPCTL_RECORD_LOADER):
+   * libbpf when it builds and loads, else bpftrace, saying why in `ebpfFallback`.
+   */
+  ebpfLoader?: RecordLoader;
 }
 
 /** What a recording has seen so far. */
@@ -92,12 +98,14 @@ export interface RecordResult extends WorkloadExit {
   args?: ArgRecording;
   /** ebpf: which program recorded (the libbpf one, or bpftrace's as the fallback). */
   ebpfEngine?: 'libbpf' | 'bpftrace';
+  /** ebpf: why bpftrace's program recorded instead of the libbpf one (also in `notes`). */
+  ebpfFallback?: string;
 }
 
 /** Picks the backend: the one asked for, or for `auto` eBPF when possible, else strace (with the reason). */
 export function chooseBackend(asked: 'auto' | RecordBackend): { backend: RecordBackend; fallback?: string } {
   if (asked !== 'auto') return { backend: asked };
-  const e = ebpfAvailability();
+  const e = recordEbpfAvailability();
   if (e.ok) return { backend: 'ebpf' };
   return { backend: 'strace', fallback: `eBPF unavailable: ${e.reason}; falling back to strace` };
 }
@@ -109,7 +117,7 @@ export async function recordWorkload(opts: RecordOptions): Promise<RecordResult>
   const argv = [exe, ...opts.argv.slice(1)];
   let { backend, fallback } = chooseBackend(opts.backend ?? 'auto');
   if (backend === 'ebpf') {
-    const e = ebpfAvailability();
+    const e = recordEbpfAvailability(opts.ebpfLoader);
     if (!e.ok) throw new EnvironmentError(`--backend ebpf: ${e.reason}`, e.hint);
   }
   if (backend === 'strace' && !commandExists('strace')) {
@@ -148,10 +156,7 @@ export async function recordWorkload(opts: RecordOptions): Promise<RecordResult>
     clearInterval(ticker);
   }
   if (fallback) notes.push(fallback);
-  if ('ebpfNote' in out && typeof out.ebpfNote === 'string') {
-    notes.push(out.ebpfNote); // why the libbpf record program was not used
-    delete out.ebpfNote;
-  }
+  if (out.ebpfFallback) notes.push(out.ebpfFallback);
   const implicit = addImplicitSyscalls(out.ingest);
   if (implicit.length > 0) notes.push(`added kernel-driven syscalls whose occurrence depends on signal timing: ${implicit.join(', ')}`);
   return { ...out, backend, container, notes, ...(fallback ? { fallback } : {}), ...(runcVersion ? { runcVersion } : {}) };
@@ -194,7 +199,7 @@ export class BeforeStartError extends EnvironmentError {
   readonly beforeStart = true;
 }
 
-async function recordEbpf(argv: string[], opts: RecordOptions, container: boolean): Promise<Omit<RecordResult, 'backend' | 'container' | 'notes'> & { ebpfNote?: string }> {
+async function recordEbpf(argv: string[], opts: RecordOptions, container: boolean): Promise<Omit<RecordResult, 'backend' | 'container' | 'notes'>> {
   let exit: WorkloadExit;
   let probe;
   if (!container) {
@@ -204,7 +209,7 @@ async function recordEbpf(argv: string[], opts: RecordOptions, container: boolea
       s.cancel();
       throw new BeforeStartError('cannot give the workload its own audit session (writing /proc/self/loginuid needs CAP_AUDIT_CONTROL and a kernel with CONFIG_AUDIT)', 'run as root, or use --backend strace');
     }
-    probe = startProbe(ses, { kind: 'pid', pid: s.child.pid!, sessionExact: s.exact }, { denials: false, counts: opts.exactCounts === true, args: opts.args === true, ...(opts.hostArch ? { hostArch: opts.hostArch } : {}) });
+    probe = startProbe(ses, { kind: 'pid', pid: s.child.pid!, sessionExact: s.exact }, { denials: false, counts: opts.exactCounts === true, args: opts.args === true, ...(opts.hostArch ? { hostArch: opts.hostArch } : {}), ...(opts.ebpfLoader ? { loader: opts.ebpfLoader } : {}) });
     try {
       await probe.ready;
     } catch (e) {
@@ -219,7 +224,7 @@ async function recordEbpf(argv: string[], opts: RecordOptions, container: boolea
     const b = workloadBundle(argv, opts, undefined);
     try {
       const run = await runProbedContainer(b.dir, opts, { kind: 'filename', path: argv[0]! },
-        { denials: false, counts: opts.exactCounts === true, args: opts.args === true },
+        { denials: false, counts: opts.exactCounts === true, args: opts.args === true, ...(opts.ebpfLoader ? { loader: opts.ebpfLoader } : {}) },
         (message) => new BeforeStartError(message, 'use --backend strace'));
       probe = run.probe;
       exit = run.exit;
@@ -233,7 +238,7 @@ async function recordEbpf(argv: string[], opts: RecordOptions, container: boolea
   for (const o of obs) agg.add(o);
   return {
     ...exit, ingest: agg.result(), ...(opts.args ? { args: ebpfArgs(obs, r, opts.hostArch ?? hostArch().id) } : {}),
-    ...(r.engine ? { ebpfEngine: r.engine } : {}), ...(r.note ? { ebpfNote: r.note } : {}),
+    ...(r.engine ? { ebpfEngine: r.engine } : {}), ...(r.note ? { ebpfFallback: r.note } : {}),
   };
 }
 

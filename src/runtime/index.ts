@@ -20,7 +20,7 @@ export { pendingCleanups, registerCleanup, runCleanups } from './cleanup.js';
 export type { ExecMarker, ProbeCount, ProbeOptions, ProbeResult, RunningProbe } from './probe.js';
 export { archOfProbe, ebpfAvailability, ensureTracefs, haveAuditSessions, parseProbeOutput, probeProgram, startBpftraceProbe, startProbe } from './probe.js';
 export type { RecordLoader } from './probe-libbpf.js';
-export { libbpfLoader, RECORD_BPF_SOURCES, recordBpfCacheDir, resetLibbpfLoader, startLibbpfProbe, startRecordProbe } from './probe-libbpf.js';
+export { libbpfLoader, RECORD_BPF_SOURCES, recordBpfCacheDir, recordEbpfAvailability, resetLibbpfLoader, startLibbpfProbe, startRecordProbe } from './probe-libbpf.js';
 export type { ArgSample } from './probe-args.js';
 export { ARG_MAP_KEYS, argCaptureStatements, parseArgSamples } from './probe-args.js';
 export type { KernelLogRecord, KernelLogSource, KmsgLoss, SeccompRecord } from './kernellog.js';

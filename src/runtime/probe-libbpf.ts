@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { EnvironmentError } from '../common/index.js';
 import { hostArch, type ArchId } from '../syscalls/index.js';
 import { registerCleanup } from './cleanup.js';
-import { parseProbeOutput, type ExecMarker, type ProbeResult, type RunningProbe } from './probe.js';
+import { ebpfAvailability, parseProbeOutput, type ExecMarker, type ProbeResult, type RunningProbe } from './probe.js';
 
 /** Which program records: `auto` (libbpf when it loads, else bpftrace), or one of them. */
 export type RecordLoader = 'auto' | 'libbpf' | 'bpftrace';
@@ -69,6 +69,15 @@ export function libbpfLoader(opts: { build?: boolean } = {}): { ok: true; path: 
 /** Forgets the cached loader lookup (tests change SECCOMPCTL_RECORD_BPF or remove the binary). */
 export function resetLibbpfLoader(): void {
   cached = undefined;
+}
+
+/**
+ * Whether `record --backend ebpf` can run here: with the libbpf loader built (or buildable) it needs neither bpftrace
+ * nor tracefs (and skips `bpftrace --version`, 40–200 ms of start-up); otherwise what bpftrace needs.
+ */
+export function recordEbpfAvailability(loader: RecordLoader = (process.env.SECCOMPCTL_RECORD_LOADER as RecordLoader | undefined) ?? 'auto'): { ok: true } | { ok: false; reason: string; hint: string } {
+  if (loader !== 'bpftrace' && process.getuid?.() === 0 && existsSync('/sys/kernel/btf/vmlinux') && hostArch().id === 'x86_64' && libbpfLoader().ok) return { ok: true };
+  return ebpfAvailability();
 }
 
 /** Starts the libbpf record program. `ready` rejects with an EnvironmentError when the loader fails to load/attach. */
@@ -145,7 +154,7 @@ export function startRecordProbe(session: number, marker: ExecMarker, opts: { lo
   let current: RunningProbe = first;
   let note: string | undefined;
   const ready = first.ready.catch(async (e: unknown) => {
-    note = `libbpf record program failed to start (${(e as Error).message}); recorded with bpftrace`;
+    note = `libbpf record program failed to start (${(e as Error).message.split('\n')[0]}); recorded with bpftrace`;
     current = startBpftrace();
     await current.ready;
   });

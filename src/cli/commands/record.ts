@@ -107,6 +107,7 @@ command that does not exist, or a missing privilege/tool (named, with the fallba
         sig.dispose();
       }
       if (r.fallback) io.stderr.write(`seccompctl: ${r.fallback}\n`);
+      if (r.ebpfFallback) io.stderr.write(`seccompctl: ${r.ebpfFallback}\n`);
       if (sig.count() > 1) {
         io.stderr.write('seccompctl: recording interrupted twice: no profile written\n');
         setExit(1);
@@ -134,7 +135,7 @@ command that does not exist, or a missing privilege/tool (named, with the fallba
       const arches = [...r.ingest.syscalls.keys()];
       if (opts.json) {
         println(io.stdout, JSON.stringify({
-          backend: r.backend, fallback: r.fallback ?? null, container: r.container, runcVersion: r.runcVersion ?? null,
+          backend: r.backend, fallback: r.fallback ?? null, ...(r.ebpfEngine ? { ebpfEngine: r.ebpfEngine, ebpfFallback: r.ebpfFallback ?? null } : {}), container: r.container, runcVersion: r.runcVersion ?? null,
           exitCode: r.exitCode, signal: r.signal, stopped: r.stopped,
           output: out,
           syscalls: Object.fromEntries(arches.map((a) => [archInfo(a).scmp, syscallNames(r.ingest, a)])),

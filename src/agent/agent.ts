@@ -93,6 +93,9 @@ export class Agent {
   private restorePrintk: (() => void) | undefined;
   private pidCache = new Map<number, { start: string; key: string | undefined }>();
   private stopped = false;
+  /** The state file was read: only then may a flush replace it (a failed start must not clobber another agent's). */
+  private loaded = false;
+  private ownsLock = false;
   private failure: string | undefined;
 
   constructor(opts: AgentOptions = {}) {
@@ -129,7 +132,9 @@ export class Agent {
   async start(): Promise<void> {
     mkdirSync(this.opts.stateDir, { recursive: true });
     this.takeLock();
+    this.ownsLock = true;
     const prev = readStateFile(this.statePath);
+    this.loaded = true;
     const now = new Date();
     if (prev) {
       this.store.load(prev.recordings);
@@ -540,6 +545,7 @@ export class Agent {
 
   /** Writes state.json, then the profiles of recordings that changed. Atomic renames throughout. */
   flush(): void {
+    if (!this.loaded) return;
     try {
       const now = new Date().toISOString();
       const state: AgentStateFile = {
@@ -640,8 +646,8 @@ export class Agent {
     }
     this.restorePrintk?.();
     this.sweep();
-    this.flush();
-    rmSync(join(this.opts.stateDir, 'agent.pid'), { force: true });
+    if (this.loaded) this.flush();
+    if (this.ownsLock) rmSync(join(this.opts.stateDir, 'agent.pid'), { force: true });
   }
 
   /** Resolves when the source fails on its own (the CLI then exits non-zero). */

@@ -8,7 +8,7 @@
 // With --baseline REV the sources of git revision REV are measured too, alternating with the working tree's.
 // Targets (issue 15): ≥ 0.5× grep on the realistic log at 1 GiB, on one thread and two, peak RSS ≤ 100 MiB.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import ts from 'typescript';
@@ -38,6 +38,8 @@ function buildChild(dir: string, rev?: string): string {
     }
   }
   writeFileSync(join(dir, 'package.json'), '{"type":"module"}');
+  // The stages' npm dependencies (e.g. yaml, used by common/) from the repository's node_modules.
+  symlinkSync(join(dirname(new URL(import.meta.url).pathname), '..', 'node_modules'), join(dir, 'node_modules'));
   const child = join(dir, 'child.js');
   writeFileSync(child, `import { ingestFiles } from './src/ingest/index.js';
 const t0 = process.hrtime.bigint();

@@ -1,13 +1,16 @@
 // The CLI: argv → one library call per command → exit code. The only code that prints; bin.ts is the only exit.
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help } from 'commander';
 import { UserError, InternalError, describeIoError, formatDiagnostic, isSystemError } from '../common/index.js';
 import { ExitError, type CliIO, type ExitCode } from './io.js';
-import { COMMANDS } from './commands/index.js';
+import { COMMANDS, NEEDS_ALL } from './commands/index.js';
 import { VERSION } from './version.js';
 import { colours, pluginUsage } from './terminal.js';
 
-/** Builds the command tree. Each command module adds its own subcommand with its flags and action. */
-export function buildProgram(io: CliIO, setExit: (c: ExitCode) => void, opts: RunOptions = {}): Command {
+/** The usage terms of stub commands (see buildProgram). */
+const STUB_TERMS = new WeakMap<Command, string>();
+
+/** The program with its global options and help, and no commands yet. */
+function baseProgram(io: CliIO, opts: RunOptions): Command {
   const program = new Command(opts.plugin ? 'kubectl seccomp' : 'seccompctl')
     .description('From "which syscalls does it make?" to a verified least-privilege seccomp profile on Kubernetes.')
     .version(VERSION)
@@ -21,9 +24,38 @@ export function buildProgram(io: CliIO, setExit: (c: ExitCode) => void, opts: Ru
 Exit codes: 0 success / check passed, 1 check failed (denials, findings, differences), 2 usage or input error.
 Every command takes --help; most take --json for machine output and - for standard input.`)
     .exitOverride();
-  if (opts.plugin) program.configureHelp({ commandUsage: pluginUsage });
-  for (const register of COMMANDS) register(program, io, setExit);
+  // A stub lists itself as the loaded command would (its usage term), so --help is the same either way.
+  program.configureHelp({
+    ...(opts.plugin ? { commandUsage: pluginUsage } : {}),
+    subcommandTerm: (cmd) => STUB_TERMS.get(cmd) ?? new Help().subcommandTerm(cmd),
+  });
   return program;
+}
+
+/**
+ * Builds the command tree. `only` names the commands to load for real; every other command is a stub with its name
+ * and summary (enough for the command list in `--help` and for commander's "did you mean"). Without `only`, every
+ * command is loaded (tests, completion).
+ */
+export async function buildProgram(io: CliIO, setExit: (c: ExitCode) => void, opts: RunOptions = {}, only?: ReadonlySet<string>): Promise<Command> {
+  const program = baseProgram(io, opts);
+  for (const entry of COMMANDS) {
+    if (program.commands.some((c) => c.name() === entry.name)) continue; // registered along with another command
+    if (only === undefined || only.has(entry.name)) {
+      for (const register of await entry.load()) register(program, io, setExit);
+    } else {
+      STUB_TERMS.set(program.command(entry.name).description(entry.summary), entry.term);
+    }
+  }
+  return program;
+}
+
+/** The top-level command argv names (after global options; `help X` names X), or undefined. */
+export function commandOf(argv: readonly string[]): string | undefined {
+  const i = argv.findIndex((a) => !a.startsWith('-'));
+  if (i < 0) return undefined;
+  if (argv[i] === 'help') return argv[i + 1];
+  return argv[i];
 }
 
 export { VERSION };
@@ -37,7 +69,16 @@ export interface RunOptions {
 /** Runs the CLI in-process and returns the exit code. Never throws for user errors. */
 export async function run(argv: readonly string[], io: CliIO, opts: RunOptions = {}): Promise<ExitCode> {
   let code: ExitCode = 0;
-  const program = buildProgram(io, (c) => { code = c; }, opts);
+  const name = commandOf(argv);
+  const known = COMMANDS.some((c) => c.name === name);
+  // Load the one command being run (all of them for those whose output describes the whole tree).
+  const only = name === undefined || !known ? new Set<string>() : NEEDS_ALL.has(name) ? undefined : new Set([name]);
+  let program: Command;
+  try {
+    program = await buildProgram(io, (c) => { code = c; }, opts, only);
+  } catch (e) {
+    return handleError(e, io);
+  }
   // kubectl plugins are invoked as kubectl-seccomp; `kubectl seccomp lint` must mean `seccompctl k8s lint`.
   const args = [...argv];
   try {

@@ -9,7 +9,7 @@
 //   restored), then the process exits with 128 + the signal number.
 // - An uncaught exception or unhandled rejection: the same cleanup, one line on stderr, exit 2.
 import { constants } from 'node:os';
-import { runCleanups } from '../runtime/index.js';
+import { runCleanups } from '../common/index.js';
 
 /** The signals seccompctl handles. */
 export const HANDLED_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];

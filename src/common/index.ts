@@ -5,3 +5,5 @@ export { UserError, EnvironmentError, InternalError } from './errors.js';
 export { checkWritableFile, describeIoError, ioError, isSystemError, writeFileAtomic, readInput } from './fs.js';
 export type { NotText } from './text.js';
 export { escapeControls, findNotText, findNotTextInString, notTextMessage, TextChecker } from './text.js';
+export type { Cleanup } from './cleanup.js';
+export { pendingCleanups, registerCleanup, runCleanups } from './cleanup.js';

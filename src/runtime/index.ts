@@ -15,8 +15,8 @@ export {
   runWithKernelLog, runWorkloadContainer, tempDir, waitHost, workloadBundle, workloadRoot,
 } from './workload.js';
 export { pidAlive, reapStale, staleContainerIds } from './reap.js';
-export type { Cleanup } from './cleanup.js';
-export { pendingCleanups, registerCleanup, runCleanups } from './cleanup.js';
+export type { Cleanup } from '../common/index.js';
+export { pendingCleanups, registerCleanup, runCleanups } from '../common/index.js';
 export type { ExecMarker, ProbeCount, ProbeOptions, ProbeResult, RunningProbe } from './probe.js';
 export { archOfProbe, ebpfAvailability, ensureTracefs, haveAuditSessions, parseProbeOutput, probeProgram, startBpftraceProbe, startProbe } from './probe.js';
 export type { RecordLoader } from './probe-libbpf.js';

@@ -154,7 +154,7 @@ let template: string;
 let bin: string;
 
 beforeAll(async () => {
-  const program = buildProgram({ stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: {}, isTTY: false, cwd: ROOT }, () => {});
+  const program = await buildProgram({ stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: {}, isTTY: false, cwd: ROOT }, () => {});
   for (const path of [[], ...commandPaths(program)]) {
     const r = await cli([...path, '--help']);
     expect(r.code, `${path.join(' ')} --help`).toBe(0);
@@ -180,7 +180,7 @@ afterAll(() => {
 
 describe('examples in --help and the README', () => {
   it('finds examples in every command\'s --help', async () => {
-    const program = buildProgram({ stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: {}, isTTY: false, cwd: ROOT }, () => {});
+    const program = await buildProgram({ stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: {}, isTTY: false, cwd: ROOT }, () => {});
     // Leaf commands (and commands with an action) teach by example; groups such as `k8s` only list subcommands.
     const leaves = commandPaths(program).filter((p) => {
       let c: Command = program;

@@ -125,3 +125,33 @@ describe('record pull --from-dir', () => {
     expect(missing.stderr).toMatch(/state.json: no such file/);
   });
 });
+
+describe('record pull through kubectl', () => {
+  it('reads state.json from every agent pod with kubectl exec and merges them (a kubectl stand-in: no API server here)', async () => {
+    // The stand-in answers exactly the two calls pull makes and fails on anything else, so the argument lists are checked.
+    const x = (n: string): number => syscallNumber('x86_64', n)!;
+    const st = (node: string, pod: string, calls: string[]): string => JSON.stringify({
+      version: 1, node, source: 'ebpf', startedAt: '2026-01-01T00:00:00Z', lastFlush: '2026-01-01T00:01:00Z', flushIntervalMs: 5000, lossWindows: [],
+      recordings: [{ namespace: 'shop', workload: 'web', workloadKind: 'Deployment', workloadBy: 'labels', container: 'app', images: [], syscalls: { x86_64: calls.map(x).sort((a, b) => a - b) }, calls: 1,
+        replicas: [{ pod, podUid: pod, node, containerIds: [], syscalls: calls.length, calls: 1, firstSeen: '2026-01-01T00:00:00Z', lastSeen: '2026-01-01T00:00:00Z' }],
+        replicasDropped: 0, loss: [], lossCount: 0, firstSeen: '2026-01-01T00:00:00Z', lastSeen: '2026-01-01T00:00:00Z' }],
+    });
+    const dir = join(tmp, 'kubectl');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'agent-a.json'), st('node-a', 'web-7d4b9c8f6d-x2k9p', ['getsid']));
+    writeFileSync(join(dir, 'agent-b.json'), st('node-b', 'web-7d4b9c8f6d-fghjk', ['getpgid']));
+    const bin = join(dir, 'kubectl');
+    writeFileSync(bin, `#!/bin/sh
+if [ "$*" = "get pods -n seccompctl-system -l app.kubernetes.io/name=seccompctl-agent -o jsonpath={.items[*].metadata.name}" ]; then echo "agent-a agent-b"; exit 0; fi
+if [ "$1 $2 $3 $5 $6 $7" = "exec -n seccompctl-system -- cat /var/lib/seccompctl/state.json" ]; then cat "${dir}/$4.json"; exit 0; fi
+echo "unexpected: $*" >&2; exit 1
+`, { mode: 0o755 });
+    const out = join(tmp, 'pulled-kubectl');
+    const r = await cli(['record', 'pull', 'deployment/web', '-n', 'shop', '--kubectl', bin, '-o', out, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout) as { nodes: string[]; profiles: { file: string; replicas: number }[] };
+    expect(j.nodes).toEqual(['node-a', 'node-b']);
+    expect(j.profiles.map((p) => p.replicas)).toEqual([2]);
+    for (const call of ['getsid', 'getpgid']) expect((await cli(['check', j.profiles[0]!.file, call])).code).toBe(0);
+  });
+});

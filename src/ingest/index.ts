@@ -16,6 +16,8 @@ export { StraceParser, splitArgs } from './strace.js';
 export { Ingester, detectFormat, MAX_LINE_BYTES } from './ingester.js';
 export { ingestText, ingestStream, ingestFiles, pushStream } from './files.js';
 export { TWO_THREAD_MIN_BYTES } from './twothreads.js';
+export type { RecordingJson, ArchSyscallsJson, ProcessJson } from './summary.js';
+export { recordingJson } from './summary.js';
 
 /** Sorted syscall names seen on one arch (unnamed numbers excluded). */
 export function syscallNames(r: IngestResult, arch: ArchId): string[] {

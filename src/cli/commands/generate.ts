@@ -5,7 +5,7 @@ import { Option } from 'commander';
 import { UserError, writeFileAtomic, formatDiagnostic } from '../../common/index.js';
 import { ArgCollector, COMPAT_POLICY, generate, generateWithArgs, RUNC_BASE_SETS } from '../../generate/index.js';
 import {
-  certainLoss, describeLoss, ingestFiles, LOSS_ADVICE, type IngestResult, type InputFormat,
+  certainLoss, describeLoss, ingestFiles, LOSS_ADVICE, recordingJson, type IngestResult, type InputFormat,
 } from '../../ingest/index.js';
 import { printProfile } from '../../profile/index.js';
 import { archInfo, ARCHES, resolveArch, type ArchId } from '../../syscalls/index.js';
@@ -50,7 +50,7 @@ function parsePids(tokens: readonly string[]): number[] {
   });
 }
 
-/** The machine-readable summary (`--json`). */
+/** The machine-readable summary (`--json`): the input counters, then the recording (ingest's one shape). */
 export function summarize(r: IngestResult, inputs: readonly string[]): Record<string, unknown> {
   return {
     inputs,
@@ -63,22 +63,7 @@ export function summarize(r: IngestResult, inputs: readonly string[]): Record<st
     skipped: r.counters.skipped,
     malformed: r.counters.malformed,
     malformedAt: r.counters.malformedAt,
-    lost: {
-      certain: certainLoss(r).length > 0,
-      atLeast: r.counters.lostAtLeast,
-      totals: r.lossTotals,
-      signals: r.loss,
-    },
-    syscalls: Object.fromEntries([...r.syscalls].map(([arch, m]) => [archInfo(arch).scmp, {
-      names: [...m.values()].map((s) => s.name).filter((n) => n !== undefined).sort(),
-      unnamed: [...m.values()].filter((s) => s.name === undefined).map((s) => s.nr),
-      calls: Object.fromEntries([...m.values()].map((s) => [s.name ?? `#${s.nr}`, s.count])),
-    }])),
-    processes: r.processes.map((p) => ({
-      pid: p.pid ?? null, comm: p.comm ?? null, exe: p.exe ?? null, records: p.records,
-      syscalls: Object.fromEntries([...p.syscalls].map(([arch, m]) => [archInfo(arch).scmp, Object.fromEntries(m)])),
-    })),
-    processesNotListed: r.processesOverflow,
+    ...recordingJson(r),
     warnings: r.diagnostics,
   };
 }

@@ -3,7 +3,7 @@ import { resolve as resolvePath } from 'node:path';
 import { Option } from 'commander';
 import { checkWritableFile, formatDiagnostic, UserError, writeFileAtomic } from '../../common/index.js';
 import { generate, generateWithArgs } from '../../generate/index.js';
-import { certainLoss, describeLoss, LOSS_ADVICE, syscallNames } from '../../ingest/index.js';
+import { certainLoss, describeLoss, LOSS_ADVICE, recordingJson, syscallNames } from '../../ingest/index.js';
 import { printProfile } from '../../profile/index.js';
 import { recordWorkload, type RecordBackend } from '../../record/index.js';
 import { archInfo } from '../../syscalls/index.js';
@@ -138,13 +138,8 @@ command that does not exist, or a missing privilege/tool (named, with the fallba
           backend: r.backend, fallback: r.fallback ?? null, ...(r.ebpfEngine ? { ebpfEngine: r.ebpfEngine, ebpfFallback: r.ebpfFallback ?? null } : {}), container: r.container, runcVersion: r.runcVersion ?? null,
           exitCode: r.exitCode, signal: r.signal, stopped: r.stopped,
           output: out,
-          syscalls: Object.fromEntries(arches.map((a) => [archInfo(a).scmp, syscallNames(r.ingest, a)])),
+          ...recordingJson(r.ingest),
           runtimeAdded: g.runtimeAdded,
-          processes: r.ingest.processes.map((p) => ({
-            pid: p.pid ?? null, comm: p.comm ?? null, calls: p.records,
-            syscalls: Object.fromEntries([...p.syscalls].map(([a, m]) => [archInfo(a).scmp, Object.fromEntries(m)])),
-          })),
-          lost: r.ingest.loss,
           ...(ga ? { args: argJson(ga) } : {}),
         }));
       } else {

@@ -197,16 +197,17 @@ describe.skipIf(!live)('agent lifecycle', () => {
     });
     try {
       await until(() => names(stateRecording(stateDir, 'audit/logged/main')).has('getpgid'), 'getpgid from the kernel log');
-      expect(stateRecording(stateDir, 'audit/logged/main')!.loss).toEqual([]);
+      // (other jobs on the machine may flood the kernel log too: compare with the count before the forced loss)
+      const lossBefore = stateRecording(stateDir, 'audit/logged/main')!.lossCount;
       // The agent cannot read while stopped: the kernel ring (a few hundred records) is overwritten meanwhile.
       agent.kill('SIGSTOP');
       writeFileSync(join(dir, 'flood'), '');
       await until(() => existsSync(join(dir, 'flooded')), 'the flood', 30_000);
       agent.kill('SIGCONT');
-      await until(() => (stateRecording(stateDir, 'audit/logged/main')?.loss.length ?? 0) > 0, 'the loss reported for the container');
+      await until(() => (stateRecording(stateDir, 'audit/logged/main')?.lossCount ?? 0) > lossBefore, 'the loss reported for the container');
       const rec = stateRecording(stateDir, 'audit/logged/main')!;
       expect(rec.loss.join('\n')).toMatch(/overwritten|suppressed|lost/);
-      expect(rec.lossCount).toBeGreaterThan(0);
+      expect(names(rec)).toContain('getsid');
     } finally {
       writeFileSync(join(dir, 'stop'), '');
       await pod.running.done;

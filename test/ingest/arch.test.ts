@@ -53,7 +53,7 @@ describe('compat architectures in the profile', () => {
     expect(syscallNames(r, 'x86')).toEqual(['write']);
     const p = generate(r, { runtime: 'none' }).profile;
     expect(p.architectures).toEqual(['SCMP_ARCH_X86', 'SCMP_ARCH_X86_64']);
-    expect(p.syscalls).toEqual([{ names: ['write'], action: 'SCMP_ACT_ALLOW' }]);
+    expect(p.syscalls?.filter((x) => x.action === 'SCMP_ACT_ALLOW')).toEqual([{ names: ['write'], action: 'SCMP_ACT_ALLOW' }]);
   });
 
   it('a compat record alone still brings its 64-bit native arch (the kernel is 64-bit)', () => {

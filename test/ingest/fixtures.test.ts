@@ -18,10 +18,10 @@ describe('audit fixtures', () => {
     // The value with a space did not break the fields after it.
     expect(r.processes.map((p) => [p.pid, p.comm, p.exe])).toEqual([[7468, 'nginx', '/usr/sbin/nginx']]);
     const g = generate(r, { runtime: 'none' });
-    expect(g.profile).toEqual({
-      defaultAction: 'SCMP_ACT_ERRNO', defaultErrnoRet: 1, architectures: ['SCMP_ARCH_X86_64'], flags: [],
-      syscalls: [{ names: ['close', 'epoll_wait', 'recvfrom', 'setsockopt'], action: 'SCMP_ACT_ALLOW' }],
-    });
+    // (generate's own rules, such as its ENOSYS fallback rule, are tested in test/generate)
+    const { syscalls, ...rest } = g.profile;
+    expect(rest).toEqual({ defaultAction: 'SCMP_ACT_ERRNO', defaultErrnoRet: 1, architectures: ['SCMP_ARCH_X86_64'], flags: [] });
+    expect(syscalls?.filter((x) => x.action === 'SCMP_ACT_ALLOW')).toEqual([{ names: ['close', 'epoll_wait', 'recvfrom', 'setsockopt'], action: 'SCMP_ACT_ALLOW' }]);
     // Five grepped lines of a running nginx: no process start, so the log is flagged as starting mid-workload.
     expect(r.loss.map((l) => [l.kind, l.certain])).toEqual([['mid-workload', false]]);
   });

@@ -1,5 +1,4 @@
 // Diagnostics are data: a code, a severity, where (JSON path and/or source range) and a message.
-import { LineCounter as YamlLineCounter } from 'yaml';
 import { escapeControls } from './text.js';
 
 /** How bad a finding is. `error` fails a check; `warning` and `info` only inform. */
@@ -25,14 +24,9 @@ export interface Diagnostic {
   readonly runtime?: string;
 }
 
-/** Maps offsets to 1-based line/column: the `yaml` package's LineCounter (binary search over line starts), filled
- *  from the whole text at once instead of by a parser as it goes. */
-export class LineCounter extends YamlLineCounter {
-  constructor(text: string) {
-    super();
-    this.addNewLine(0);
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.addNewLine(i + 1);
-  }
+/** What maps an offset to a 1-based line/column (the profile stage's LineCounter, built on yaml's). */
+export interface LinePositions {
+  linePos(offset: number): { line: number; col: number };
 }
 
 /** Renders `file:line:col: severity CODE: message` plus the source line and a caret, when the source is known. */
@@ -52,7 +46,7 @@ export function formatDiagnostic(d: Diagnostic, source?: string): string {
 }
 
 /** Fills line/col from range using the source text. */
-export function withPosition(d: Diagnostic, lc: LineCounter): Diagnostic {
+export function withPosition(d: Diagnostic, lc: LinePositions): Diagnostic {
   if (!d.range || d.line !== undefined) return d;
   const { line, col } = lc.linePos(d.range[0]);
   return { ...d, line, col };

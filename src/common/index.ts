@@ -1,6 +1,6 @@
 // Shared base for every stage: diagnostics, error classes, atomic file I/O.
-export type { Diagnostic, Severity } from './diagnostics.js';
-export { LineCounter, formatDiagnostic, withPosition } from './diagnostics.js';
+export type { Diagnostic, LinePositions, Severity } from './diagnostics.js';
+export { formatDiagnostic, withPosition } from './diagnostics.js';
 export { UserError, EnvironmentError, InternalError } from './errors.js';
 export { checkWritableFile, describeIoError, ioError, isSystemError, writeFileAtomic, readInput } from './fs.js';
 export type { NotText } from './text.js';

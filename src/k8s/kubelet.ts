@@ -1,7 +1,8 @@
 // The kubelet settings that decide what seccomp a pod without a profile gets: its KubeletConfiguration file
 // (`seccompDefault`, GA since Kubernetes 1.27, off unless set). Pure: text in, settings out.
 import { isMap, isScalar, parseDocument } from 'yaml';
-import { LineCounter, UserError } from '../common/index.js';
+import { UserError } from '../common/index.js';
+import { LineCounter } from '../profile/index.js';
 
 /** What lint needs to know about a node's kubelet. */
 export interface KubeletSeccompSettings {

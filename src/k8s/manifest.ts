@@ -1,6 +1,7 @@
 // Parses manifest text (multi-document YAML, JSON, `kubectl -o json` Lists) into yaml Documents with positions.
 import { parseAllDocuments, isCollection, isMap, isScalar, Scalar, visit, type Document } from 'yaml';
-import { LineCounter, UserError, type Diagnostic } from '../common/index.js';
+import { UserError, type Diagnostic } from '../common/index.js';
+import { LineCounter } from '../profile/index.js';
 
 /** One parsed manifest file. */
 export interface ParsedManifest {

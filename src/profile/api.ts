@@ -1,7 +1,8 @@
 // Parsing entry points: text (JSON or YAML; OCI, Docker or SPO CR) → the canonical OCI model, with positions.
 import { release } from 'node:os';
 import type { Diagnostic } from '../common/index.js';
-import { escapeControls, findNotTextInString, LineCounter, notTextMessage, UserError, withPosition } from '../common/index.js';
+import { escapeControls, findNotTextInString, notTextMessage, UserError, withPosition } from '../common/index.js';
+import { LineCounter } from './lines.js';
 import { hostArch } from '../syscalls/index.js';
 import { decodeTree, detectDialect, type Dialect } from './decode.js';
 import { DOCKER_DEFAULT_CAPS, dockerToOci, type DockerExpandOptions } from './docker.js';

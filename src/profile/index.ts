@@ -18,3 +18,4 @@ export { detectDialect, SPO_GROUP } from './decode.js';
 export type { SyscallCounterpart, EnosysFallback } from './counterparts.js';
 export { SYSCALL_COUNTERPARTS, ENOSYS_FALLBACKS, counterpartOf, counterpartsOn, legacyCallersOn } from './counterparts.js';
 export { PROFILE_SCHEMA_PATH, readProfileSchema } from './schema.js';
+export { LineCounter } from './lines.js';

@@ -22,7 +22,9 @@ function baseProgram(io: CliIO, opts: RunOptions): Command {
     })
     .addHelpText('after', `
 Exit codes: 0 success / check passed, 1 check failed (denials, findings, differences), 2 usage or input error.
-Every command takes --help; most take --json for machine output and - for standard input.`)
+Every command takes --help; most take --json for machine output and - for standard input.
+On a terminal, long work shows a status line on standard error and results are coloured (NO_COLOR turns colour
+off, FORCE_COLOR on); --quiet drops the status line and notes. Shell completion: seccompctl completion bash|zsh|fish.`)
     .exitOverride();
   // A stub lists itself as the loaded command would (its usage term), so --help is the same either way.
   program.configureHelp({

@@ -7,7 +7,7 @@ import { formatRet, isAllowLike } from './actions.js';
 import { compileModel } from './compile.js';
 import { ARG_CONSTANTS } from './constants.js';
 import { disassemble } from './disasm.js';
-import { emulate, type SeccompData, type TraceStep } from './emulate.js';
+import { emulate, validateProgram, type SeccompData, type TraceStep } from './emulate.js';
 import { evaluateModel, type Verdict } from './evaluate.js';
 import type { Insn } from './insn.js';
 import { effectiveConds, nativeArch, prepareProfile, type Cond, type TargetOptions } from './model.js';
@@ -48,7 +48,12 @@ export interface CheckResult {
   /** ALLOW or LOG: the syscall runs. */
   allowed: boolean;
   decidedBy: DecidingRule;
-  /** Every instruction the kernel would execute, with A after it and its disassembly. */
+  /** How many instructions the kernel would execute (the final return included). */
+  executed: number;
+  /**
+   * Every instruction the kernel would execute, with A after it and its disassembly. Built when first read (the
+   * bulk path of `check` does not need it).
+   */
   path: (TraceStep & { text: string })[];
   program: Insn[];
 }
@@ -117,8 +122,16 @@ export function checkSyscalls(profile: Profile, calls: readonly string[], opts: 
   if (!abi) throw new UserError(`unknown architecture "${opts.abi}"`);
   const model = prepareProfile(profile, { arch: native.id });
   const program = compileModel(model);
+  // Per call, only what differs: the profile is compiled and validated once, the disassembly is made when a path is
+  // first read, rule positions are looked up once per rule, and a call text seen before gets the same result.
+  validateProgram(program);
   let lines: string[] | undefined;
+  const disasm = (): readonly string[] => (lines ??= disassemble(program, { raw: false, endian: native.endian }).split('\n'));
+  const ctx: CheckContext = { model, program, disasm, abi, located: new Map(), ...(opts.source ? { source: opts.source } : {}) };
+  const seen = new Map<string, CheckResult>();
   return calls.map((call, i) => {
+    const again = seen.get(call);
+    if (again) return again;
     let c: SyscallCall;
     try {
       c = parseCall(call, abi);
@@ -126,27 +139,49 @@ export function checkSyscalls(profile: Profile, calls: readonly string[], opts: 
       if (calls.length > 1 && e instanceof UserError) throw new UserError(`syscall ${i + 1} of ${calls.length} (${call.trim()}): ${e.message}`);
       throw e;
     }
-    lines ??= disassemble(program, { raw: false, endian: native.endian }).split('\n');
-    return checkParsed(model, program, lines, c, call, abi, opts.source);
+    const r = checkParsed(ctx, c, call);
+    seen.set(call, r);
+    return r;
   });
 }
 
-function checkParsed(model: ReturnType<typeof prepareProfile>, program: Insn[], lines: readonly string[], c: SyscallCall, call: string, abi: ArchInfo, source?: ProfileSource): CheckResult {
+interface CheckContext {
+  model: ReturnType<typeof prepareProfile>;
+  program: Insn[];
+  disasm: () => readonly string[];
+  abi: ArchInfo;
+  source?: ProfileSource;
+  /** Rule path → its position in the source. */
+  located: Map<string, { line?: number; col?: number }>;
+}
+
+function checkParsed(ctx: CheckContext, c: SyscallCall, call: string): CheckResult {
+  const { program, abi } = ctx;
   const args = [...c.args, ...new Array<bigint>(6 - c.args.length).fill(0n)];
   const data: SeccompData = { nr: c.nr, arch: abi.auditArch, args };
-  const verdict = evaluateModel(model, data);
-  const run = emulate(program, data, { trace: true });
+  const verdict = evaluateModel(ctx.model, data);
+  const run = emulate(program, data, { skipValidation: true });
   if (run.ret !== verdict.ret) {
     throw new InternalError(`compiled program says ${formatRet(run.ret)} but the profile says ${verdict.text} for ${call} on ${abi.scmp}`);
   }
-  const path = run.trace!.map((s) => ({ ...s, text: (lines[s.pc] ?? '').trim() }));
-  return { call: c, data, verdict, allowed: isAllowLike(verdict.ret), decidedBy: decidingRule(verdict, abi, source), path, program };
+  let path: CheckResult['path'] | undefined;
+  const result = { call: c, data, verdict, allowed: isAllowLike(verdict.ret), decidedBy: decidingRule(verdict, abi, ctx), executed: run.executed, program } as CheckResult;
+  Object.defineProperty(result, 'path', {
+    enumerable: true,
+    get: () => (path ??= emulate(program, data, { trace: true, skipValidation: true }).trace!.map((s) => ({ ...s, text: (ctx.disasm()[s.pc] ?? '').trim() }))),
+  });
+  return result;
 }
 
-function decidingRule(v: Verdict, abi: ArchInfo, source?: ProfileSource): DecidingRule {
+function decidingRule(v: Verdict, abi: ArchInfo, ctx: CheckContext): DecidingRule {
   const at = (p: string): { line?: number; col?: number } => {
-    const pos = source?.locate(p);
-    return pos ? { line: pos.line, col: pos.col } : {};
+    let pos = ctx.located.get(p);
+    if (!pos) {
+      const l = ctx.source?.locate(p);
+      pos = l ? { line: l.line, col: l.col } : {};
+      ctx.located.set(p, pos);
+    }
+    return pos;
   };
   if (v.reason === 'rule' && v.rule) {
     // The rule matched, so every condition libseccomp emits for it held.

@@ -51,13 +51,29 @@ as an internal error.`)
         if (opts.json) println(io.stdout, JSON.stringify(toJson(r, opts.explain === true)));
         else printText(r, file, opts.explain === true, (s) => println(io.stdout, s), colours(io).out);
       } else if (opts.json) {
-        io.stdout.write(`[\n${rs.map((r) => JSON.stringify(toJson(r, false))).join(',\n')}\n]\n`);
+        const memo = new Map<CheckResult, string>();
+        const json = (r: CheckResult): string => {
+          let t = memo.get(r);
+          if (t === undefined) memo.set(r, (t = JSON.stringify(toJson(r, false))));
+          return t;
+        };
+        io.stdout.write(`[\n${rs.map(json).join(',\n')}\n]\n`);
       } else {
+        // One write for all verdicts; a call text seen before reuses its line.
+        const c = colours(io).out;
+        const memo = new Map<CheckResult, string>();
+        const out: string[] = [];
         for (const r of rs) {
-          const lines: string[] = [];
-          printText(r, file, false, (s) => lines.push(s.trim()), colours(io).out);
-          println(io.stdout, lines.join('  '));
+          let line = memo.get(r);
+          if (line === undefined) {
+            const lines: string[] = [];
+            printText(r, file, false, (s) => lines.push(s.trim()), c);
+            line = lines.join('  ');
+            memo.set(r, line);
+          }
+          out.push(line);
         }
+        io.stdout.write(`${out.join('\n')}\n`);
       }
       if (rs.some((r) => !r.allowed)) setExit(1);
     });
@@ -81,7 +97,7 @@ function toJson(r: CheckResult, explain: boolean): unknown {
     call: `${r.call.name}(${symbolicArgs(r.call.name, r.call.abi, r.call.args).join(', ')})`,
     action: r.verdict.action, ret: r.verdict.text, ...(r.verdict.errno !== undefined ? { errno: r.verdict.errno } : {}),
     allowed: r.allowed, reason: r.verdict.reason, decidedBy: r.decidedBy,
-    executed: r.path.length,
+    executed: r.executed,
     ...(explain ? { path: r.path.map((s) => ({ pc: s.pc, a: s.a, insn: s.text })) } : {}),
   };
 }

@@ -59,7 +59,15 @@ async function bothPrograms(argv: string[], markerKind: 'pid' | 'filename', driv
   s.child.stderr!.on('data', (c: Buffer) => { err += c.toString(); });
   const done = new Promise<number | null>((r) => s.child.on('close', (c) => r(c)));
   s.go();
-  await drive?.(s.child.pid!);
+  try {
+    await drive?.(s.child.pid!);
+  } catch (e) {
+    // Leave nothing running: the workload, then both programs.
+    s.child.kill('SIGKILL');
+    await done;
+    await Promise.allSettled([a.stop(), b.stop()]);
+    throw e;
+  }
   const code = await done;
   expect(code, err).toBe(0);
   const [ra, rb] = [await a.stop(), await b.stop()];

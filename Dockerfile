@@ -17,6 +17,25 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build && npm prune --omit=dev --ignore-scripts
 
+# The recording agent (`seccompctl k8s install --record`): the same CLI plus bpftrace (eBPF source; setpriv comes
+# with util-linux). Build it with --target agent:
+#   docker build --target agent -t registry.example/seccompctl-agent:0.1.0 .
+FROM node:20-bookworm-slim AS agent
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends bpftrace util-linux \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /opt/seccompctl
+COPY --from=build /src/package.json ./package.json
+COPY --from=build /src/node_modules ./node_modules
+COPY --from=build /src/dist ./dist
+COPY data ./data
+COPY schema ./schema
+RUN chmod 0755 dist/cli/bin.js && ln -s /opt/seccompctl/dist/cli/bin.js /usr/local/bin/seccompctl
+# The DaemonSet runs it as uid 0 with the capabilities its source needs (see docs/agent.md).
+ENTRYPOINT ["seccompctl"]
+CMD ["agent", "--help"]
+
+# The default image (last stage).
 FROM node:20-bookworm-slim
 LABEL org.opencontainers.image.title="seccompctl" \
       org.opencontainers.image.description="Least-privilege seccomp profiles from observation to Kubernetes" \

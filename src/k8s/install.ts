@@ -193,6 +193,8 @@ export interface RecordInstallResult {
 }
 
 export const AGENT_NAME = 'seccompctl-agent';
+/** The agent image (the Dockerfile's `agent` target: the CLI plus bpftrace). */
+export const DEFAULT_AGENT_IMAGE = 'seccompctl-agent:0.1.0';
 export const DEFAULT_AGENT_STATE_DIR = '/var/lib/seccompctl';
 
 /**
@@ -202,7 +204,7 @@ export const DEFAULT_AGENT_STATE_DIR = '/var/lib/seccompctl';
  */
 export function buildRecordInstall(opts: RecordInstallOptions = {}): RecordInstallResult {
   const namespace = opts.namespace ?? DEFAULT_NAMESPACE;
-  const image = opts.image ?? DEFAULT_IMAGE;
+  const image = opts.image ?? DEFAULT_AGENT_IMAGE;
   const source = opts.source ?? 'ebpf';
   const stateDir = (opts.stateDir ?? DEFAULT_AGENT_STATE_DIR).replace(/\/+$/, '');
   if (!DNS1123_LABEL.test(namespace) || namespace.length > 63) throw new UserError(`--namespace "${namespace}" is not a valid namespace name (lower-case letters, digits, "-")`);
@@ -310,9 +312,14 @@ export function buildRecordInstall(opts: RecordInstallOptions = {}): RecordInsta
               requests: { cpu: '50m', memory: '128Mi' },
               limits: { cpu: '1', memory: '512Mi' },
             },
-            volumeMounts: [...mounts.map((m) => m.mount), { name: 'state', mountPath: stateDir }],
+            volumeMounts: [...mounts.map((m) => m.mount), { name: 'state', mountPath: stateDir }, { name: 'tmp', mountPath: '/tmp' }],
           }],
-          volumes: [...mounts.map((m) => m.volume), { name: 'state', hostPath: { path: stateDir, type: 'DirectoryOrCreate' } }],
+          volumes: [
+            ...mounts.map((m) => m.volume),
+            { name: 'state', hostPath: { path: stateDir, type: 'DirectoryOrCreate' } },
+            // bpftrace's scratch space (the root file system is read-only)
+            { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
+          ],
         },
       },
     },

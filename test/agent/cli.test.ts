@@ -29,13 +29,16 @@ describe('k8s install --record', () => {
     expect(c.securityContext.capabilities.drop).toEqual(['ALL']);
     expect(c.securityContext.capabilities.add.sort()).toEqual({ ebpf: ['SYS_ADMIN', 'SYS_RESOURCE'], audit: ['SYSLOG'], auto: ['SYSLOG', 'SYS_ADMIN', 'SYS_RESOURCE'] }[source]);
     expect(c.resources.limits).toEqual({ cpu: '1', memory: '512Mi' });
-    expect(c.volumeMounts.filter((m) => m.readOnly !== true).map((m) => m.mountPath)).toEqual(['/var/lib/seccompctl']);
+    // written: the state dir (a hostPath) and bpftrace's scratch /tmp (an emptyDir); host paths otherwise read-only
+    expect(c.volumeMounts.filter((m) => m.readOnly !== true).map((m) => m.mountPath)).toEqual(['/var/lib/seccompctl', '/tmp']);
+    expect(pod.volumes.find((v) => v.name === 'tmp')).toEqual({ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } });
     const paths = pod.volumes.map((v) => v.hostPath?.path);
     expect(paths).toContain('/run/containerd/io.containerd.runtime.v2.task');
     expect(paths).toContain('/sys/fs/cgroup');
     expect(paths.includes('/sys/kernel/tracing')).toBe(source !== 'audit');
     expect(paths.includes('/dev/kmsg')).toBe(source !== 'ebpf');
     expect(c.args).toEqual(expect.arrayContaining(['agent', '--source', source, '--cgroup-root', '/host/sys/fs/cgroup']));
+    expect((c as unknown as { image: string }).image).toBe('registry.example/seccompctl:0.1.0');
     // every grant is explained in the header
     expect(r.stdout).toMatch(source === 'audit' ? /CAP_SYSLOG: audit:/ : /CAP_SYS_ADMIN: eBPF: bpftrace/);
   });
@@ -44,6 +47,8 @@ describe('k8s install --record', () => {
     const j = await cli(['k8s', 'install', '--record', '--json', '--all']);
     expect(j.code).toBe(0);
     const parsed = JSON.parse(j.stdout) as { manifests: Record<string, unknown>; grants: unknown[] };
+    // without --image: the agent image (the Dockerfile's agent target, with bpftrace)
+    expect(JSON.stringify(parsed.manifests)).toContain('"image":"seccompctl-agent:0.1.0"');
     expect(validateK8s(parsed.manifests)).toBe(2);
     expect(parsed.grants.length).toBeGreaterThan(5);
     expect(JSON.stringify(parsed.manifests)).toContain('"--all"');

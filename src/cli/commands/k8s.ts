@@ -54,7 +54,7 @@ As a kubectl plugin (the kubectl-seccomp bin): kubectl seccomp patch|lint|instal
     .option('--kubelet-root <dir>', 'the kubelet root directory on the nodes', DEFAULT_KUBELET_ROOT)
     .option('--subdir <name>', 'directory under <kubelet-root>/seccomp/', DEFAULT_SUBDIR)
     .addOption(new Option('--node-selector <k=v>', 'only nodes with this label (repeatable)').argParser(collect))
-    .option('--image <image>', 'the seccompctl image (build it from the Dockerfile)', DEFAULT_IMAGE)
+    .option('--image <image>', 'the seccompctl image (build it from the Dockerfile; with --record the default is seccompctl-agent:0.1.0, its agent target)', DEFAULT_IMAGE)
     .option('--json', 'print {"manifests": List, "localhostProfiles": {...}} instead of YAML')
     .addHelpText('after', `
 Examples:
@@ -73,7 +73,8 @@ The namespace gets pod-security.kubernetes.io/enforce=privileged (the DaemonSet 
       }
       if (opts.record) {
         if (files.length > 0) throw new UserError('--record emits the recording DaemonSet and takes no profile files; install profiles in a separate run');
-        const rr = buildRecordInstall({ namespace: opts.namespace, image: opts.image, source: opts.source, all: opts.all === true, stateDir: opts.stateDir, nodeSelector });
+        // Without --image: the agent image (the Dockerfile's agent target, with bpftrace), not the sync one.
+        const rr = buildRecordInstall({ namespace: opts.namespace, ...(opts.image !== DEFAULT_IMAGE ? { image: opts.image } : {}), source: opts.source, all: opts.all === true, stateDir: opts.stateDir, nodeSelector });
         if (opts.json) println(io.stdout, JSON.stringify({ manifests: { apiVersion: 'v1', kind: 'List', items: rr.objects }, grants: rr.grants }, null, 2));
         else io.stdout.write(renderRecordInstallYaml(rr));
         return;

@@ -1,15 +1,57 @@
-// seccompctl's library API: everything the CLI does, a program can do.
-export * as syscalls from './syscalls/index.js';
-export * as profile from './profile/index.js';
-export * as common from './common/index.js';
-export * as runtime from './runtime/index.js';
-export * as record from './record/index.js';
-export * as ingest from './ingest/index.js';
-export * as generate from './generate/index.js';
-export * as bpf from './bpf/index.js';
-export * as k8s from './k8s/index.js';
-export * as agent from './agent/index.js';
-export * as verify from './verify/index.js';
-export * as advise from './advise/index.js';
-export * as node from './node/index.js';
-export * as report from './report/index.js';
+// seccompctl's library API: the pipeline's verbs and their types. Each returns typed results and diagnostics and
+// never prints or exits; bad input is a UserError, a missing tool or privilege an EnvironmentError.
+// Internals (parsers, runners, spawners, probes) are not part of it: they change without notice.
+//
+//   record / ingest → generate → validate / check / compile → verify → advise → k8s → report
+
+// Errors and diagnostics.
+export { UserError, EnvironmentError, formatDiagnostic } from './common/index.js';
+export type { Diagnostic, DiagnosticCode, Severity } from './common/index.js';
+
+// Syscalls and architectures.
+export { resolveSyscall, syscallName, syscallNumber, resolveArch, hostArch, ARCHES } from './syscalls/index.js';
+export type { ArchId, Resolution } from './syscalls/index.js';
+
+// Profiles: parse (OCI, Docker, SPO; JSON or YAML, with positions), validate per runtime, print, convert.
+export {
+  parseProfile, safeParseProfile, validateProfile, normalizeProfile, printProfile, printDockerProfile, printSpoProfile,
+  dockerToOci, ociToDocker, ociToSpo, spoToOci, readProfileSchema, PROFILE_SCHEMA_PATH, RUNTIMES,
+} from './profile/index.js';
+export type {
+  Profile, SyscallRule, SyscallArg, Action, Operator, Dialect, RuntimeName, ParseResult, ParseOptions, ValidateOptions,
+  DockerProfile, SpoProfile,
+} from './profile/index.js';
+
+// Observations: audit logs (every rendering) and strace output → syscalls per arch, processes, loss.
+export { ingestText, ingestFiles, certainLoss, describeLoss, recordingJson, LOSS_ADVICE } from './ingest/index.js';
+export type { IngestResult, IngestOptions, Observation, LossSignal, ProcessFilter, InputFormat, RecordingJson } from './ingest/index.js';
+
+// Recording a workload (ebpf, strace, audit backends).
+export { recordWorkload } from './record/index.js';
+export type { RecordOptions, RecordResult, RecordBackend } from './record/index.js';
+
+// Generating, merging and comparing profiles; the runtimes' RuntimeDefault profiles.
+export { generate, generateWithArgs, mergeProfiles, diffProfiles, loadRuntimeDefault, readProfileRef } from './generate/index.js';
+export type {
+  GenerateOptions, GenerateResult, GenerateArgsResult, ArgRecording, MergeResult, ProfileDiff, RuntimeDefault, RuntimeDefaultName,
+} from './generate/index.js';
+
+// What the kernel will do: compile to classic BPF as libseccomp does, emulate, check a call.
+export { compileProfile, checkSyscall, checkSyscalls, emulate, disassemble } from './bpf/index.js';
+export type { CompiledFilter, CheckOptions, CheckResult, EmulationResult } from './bpf/index.js';
+
+// Verifying under enforcement in runc; will RuntimeDefault break it?; what seccomp does on this node.
+export { verifyProfile } from './verify/index.js';
+export type { VerifyOptions, VerifyResult, Denial } from './verify/index.js';
+export { advise } from './advise/index.js';
+export type { AdviseInput, AdviseOptions, AdviseResult } from './advise/index.js';
+export { gatherNodeFacts, judgeNode } from './node/index.js';
+export type { NodeFacts, DoctorReport } from './node/index.js';
+
+// Kubernetes: patch manifests, lint them, install profiles on nodes, SPO resources.
+export { patchManifest, lintManifest, buildInstall, renderInstallYaml, buildSpoResource, renderSpoYaml, toSarif } from './k8s/index.js';
+export type { PatchOptions, PatchPlan, LintOptions, LintFinding, InstallProfile, InstallOptions, InstallResult, SpoResource } from './k8s/index.js';
+
+// Reports (self-contained HTML or Markdown).
+export { createReport } from './report/index.js';
+export type { ReportInput, ReportFormat, ReportModel } from './report/index.js';

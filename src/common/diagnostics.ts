@@ -1,4 +1,5 @@
 // Diagnostics are data: a code, a severity, where (JSON path and/or source range) and a message.
+import type { DiagnosticCode } from './codes.js';
 import { escapeControls } from './text.js';
 
 /** How bad a finding is. `error` fails a check; `warning` and `info` only inform. */
@@ -6,8 +7,8 @@ export type Severity = 'error' | 'warning' | 'info';
 
 /** One finding about an input. Offsets are UTF-16 indexes into the source text; line/col are 1-based. */
 export interface Diagnostic {
-  /** A stable SCREAMING_SNAKE code, e.g. `UNKNOWN_ACTION`. */
-  readonly code: string;
+  /** A stable SCREAMING_SNAKE code from the closed set in codes.ts, e.g. `UNKNOWN_ACTION`. */
+  readonly code: DiagnosticCode;
   readonly severity: Severity;
   readonly message: string;
   /** JSON path, e.g. `syscalls[3].names[1]`. */

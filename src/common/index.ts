@@ -1,4 +1,6 @@
 // Shared base for every stage: diagnostics, error classes, atomic file I/O.
+export type { DiagnosticCode } from './codes.js';
+export { DIAGNOSTIC_CODES } from './codes.js';
 export type { Diagnostic, LinePositions, Severity } from './diagnostics.js';
 export { formatDiagnostic, withPosition } from './diagnostics.js';
 export { UserError, EnvironmentError, InternalError } from './errors.js';

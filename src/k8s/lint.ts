@@ -2,7 +2,7 @@
 // init and ephemeral containers included) and the kubelet's SeccompDefault; plus every other Pod Security Standards
 // control (pss.ts), baseline and restricted.
 import { isMap, isSeq, type Node, type YAMLMap } from 'yaml';
-import { UserError, type Diagnostic, type Severity } from '../common/index.js';
+import { UserError, type Diagnostic, type DiagnosticCode, type Severity } from '../common/index.js';
 import { parseManifest, type ParsedManifest } from './manifest.js';
 import { deref, findPodSpecs, getChild, objectLabel, type FieldRead, type ObjectRef, type PodSpecSite } from './podspecs.js';
 import { checkPodSecurity, PSS_RULES } from './pss.js';
@@ -91,7 +91,7 @@ function pos(m: ParsedManifest, n: Node | null | undefined, fallback: YAMLMap): 
 
 function lintSite(m: ParsedManifest, site: PodSpecSite, opts: LintOptions, out: LintFinding[]): void {
   const level = opts.level ?? 'baseline';
-  const add = (code: string, severity: Severity, where: { line: number; col: number }, message: string, fix: string, container?: string): void => {
+  const add = (code: DiagnosticCode, severity: Severity, where: { line: number; col: number }, message: string, fix: string, container?: string): void => {
     const who = container !== undefined ? ` container "${container}"` : '';
     out.push({
       code, severity, message: `${objectLabel(site.object)}${who}: ${message}`, file: m.file, line: where.line, col: where.col,

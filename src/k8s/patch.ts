@@ -1,6 +1,6 @@
 // `k8s patch`: plan (pure) then apply the edits that set securityContext.seccompProfile in every pod spec.
 import { isMap, isScalar, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
-import { InternalError, UserError, type Diagnostic } from '../common/index.js';
+import { InternalError, UserError, type Diagnostic, type DiagnosticCode } from '../common/index.js';
 import { isJsonDocument, parseManifest, type ParsedManifest } from './manifest.js';
 import { findPair, findPodSpecs, objectLabel, type ContainerSite, type ObjectRef, type PodSpecSite } from './podspecs.js';
 import { describeSetting, localhostPathProblem, sameSetting, strictness, type SeccompSetting } from './seccomp.js';
@@ -122,7 +122,7 @@ function lineOf(ctx: Ctx, n: Node | null | undefined, fallback: YAMLMap): number
   return r ? ctx.m.lines.linePos(r[0]).line : 1;
 }
 
-function diag(ctx: Ctx, severity: 'error' | 'warning', code: string, site: PodSpecSite, line: number, message: string, fix?: string): Diagnostic {
+function diag(ctx: Ctx, severity: 'error' | 'warning', code: DiagnosticCode, site: PodSpecSite, line: number, message: string, fix?: string): Diagnostic {
   const d: Diagnostic = { code, severity, message: `${objectLabel(site.object)}: ${message}`, file: ctx.m.file, line, path: site.path, ...(fix ? { fix } : {}) };
   (severity === 'error' ? ctx.errors : ctx.warnings).push(d);
   return d;

@@ -2,13 +2,14 @@
 // as pod-security-admission enforces them for the newest Kubernetes version (v1.37). Rules were read from the
 // admission plugin's policy checks (k8s.io/pod-security-admission/policy/check_*.go) and are proven against its
 // own test fixtures (test/fixtures/k8s/pss/, test/k8s/pss.test.ts). Pure: works on the parsed pod spec.
+import type { DiagnosticCode } from '../common/index.js';
 import { isMap, isSeq, type Document, type Node, type YAMLMap } from 'yaml';
 import { deref, getChild, type ContainerSite, type PodSpecSite } from './podspecs.js';
 import type { PssLevel } from './lint.js';
 
 /** One violated control. `node` is where it is written (for file:line:col). */
 export interface PssViolation {
-  readonly rule: string;
+  readonly rule: DiagnosticCode;
   readonly message: string;
   readonly fix: string;
   readonly node: Node;
@@ -76,7 +77,7 @@ export function checkPodSecurity(site: PodSpecSite, level: PssLevel): PssViolati
   const userNamespace = isFalse(spec.hostUsers);
   const out: PssViolation[] = [];
   const at = (path: readonly (string | number)[]): Node => nodeAt(doc, site.podSpec, path);
-  const add = (rule: string, path: readonly (string | number)[], message: string, fix: string, c?: ContainerSite): void => {
+  const add = (rule: DiagnosticCode, path: readonly (string | number)[], message: string, fix: string, c?: ContainerSite): void => {
     out.push({ rule, message, fix, node: at(c ? [c.list, c.index, ...path] : path), ...(c ? { container: c.name } : {}) });
   };
   const containers = site.containers.map((c) => ({ c, js: obj(arr(spec[c.list])[c.index]) ?? {} }));
@@ -169,7 +170,7 @@ export function checkPodSecurity(site: PodSpecSite, level: PssLevel): PssViolati
   return out;
 }
 
-type Add = (rule: string, path: readonly (string | number)[], message: string, fix: string, c?: ContainerSite) => void;
+type Add = (rule: DiagnosticCode, path: readonly (string | number)[], message: string, fix: string, c?: ContainerSite) => void;
 
 function capabilities(caps: J | undefined, restricted: boolean, c: ContainerSite, add: Add): void {
   const added = arr(caps?.add).map(str);

@@ -1,5 +1,5 @@
 // Tree → typed dialect models (OCI, Docker, SPO CR). Shape errors are diagnostics with JSON paths, never throws.
-import type { Diagnostic } from '../common/index.js';
+import type { Diagnostic, DiagnosticCode } from '../common/index.js';
 import { ARCHMAP_FIELDS, ARG_FIELDS, dockerOnlyKeys, FILTER_FIELDS, keysIn, PROFILE_FIELDS, RULE_FIELDS } from './format.js';
 import type { TNode, TEntry } from './tree.js';
 import type { Action, DockerArchMap, DockerFilter, DockerProfile, DockerSyscallRule, Operator, SpoProfile, SpoSpec, SyscallArg, SyscallRule } from './types.js';
@@ -48,11 +48,11 @@ class Decoder {
   constructor(file: string) {
     this.file = file;
   }
-  err(code: string, node: TNode | undefined, path: string, message: string, fix?: string, range?: readonly [number, number]): void {
+  err(code: DiagnosticCode, node: TNode | undefined, path: string, message: string, fix?: string, range?: readonly [number, number]): void {
     const r = range ?? node?.range;
     this.diagnostics.push({ code, severity: 'error', message, path, file: this.file, ...(r ? { range: r } : {}), ...(fix ? { fix } : {}) });
   }
-  warn(code: string, range: readonly [number, number], path: string, message: string, fix?: string): void {
+  warn(code: DiagnosticCode, range: readonly [number, number], path: string, message: string, fix?: string): void {
     this.diagnostics.push({ code, severity: 'warning', message, path, file: this.file, range, ...(fix ? { fix } : {}) });
   }
   /** The entries of an object (last duplicate wins, as in Go), warning on unknown and duplicate keys. */

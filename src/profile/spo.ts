@@ -63,7 +63,7 @@ export function ociToSpo(profile: Profile, opts: OciToSpoOptions): SpoProfile {
   const p = spellOutDefaultErrno(profile, opts.report);
   const big = (p.syscalls ?? []).flatMap((r, i) => (r.args ?? []).flatMap((a, j) =>
     (['value', 'valueTwo'] as const).filter((k) => (a[k] ?? 0n) > SPO_INT64_MAX).map((k) => ({
-      code: 'SPO_VALUE_RANGE', severity: 'error' as const, path: `syscalls[${i}].args[${j}].${k}`,
+      code: 'SPO_VALUE_RANGE' as const, severity: 'error' as const, path: `syscalls[${i}].args[${j}].${k}`,
       message: `${a[k]} does not fit the CRD's int64 ${k}`, fix: 'install this profile as a plain file instead of an SPO resource',
     }))));
   if (big.length) throw new UserError('the profile cannot be expressed as a SeccompProfile resource', big);

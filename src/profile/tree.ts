@@ -1,7 +1,7 @@
 // Source text → a small position-keeping value tree. JSON goes through a hand-written strict parser (fast on 50 MB,
 // exact integers); anything else goes through the `yaml` package. Neither path throws on any input.
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter as YamlLineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
-import type { Diagnostic } from '../common/index.js';
+import type { Diagnostic, DiagnosticCode } from '../common/index.js';
 
 /** A parsed value with its [start, end) offsets in the source text. */
 export type TNode =
@@ -38,9 +38,9 @@ export function parseTree(text: string, file: string): { tree?: TNode; format: '
 
 class JsonFail extends Error {
   readonly at: number;
-  readonly code: string;
+  readonly code: DiagnosticCode;
   readonly fix: string | undefined;
-  constructor(code: string, message: string, at: number, fix?: string) {
+  constructor(code: DiagnosticCode, message: string, at: number, fix?: string) {
     super(message);
     this.code = code;
     this.at = at;
@@ -336,9 +336,9 @@ function anchorIndex(root: unknown): Map<string, { at: number; node: unknown }[]
 }
 
 class YamlFail extends Error {
-  readonly code: string;
+  readonly code: DiagnosticCode;
   readonly range: readonly [number, number];
-  constructor(code: string, message: string, range: readonly [number, number]) {
+  constructor(code: DiagnosticCode, message: string, range: readonly [number, number]) {
     super(message);
     this.code = code;
     this.range = range;

@@ -29,11 +29,23 @@ function hasCollectionKey(docs: readonly Document.Parsed[]): boolean {
   return false;
 }
 
+/** What parsing a manifest gives: the documents, or why not as diagnostics (never throws). */
+export type ManifestParse =
+  | { readonly ok: true; readonly manifest: ParsedManifest; readonly diagnostics: readonly Diagnostic[] }
+  | {
+    readonly ok: false;
+    /** One line for the whole failure (what the CLI prints first). */
+    readonly summary: string;
+    /** The first MAX_SYNTAX_ERRORS syntax errors with file:line:col, or the unrendered-template finding. */
+    readonly diagnostics: readonly Diagnostic[];
+  };
+
 /**
- * Parses manifest text; YAML syntax errors become a UserError (exit 2) with file:line:col (the first
- * MAX_SYNTAX_ERRORS of them, and a count). Unrendered templates get one line saying to render them first.
+ * Parses manifest text into documents with positions. YAML syntax errors come back as `MANIFEST_SYNTAX`
+ * diagnostics (file:line:col; the first MAX_SYNTAX_ERRORS, and a count in the summary); text that is an unrendered
+ * template gets one `MANIFEST_TEMPLATE` diagnostic saying to render it first.
  */
-export function parseManifest(text: string, file: string, command: 'patch' | 'lint' = 'patch'): ParsedManifest {
+export function safeParseManifest(text: string, file: string, command: 'patch' | 'lint' = 'patch'): ManifestParse {
   const lines = new LineCounter(text);
   const docs = parseAllDocuments(text, { prettyErrors: false });
   const list = Array.isArray(docs) ? docs : [];
@@ -45,13 +57,27 @@ export function parseManifest(text: string, file: string, command: 'patch' | 'li
     }
   }
   if (hasTemplateMarks(text) && (diags.length > 0 || hasCollectionKey(list))) {
-    throw new UserError(`${file}: looks like an unrendered template ({{ … }} or {% … %}); render it first: helm template … | seccompctl k8s ${command} -`);
+    const summary = `${file}: looks like an unrendered template ({{ … }} or {% … %}); render it first: helm template … | seccompctl k8s ${command} -`;
+    return { ok: false, summary, diagnostics: [{ code: 'MANIFEST_TEMPLATE', severity: 'error', message: summary, file, fix: `helm template … | seccompctl k8s ${command} -` }] };
   }
   if (diags.length > MAX_SYNTAX_ERRORS) {
-    throw new UserError(`${file}: not valid YAML/JSON: ${diags.length} syntax errors, the first ${MAX_SYNTAX_ERRORS} shown`, diags.slice(0, MAX_SYNTAX_ERRORS));
+    return { ok: false, summary: `${file}: not valid YAML/JSON: ${diags.length} syntax errors, the first ${MAX_SYNTAX_ERRORS} shown`, diagnostics: diags.slice(0, MAX_SYNTAX_ERRORS) };
   }
-  if (diags.length > 0) throw new UserError(`${file}: not valid YAML/JSON`, diags);
-  return { file, text, docs: list, lines };
+  if (diags.length > 0) return { ok: false, summary: `${file}: not valid YAML/JSON`, diagnostics: diags };
+  return { ok: true, manifest: { file, text, docs: list, lines }, diagnostics: [] };
+}
+
+/**
+ * The stage's entry points (lint, patch) take manifests through this: a failed parse becomes one UserError
+ * (exit 2) carrying the diagnostics, raised before any work starts.
+ */
+export function parseManifest(text: string, file: string, command: 'patch' | 'lint' = 'patch'): ParsedManifest {
+  const r = safeParseManifest(text, file, command);
+  if (!r.ok) {
+    // The template finding is a one-liner: its diagnostic repeats the summary, so it is not listed again.
+    throw new UserError(r.summary, r.diagnostics[0]?.code === 'MANIFEST_TEMPLATE' ? [] : r.diagnostics);
+  }
+  return r.manifest;
 }
 
 /** Whether a document is written as JSON (a flow mapping with double-quoted keys), so edits use JSON syntax. */

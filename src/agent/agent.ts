@@ -4,10 +4,10 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, watch, writeF
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { EnvironmentError, UserError, writeFileAtomic } from '../common/index.js';
-import { disablePrintkRatelimit, ebpfAvailability } from '../runtime/index.js';
+import { auditLostCount, detectKernelLogSource, disablePrintkRatelimit, ebpfAvailability } from '../runtime/index.js';
 import { archFromAudit, hostArch, X32_SYSCALL_BIT } from '../syscalls/index.js';
 import { detectCgroupMode, leafOfPath, leafOfProcCgroup, scanContainerCgroups, type CgroupLeaf, type CgroupMode } from './cgroups.js';
-import { LiveKmsg } from './kmsg.js';
+import { LiveAuditLog, LiveKmsg } from './kmsg.js';
 import { profilePath, recordingProfile, recordingSpoYaml, localhostProfileOf, safeElement } from './output.js';
 import { kernfsParentField, startAgentProbe, type AgentProbe, type ProbeEvent } from './probe.js';
 import { DEFAULT_RUNTIME_PATHS, readContainerInfo, specCandidates, type ContainerInfo, type RuntimePaths } from './runtimes.js';
@@ -43,6 +43,11 @@ export interface AgentOptions {
   counts?: boolean;
   /** Seconds an unresolved container is retried before its events count as unattributed; default 10. */
   resolveTimeoutSec?: number;
+  /**
+   * Audit source: `auto` (default) reads auditd's log when an audit daemon is registered (records then go there, not
+   * to the kernel log), else /dev/kmsg; a path reads that auditd log; `kmsg` the kernel log.
+   */
+  auditLog?: string;
   /** Progress and warnings. */
   log?: (msg: string) => void;
 }
@@ -89,8 +94,10 @@ export class Agent {
   private snapshots = new Map<string, ContainerInfo>();
   private timers: NodeJS.Timeout[] = [];
   private probe: AgentProbe | undefined;
-  private kmsg: LiveKmsg | undefined;
+  private kmsg: LiveKmsg | LiveAuditLog | undefined;
   private restorePrintk: (() => void) | undefined;
+  /** The auditd log the audit source reads (undefined: the kernel log). */
+  auditFile: string | undefined;
   private pidCache = new Map<number, { start: string; key: string | undefined }>();
   private stopped = false;
   /** The state file was read: only then may a flush replace it (a failed start must not clobber another agent's). */
@@ -114,6 +121,7 @@ export class Agent {
       mapKeys: opts.mapKeys ?? 131072,
       counts: opts.counts ?? true,
       resolveTimeoutSec: opts.resolveTimeoutSec ?? 10,
+      auditLog: opts.auditLog ?? 'auto',
       log: opts.log,
     };
     if (this.opts.flushIntervalMs < 100) throw new UserError(`--flush-interval ${this.opts.flushIntervalMs} ms is too short (at least 100 ms)`);
@@ -251,6 +259,16 @@ export class Agent {
   }
 
   private async startAudit(): Promise<void> {
+    const src = this.opts.auditLog === 'kmsg' ? { kind: 'kmsg' as const }
+      : this.opts.auditLog === 'auto' ? detectKernelLogSource() : { kind: 'auditd' as const, file: this.opts.auditLog };
+    if (src.kind === 'auditd') {
+      this.kmsg = new LiveAuditLog(src.file, auditLostCount);
+      await this.kmsg.open();
+      this.auditFile = src.file;
+      this.log(`audit source: ${src.file} (auditd)`);
+      this.timers.push(setInterval(() => this.pollAudit(), 20));
+      return;
+    }
     this.kmsg = new LiveKmsg();
     await this.kmsg.open();
     try {
@@ -584,7 +602,7 @@ export class Agent {
     }
     return {
       ok: this.failure === undefined, ...(this.failure ? { error: this.failure } : {}),
-      source: this.source, node: this.opts.node, cgroup: this.mode ? `v${this.mode.version} ${this.mode.mount}` : undefined,
+      source: this.source, ...(this.auditFile ? { auditLog: this.auditFile } : {}), node: this.opts.node, cgroup: this.mode ? `v${this.mode.version} ${this.mode.mount}` : undefined,
       startedAt: this.startedAt, lastFlush: this.lastFlush, flushIntervalMs: this.opts.flushIntervalMs,
       containers: watched, recordingContainers: recording, recordings: this.store.recordings.size,
       lossWindows: this.lossWindows, drops: this.metrics.drops,

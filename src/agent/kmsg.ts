@@ -1,6 +1,7 @@
-// A long-running /dev/kmsg reader for the audit source: seccomp records and loss evidence as they arrive (record's
+// Long-running readers for the audit source: /dev/kmsg, and auditd's log file (LiveAuditLog below). The kmsg reader: seccomp records and loss evidence as they arrive (record's
 // reader reports loss when it closes; the agent never closes). A worker thread polls a non-blocking fd every
 // millisecond so the kernel ring (a few hundred audit records) is drained even while the main loop is busy.
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { EnvironmentError } from '../common/index.js';
 import { lossIn, parseSeccompRecord, type SeccompRecord } from '../runtime/index.js';
@@ -101,5 +102,96 @@ export class LiveKmsg {
     const t = setTimeout(() => void w.terminate(), 3000);
     await done;
     clearTimeout(t);
+  }
+}
+
+/**
+ * The audit daemon's log, tailed from its size at open (auditd writes seccomp records there instead of the kernel
+ * log once it is registered). Lines are read as they are appended; a rotation (inode change or truncation) starts the
+ * new file from its beginning. Loss: a jump in the audit serial (`msg=audit(T:SERIAL)`: records the kernel numbered
+ * but auditd never logged) and a rise of the kernel's `lost` counter (`auditctl -s`, read every 5 s).
+ */
+export class LiveAuditLog {
+  private fd: number | undefined;
+  private ino = 0;
+  private offset = 0;
+  private partial = '';
+  private lastSerial: number | undefined;
+  private lost: number | undefined;
+  private lostCheckedAt = 0;
+  readonly file: string;
+  private readonly lostCount: () => number | undefined;
+  constructor(file: string, lostCount: () => number | undefined = () => undefined) {
+    this.file = file;
+    this.lostCount = lostCount;
+  }
+
+  async open(): Promise<void> {
+    try {
+      this.fd = openSync(this.file, 'r');
+      const st = fstatSync(this.fd);
+      this.ino = st.ino;
+      this.offset = st.size;
+    } catch (e) {
+      throw new EnvironmentError(`cannot read the audit log ${this.file}: ${(e as Error).message}`, 'pass --audit-log with auditd\'s log_file, run as root, or use --source ebpf');
+    }
+    this.lost = this.lostCount();
+    this.lostCheckedAt = Date.now();
+    await Promise.resolve();
+  }
+
+  poll(onRecord: (r: SeccompRecord) => void, onLoss: (l: LiveLoss) => void): void {
+    if (this.fd === undefined) return;
+    try {
+      const st = statSync(this.file);
+      if (st.ino !== this.ino || st.size < this.offset) {
+        closeSync(this.fd);
+        this.fd = openSync(this.file, 'r');
+        this.ino = fstatSync(this.fd).ino;
+        this.offset = 0;
+        this.partial = '';
+      }
+    } catch {
+      // rotated away and not yet recreated: try again next time
+    }
+    const buf = Buffer.alloc(1 << 20);
+    for (;;) {
+      const n = readSync(this.fd, buf, 0, buf.length, this.offset);
+      if (n <= 0) break;
+      this.offset += n;
+      const text = this.partial + buf.toString('utf8', 0, n);
+      const lines = text.split('\n');
+      this.partial = lines.pop() ?? '';
+      for (const line of lines) this.line(line, onRecord, onLoss);
+      if (n < buf.length) break;
+    }
+    if (Date.now() - this.lostCheckedAt > 5000) {
+      this.lostCheckedAt = Date.now();
+      const now = this.lostCount();
+      if (now !== undefined && this.lost !== undefined && now > this.lost) {
+        onLoss({ message: `the kernel dropped ${now - this.lost} audit record(s) (auditctl -s: lost ${this.lost} → ${now})`, count: now - this.lost });
+      }
+      if (now !== undefined) this.lost = now;
+    }
+  }
+
+  private line(line: string, onRecord: (r: SeccompRecord) => void, onLoss: (l: LiveLoss) => void): void {
+    const m = /msg=audit\(\d+(?:\.\d+)?:(\d+)\)/.exec(line);
+    if (m) {
+      const serial = Number(m[1]);
+      if (this.lastSerial !== undefined && serial > this.lastSerial + 1) {
+        onLoss({ message: `audit serials ${this.lastSerial + 1}-${serial - 1} are missing from ${this.file} (records auditd never logged)`, count: serial - this.lastSerial - 1 });
+      }
+      if (this.lastSerial === undefined || serial > this.lastSerial) this.lastSerial = serial;
+    }
+    if (!/^type=SECCOMP\b/.test(line)) return;
+    const r = parseSeccompRecord(line.replace(/^type=SECCOMP\b/, 'type=1326'), Number(m?.[1] ?? 0));
+    if (r) onRecord(r);
+  }
+
+  async close(): Promise<void> {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+    await Promise.resolve();
   }
 }

@@ -3,7 +3,7 @@
 // bundle containerd deletes at once, 50 concurrent containers, the audit source under a LOG profile with a forced
 // kernel-log loss, and the recording DaemonSet's capability set (the agent run under exactly those capabilities).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRecordInstall } from '../../src/k8s/index.js';
@@ -216,6 +216,34 @@ describe.skipIf(!live)('agent lifecycle', () => {
       await exited(agent);
     }
   }, 120_000);
+
+  it('audit source reading an auditd log: records attributed through their pids, a serial gap reported as loss', async () => {
+    // No audit daemon is started (it would take the kernel's records away from every other test on the machine):
+    // the test appends lines in auditd's raw format for the real pids of a running container, as auditd would.
+    const log = join(node.dir, 'audit.log');
+    writeFileSync(log, 'type=DAEMON_START msg=audit(1700000000.000:1000): op=start ver=3.0.9 format=enriched res=success\n');
+    const a = await startAgent(node, { source: 'audit', auditLog: log }, 'auditd-state');
+    const dir = join(node.dir, 'auditd');
+    mkdirSync(dir, { recursive: true });
+    const pod = startPodContainer(node, { runtime: 'containerd', driver: 'systemd', namespace: 'audit', pod: 'daemon-logged', container: 'main', annotations: { 'seccompctl.io/record': 'true' }, mounts: [{ source: dir, destination: dir, readonly: false }], args: markerArgs(dir, ['getsid']) });
+    try {
+      await until(() => pod.running.initPid() !== undefined, 'the container to run');
+      const pid = pod.running.initPid()!;
+      const rec = (serial: number, nr: number): string => `type=SECCOMP msg=audit(1700000001.${serial}:${serial}): auid=4294967295 uid=0 gid=0 ses=4294967295 subj=unconfined pid=${pid} comm="python3" exe="/usr/bin/python3.11" sig=0 arch=c000003e syscall=${nr} compat=0 ip=0x7f0000001000 code=0x7ffc0000\x1dAUID="unset" UID="root" GID="root" ARCH=x86_64 SYSCALL=x\n`;
+      appendFileSync(log, rec(1001, 124) + rec(1002, 121));
+      await until(() => names(a.agent.store.get('audit/daemon-logged/main')).has('getpgid'), 'records from the auditd log');
+      expect(names(a.agent.store.get('audit/daemon-logged/main'))).toContain('getsid');
+      expect(a.agent.store.get('audit/daemon-logged/main')!.loss).toEqual([]);
+      appendFileSync(log, rec(1010, 39));
+      await until(() => a.agent.store.get('audit/daemon-logged/main')!.lossCount === 7, 'the serial gap 1003-1009');
+      expect(a.agent.store.get('audit/daemon-logged/main')!.loss.join('\n')).toMatch(/audit serials 1003-1009 are missing/);
+      expect(a.agent.health()).toMatchObject({ source: 'audit', auditLog: log });
+    } finally {
+      writeFileSync(join(dir, 'stop'), '');
+      await pod.running.done;
+      await a.stop();
+    }
+  }, 60_000);
 
   it('the recording DaemonSet\'s capabilities are enough: the agent runs and records under exactly that bounding set', async () => {
     const r = buildRecordInstall({ source: 'ebpf' });

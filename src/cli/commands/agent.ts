@@ -27,6 +27,7 @@ interface AgentFlags {
   newPrivileges?: boolean;
   maxContainers: string;
   counts: boolean;
+  auditLog: string;
 }
 
 const collect = (v: string, prev: string[] | undefined): string[] => [...(prev ?? []), v];
@@ -54,14 +55,17 @@ export const registeragent: Register = (program, io, setExit) => {
     .option('--node <name>', 'node name recorded with each replica (default $NODE_NAME, else the host name)')
     .option('--no-new-privileges', 'profiles assume allowPrivilegeEscalation: false (smaller runc base set)')
     .option('--max-containers <n>', 'containers tracked at once (bounds memory)', '10000')
+    .option('--audit-log <file>', 'audit source: auditd\'s log file, "kmsg" for the kernel log, or "auto" (auditd\'s log when an audit daemon is registered, else /dev/kmsg)', 'auto')
     .option('--no-counts', 'eBPF: do not count every call (lower overhead; the events metric then counts first sightings only)')
     .addHelpText('after', `
 Sources:
   ebpf   one bpftrace program keyed by cgroup id in the kernel: a cgroup created under the pod prefix is watched
          from its mkdir, becomes live at its first exec (runc's init exec'ing the payload), and each (container,
          syscall, arch) is reported once. Needs CAP_BPF+CAP_PERFMON (or CAP_SYS_ADMIN), BTF, tracefs, hostPID.
-  audit  containers running under an SCMP_ACT_LOG profile; records read from /dev/kmsg (CAP_SYSLOG), pid →
-         /proc/<pid>/cgroup → container; loss (ring overwritten, printk suppressed) marks the recordings active then.
+  audit  containers running under an SCMP_ACT_LOG profile; records read from auditd's log when an audit daemon
+         runs (--audit-log), else /dev/kmsg (CAP_SYSLOG); pid → /proc/<pid>/cgroup → container; loss (ring
+         overwritten, printk suppressed, audit serials missing, the kernel's lost counter) marks the recordings
+         active then.
   auto   ebpf when possible, else audit.
 
 Opt-in: pods annotated seccompctl.io/record: "true" (or "app,sidecar": those containers), or --all.
@@ -94,6 +98,7 @@ Examples:
         noNewPrivileges: opts.newPrivileges === false,
         maxContainers: intFlag('--max-containers', opts.maxContainers, 1),
         counts: opts.counts,
+        auditLog: opts.auditLog === 'auto' || opts.auditLog === 'kmsg' ? opts.auditLog : resolve(io.cwd, opts.auditLog),
         log: (m) => {
           if ((cmd.optsWithGlobals() as { quiet?: boolean }).quiet !== true || !m.startsWith('recording ')) io.stderr.write(`seccompctl agent: ${m}\n`);
         },

@@ -1,6 +1,6 @@
 // Aggregated observations + policy → a deny-by-default OCI profile.
 import type { Diagnostic } from '../common/index.js';
-import { matchesFilter, type IngestResult, type ProcessFilter } from '../ingest/index.js';
+import { certainLoss, describeLoss, LOSS_ADVICE, matchesFilter, type IngestResult, type ProcessFilter } from '../ingest/index.js';
 import {
   counterpartOf, counterpartsOn, ENOSYS_FALLBACKS, legacyCallersOn, normalizeProfile, type Profile, type SyscallRule,
 } from '../profile/index.js';
@@ -31,10 +31,20 @@ export interface GenerateOptions {
   filter?: ProcessFilter;
   /** The architecture when nothing was observed (default: this machine's). */
   nativeArch?: ArchId;
+  /** Build the profile even when the recording proves records were lost (RECORDS_LOST becomes a warning). */
+  allowLoss?: boolean;
+  /** The input format the recording was read as, for the NO_RECORDS message (default `auto`). */
+  inputFormat?: 'auto' | 'audit' | 'strace';
 }
+
+/** `refused`: a policy says not to use this profile (an error diagnostic says which: RECORDS_LOST, NO_RECORDS,
+ *  UNMAPPABLE_SYSCALLS); the profile is still returned for inspection, but must not be written or deployed. */
+export type GenerateOutcome = 'ok' | 'refused';
 
 /** Where each allowed name came from. */
 export interface GenerateResult {
+  /** `ok`, or `refused` with an error diagnostic naming the policy (the CLI writes nothing and exits 1 or 2). */
+  readonly outcome: GenerateOutcome;
   readonly profile: Profile;
   /** Names seen in the recording. */
   readonly observed: readonly string[];
@@ -158,9 +168,46 @@ export function profileArches(r: IngestResult, extra: readonly ArchId[], observe
   return ARCHES.map((a) => a.id).filter((id) => set.has(id));
 }
 
-/** Builds the profile and explains where its names came from. */
+/**
+ * The policies that decide whether a recording may become a profile, as diagnostics: nothing recorded
+ * (NO_RECORDS), records provably lost (RECORDS_LOST: error unless allowLoss), calls seen denied by the filter in
+ * force (SEEN_DENIED, info: they are allowed because the workload attempted them).
+ */
+export function recordingPolicy(r: IngestResult, opts: Pick<GenerateOptions, 'allowLoss' | 'inputFormat'> = {}): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const kept = r.counters.matched - r.counters.filtered;
+  const lost = certainLoss(r).length > 0;
+  // A log that shows only loss (e.g. a lone "kauditd_printk_skb: N callbacks suppressed") is reported as loss.
+  if (kept === 0 && r.syscalls.size === 0 && (opts.allowLoss || !lost)) {
+    const format = opts.inputFormat ?? 'auto';
+    const why = r.counters.matched > 0
+      ? `all ${r.counters.matched} record(s) were excluded by --comm/--exe/--pid (processes seen: ${[...new Set(r.processes.map((p) => p.comm))].slice(0, 10).join(', ') || 'none'})`
+      : `no seccomp audit records or strace syscall lines found in ${r.counters.lines} line(s) (looked for ${format === 'auto' ? 'either format' : format})`;
+    out.push({ code: 'NO_RECORDS', severity: 'error', message: `${why}; nothing to generate`, fix: 'check the input and the process filters' });
+    return out;
+  }
+  if (lost) {
+    out.push({
+      code: 'RECORDS_LOST', severity: opts.allowLoss ? 'warning' : 'error',
+      message: `the recording is incomplete: ${describeLoss(r)}\nThe profile would miss syscalls that only the lost records showed. To record without loss:\n  ${LOSS_ADVICE}`,
+      fix: opts.allowLoss ? 'record again without loss' : 'record again without loss, or allow the loss (--allow-loss) on purpose',
+    });
+  }
+  const denied = [...r.syscalls.values()].flatMap((m) => [...m.values()])
+    .filter((st) => Object.keys(st.actions).some((a) => a !== 'log' && a !== 'allow' && a !== 'unknown'));
+  if (denied.length > 0) {
+    out.push({
+      code: 'SEEN_DENIED', severity: 'info',
+      message: `${denied.length} syscall(s) were seen denied or killed by the filter in force (${[...new Set(denied.map((st) => st.name ?? `#${st.nr}`))].slice(0, 10).join(' ')}${denied.length > 10 ? ' …' : ''}); ` +
+        'they are allowed in this profile because the workload attempted them',
+    });
+  }
+  return out;
+}
+
+/** Builds the profile and explains where its names came from; `outcome` says whether a policy refuses it. */
 export function generate(r: IngestResult, opts: GenerateOptions = {}): GenerateResult {
-  const diags: Diagnostic[] = [];
+  const diags: Diagnostic[] = recordingPolicy(r, opts);
   const byArch = namesByArch(r, opts.filter, diags);
   const observed = new Set<string>();
   const unnamed: string[] = [];
@@ -239,9 +286,19 @@ export function generate(r: IngestResult, opts: GenerateOptions = {}): GenerateR
     flags: [],
     syscalls: rules,
   });
+  const unmappable = [...new Set([...cross.unmappable, ...baseCross.unmappable])].sort();
+  if (unmappable.length > 0) {
+    diags.push({
+      code: 'UNMAPPABLE_SYSCALLS', severity: 'error',
+      message: `${unmappable.length} recorded syscall(s) do not exist on a requested architecture and have no known counterpart there: ` +
+        `${unmappable.join(', ')}. The program would be denied on that architecture`,
+      fix: 'record it there (strace or audit on such a node) and merge the profiles (seccompctl merge), or leave that architecture out of --arch',
+    });
+  }
   return {
+    outcome: diags.some((d) => d.severity === 'error') ? 'refused' : 'ok',
     profile, observed: [...observed].sort(), runtimeAdded: runtimeAdded.sort(), unnamed, mapped: [...cross.mapped, ...baseCross.mapped],
-    unmappable: [...new Set([...cross.unmappable, ...baseCross.unmappable])].sort(), enosys, compatOmitted, diagnostics: diags,
+    unmappable, enosys, compatOmitted, diagnostics: diags,
   };
 }
 

@@ -1,7 +1,7 @@
 // Generate: aggregated observations + policy (default errno, arches, runtime base set) → Profile; merge and diff of
 // profiles; the bundled RuntimeDefault profiles of containerd, CRI-O and Docker.
-export type { GenerateOptions, GenerateResult, GenerateRuntime, DefaultErrno, CrossArchMapping } from './generate.js';
-export { generate, generateProfile, profileArches, COMPAT_POLICY } from './generate.js';
+export type { GenerateOptions, GenerateResult, GenerateOutcome, GenerateRuntime, DefaultErrno, CrossArchMapping } from './generate.js';
+export { generate, generateProfile, profileArches, recordingPolicy, COMPAT_POLICY } from './generate.js';
 export { RUNC_BASE_SETS } from '../runtime/index.js';
 export type { MergeResult, ChangedSyscall, ArchDiff, ProfileDiff } from './compare.js';
 export { mergeProfiles, diffProfiles, describeRule, restrictiveness } from './compare.js';

@@ -4,7 +4,7 @@
 // their meaning: audit-fields.ts; one payload: audit-record.ts; byte-level shapes: audit-bytes.ts; loss: audit-loss.ts.
 import type { ArchId } from '../syscalls/index.js';
 import type { Aggregator, LossEdits, Slot } from './aggregate.js';
-import { lineShape, SHAPE } from './audit-bytes.js';
+import { bytesAt, lineShape, serialOfBytes, SHAPE } from './audit-bytes.js';
 import { serialOf } from './audit-fields.js';
 import { AUDIT_LOST, auditLostLoss, kernelLossMessage, serialGapLoss } from './audit-loss.js';
 import { decodePayload } from './audit-record.js';
@@ -18,6 +18,7 @@ const KMSG = /^(\d+),(\d+),(\d+),[^;]*;/;
  * is only counted (and its serial tracked): the same outcome as the full path, much sooner.
  */
 const NOT_PLAIN = /SECCOMP|1326|printk_skb|backlog|rate limit exceeded|hold queue overflow|audit_lost=|DAEMON_|^\d+,\d+,\d+,|^\{|\r$/;
+const AUDIT_PAREN = Buffer.from('audit(');
 const AUDIT_STAMP = /audit\(([^)]*)\)\s*:\s?/;
 const JOURNALD_TEXT = /\baudit\[(\d+)\]: SECCOMP /;
 
@@ -141,6 +142,39 @@ export class AuditParser {
         this.memoHits = this.memoMisses = 0;
       }
     }
+    return true;
+  }
+
+  /**
+   * The byte-level path for audit lines that are not seccomp records (SYSCALL, PROCTITLE, AVC, … and lines that only
+   * mention "audit"), with the same outcome as `line()`: a line without any marker line() reacts to (checked with the
+   * SIMD `plain` on triples every marker contains, plus the /dev/kmsg, JSON and CR checks) is counted as skipped and
+   * its `audit(…):` stamp's serial tracked. Returns false, having done nothing, for anything else (an odd serial too).
+   */
+  fastOther(buf: Buffer, ls: number, le: number, h: number, sc: WasmScanner): boolean {
+    if (le <= ls) return false;
+    const b0 = buf[ls]!;
+    if ((b0 >= 48 && b0 <= 57) || b0 === 123 /* { */ || buf[le - 1] === 13 /* \r */) return false;
+    if (!sc.plain(ls, le)) return false;
+    // AUDIT_STAMP: the first `audit(` whose next `)` is followed by optional white space and `:`.
+    let k = h;
+    for (;;) {
+      while (k + 6 <= le && !(buf[k] === 97 /* a */ && buf[k + 5] === 40 /* ( */ && bytesAt(buf, k, le, AUDIT_PAREN))) k++;
+      if (k + 6 > le) break;
+      let close = k + 6;
+      while (close < le && buf[close] !== 41 /* ) */) close++;
+      if (close >= le) break;
+      let j = close + 1;
+      while (j < le && (buf[j] === 32 || (buf[j]! >= 9 && buf[j]! <= 13))) j++;
+      if (j < le && buf[j] === 58 /* : */) {
+        const s = serialOfBytes(buf, k + 6, close);
+        if (s === null) return false; // serialOf decides on the general path
+        if (s > this.prevSerial) this.prevSerial = s;
+        break;
+      }
+      k++;
+    }
+    this.agg.counters.skipped++;
     return true;
   }
 

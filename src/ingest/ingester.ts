@@ -203,7 +203,7 @@ export class Ingester {
         this.agg.counters.lines++;
         this.lineNo++;
         // ASCII lines of the common shapes are handled on the bytes; anything else is decoded.
-        if (!(wasm && wasm.ascii && p.fastLine(buf, pos, nl, hit, this.lineNo, wasm))) {
+        if (!(wasm && wasm.ascii && (p.fastLine(buf, pos, nl, hit, this.lineNo, wasm) || p.fastOther(buf, pos, nl, hit, wasm)))) {
           p.line(buf.toString('utf8', pos, nl), this.lineNo);
         }
         pos = nl + 1;

@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Ingester, ingestText, type IngestOptions } from '../../src/ingest/index.js';
 import { fullResult } from './full-result.js';
-import { jsFindAudit, wasmScanner, type FindResult } from '../../src/ingest/scan.js';
+import { jsFindAudit, MARKER_TRIPLES, wasmScanner, type FindResult } from '../../src/ingest/scan.js';
 
 const FX = join(import.meta.dirname, '..', 'fixtures', 'ingest');
 const TMP = mkdtempSync(join(tmpdir(), 'seccompctl-fastpath-'));
@@ -59,6 +59,28 @@ describe('WebAssembly scanner', () => {
       for (let i = from; i < (nl < 0 ? to : nl); i++) if (sc!.buffer[i]! >= 0x80) ascii = false;
       expect(sc!.eol(from, to)).toBe(nl);
       expect(sc!.ascii).toBe(ascii);
+    }), { numRuns: 1000 });
+  });
+
+  it('property: plain is false whenever a marker triple starts in the range, true when none starts in it or the 16 bytes after', () => {
+    const piece = fc.oneof(
+      fc.constantFrom(...MARKER_TRIPLES, 'SECCOMP', '1326', 'printk_skb', 'backlog', 'rate limit exceeded', 'hold queue overflow',
+        'audit_lost=', 'DAEMON_', 'CC', 'CO', '32', 'k_', 'kl', 'xc', 'rf', 't_', 'MO', ' ', '\n'),
+      fc.string({ maxLength: 20 }),
+    );
+    fc.assert(fc.property(fc.array(piece, { maxLength: 40 }), fc.nat(), fc.nat(), (parts, x, y) => {
+      const b = Buffer.from(parts.join(''), 'latin1');
+      sc!.buffer.fill(0, 0, b.length + 64);
+      b.copy(sc!.buffer, 0);
+      const from = b.length === 0 ? 0 : x % (b.length + 1);
+      const to = from + (b.length - from === 0 ? 0 : y % (b.length - from + 1));
+      const startsIn = (lo: number, hi: number) => {
+        for (let i = lo; i < hi; i++) if (MARKER_TRIPLES.some((t) => sc!.buffer.toString('latin1', i, i + 3) === t)) return true;
+        return false;
+      };
+      const plain = sc!.plain(from, to);
+      if (startsIn(from, to)) expect(plain).toBe(false);
+      if (!startsIn(from, to + 16)) expect(plain).toBe(true);
     }), { numRuns: 1000 });
   });
 
@@ -198,6 +220,47 @@ describe('pushFileSync (fast path) = ingestText (general path)', () => {
         expect(fast).toEqual(general);
       }
     }
+  });
+
+  // Audit lines that are not seccomp records (fastOther): their serials fill the sequence, so a wrong serial shows
+  // as a serial gap (or a missing one) at the next seccomp record; markers anywhere send them to the general path.
+  const OTHER = fc.tuple(
+    fc.constantFrom('type=PROCTITLE msg=', 'type=SYSCALL msg=', 'type=DAEMON_ROTATE msg=', '[  9.1] audit: type=1300 ', 'Nov 27 22:59:00 n1 audit[5]: AVC ',
+      'Nov 27 22:59:00 n1 kube-apiserver[9]: "audit.k8s.io/v1" ', 'x ', '7 ', '{'),
+    fc.constantFrom('audit(', 'audit (', 'audit(('),
+    fc.oneof(fc.integer({ min: 0, max: 60 }).map(String), fc.constantFrom('', 'x', '1e3', ' 5', '99999999999999999', '1.5', '007')),
+    fc.constantFrom('): ', '):', ') :', ')\t:', ') x', '', ')audit(1:9): '),
+    fc.constantFrom('proctitle=2F62696E', 'arch=c000003e syscall=59 success=yes pid=7 comm="a b"', 'apparmor="DENIED" pid=1326',
+      'SECCOMP', 'printk_skb', 'backlog', 'rate limit exceeded', 'hold queue overflow', 'audit_lost=3', 'xCCOx', 'k_s', 't_l', 'MON', ''),
+    fc.constantFrom('', '\r', ' \xe9'),
+  ).map(([pre, open, sn, close, rest, tail]) => `${pre}${open}1795818969.767:${sn}${close}${rest}${tail}`);
+  const RECORD = fc.integer({ min: 0, max: 60 }).map((sn) => `type=SECCOMP msg=audit(1795818969.767:${sn}): ${PAYLOAD}`);
+
+  // Between records with serials 1, 2 and 52, a line whose serial 50 counts moves the gap before 52.
+  const OTHER_CASES = [
+    'type=PROCTITLE msg=audit(1795818969.767:50): proctitle=2F62696E', 'type=DAEMON_ROTATE msg=audit(1795818969.767:50): op=rotate',
+    '[  9.1] audit: type=1300 audit(1795818969.767:50): arch=c000003e syscall=59', 'Nov 27 n1 audit[5]: AVC audit(1795818969.767:50): x',
+    'type=SYSCALL msg=audit(1795818969.767:50) : x', 'type=SYSCALL msg=audit(1795818969.767:50)\t: x', 'type=SYSCALL msg=audit(1795818969.767:50)x',
+    'type=SYSCALL msg=audit(1795818969.767:50) x audit(1:50): y', 'type=SYSCALL msg=audit(1795818969.767:) : x',
+    'type=SYSCALL msg=audit(1795818969.767:5e1): x', 'type=SYSCALL msg=audit(1795818969.767:50): x\r', '{"x": "audit(1:50): "}',
+    '50,1,2,-;audit(1795818969.767:50): x', 'kube-apiserver[9]: "audit.k8s.io/v1" uri=/x', 'audit_lost=3 audit(1:50): x',
+    ...['SECCOMP', 'printk_skb', 'backlog', 'rate limit exceeded', 'hold queue overflow', '1326', 'DAEMON_'].map((m) => `type=AVC msg=audit(1795818969.767:50): ${m}`),
+  ];
+  it.each(OTHER_CASES)('other record: %s', (l) => {
+    const rec = (sn: number) => `type=SECCOMP msg=audit(1795818969.767:${sn}): ${PAYLOAD}\n`;
+    const { fast, general } = bothPaths(Buffer.from(rec(1) + l + '\n' + rec(2) + rec(52)), { format: 'audit' });
+    expect(fast).toEqual(general);
+  });
+
+  it('property: other audit record types and their near misses track serials as the general path does', () => {
+    fc.assert(fc.property(
+      fc.array(fc.tuple(fc.oneof(OTHER, OTHER, RECORD), eol), { maxLength: 30 }),
+      fc.constantFrom('auto', 'audit') as fc.Arbitrary<'auto' | 'audit'>,
+      (lines, format) => {
+        const { fast, general } = bothPaths(Buffer.from(lines.map(([l, e]) => l + e).join('')), { format });
+        expect(fast).toEqual(general);
+      },
+    ), { numRuns: 400 });
   });
 
   it('property: random logs of record shapes and near misses give the same result through both paths', () => {

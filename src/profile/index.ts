@@ -10,6 +10,8 @@ export { printProfile, printDockerProfile, printSpoProfile } from './print.js';
 export { normalizeProfile, pruneForArches } from './normalize.js';
 export type { ValidateOptions, ValidationRule, RuleContext } from './validate.js';
 export { validateProfile, VALIDATION_RULES } from './validate.js';
+export type { ProfileVerdict, RuntimeVerdict } from './verdicts.js';
+export { judgeProfile, parseRuntimeName } from './verdicts.js';
 export type { DockerExpandOptions } from './docker.js';
 export { dockerToOci, ociToDocker, DOCKER_DEFAULT_CAPS, normalizeCap } from './docker.js';
 export type { OciToSpoOptions } from './spo.js';

@@ -2,13 +2,13 @@
 // the workload under the libbpf loader (the record program, or its empty sys_enter program: this route's floor),
 // record start-up time per loader, and nginx under wrk (loopback) bare and under each program.
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { recordWorkload } from '../src/record/index.js';
-import { libbpfLoader, spawnInSession, startLibbpfProbe, type RunningProbe } from '../src/runtime/index.js';
+import { childrenOf, libbpfLoader, spawnInSession, startLibbpfProbe, type RunningProbe } from '../src/runtime/index.js';
 
 export function loaderPath(): string {
   const l = libbpfLoader();
@@ -91,7 +91,7 @@ async function freePort(): Promise<number> {
 
 /** nginx (one worker, a 1 KiB static page, no access log) under `mode`, driven by wrk on loopback: requests/s. */
 export async function nginxRun(mode: 'bare' | 'floor-bpftrace' | 'bpftrace' | 'floor-libbpf' | 'libbpf', wrkArgs: { seconds: number; connections: number },
-  bpftrace: (session: number, pid: number, exact: boolean) => Promise<{ stop: () => Promise<string> }>): Promise<{ rps: number; note: string }> {
+  bpftrace: (session: number, pid: number, exact: boolean) => Promise<{ stop: () => Promise<string> }>): Promise<{ rps: number; cpuUsPerReq: number; note: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'seccompctl-bench-nginx-'));
   try {
     chmodSync(dir, 0o755); // nginx's worker runs as nobody
@@ -128,11 +128,22 @@ http { access_log off; server { listen 127.0.0.1:${port}; root ${dir}; location 
     }
     const w = spawnSync('wrk', ['-t1', `-c${wrkArgs.connections}`, `-d${wrkArgs.seconds}s`, url], { encoding: 'utf8' });
     const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(w.stdout)?.[1] ?? Number.NaN);
+    const requests = Number(/(\d+) requests in/.exec(w.stdout)?.[1] ?? Number.NaN);
+    // nginx's own CPU (master + worker, utime + stime, clock ticks of 10 ms): steadier than throughput on a shared machine.
+    const ticks = [s.child.pid!, ...childrenOf(s.child.pid!)].reduce((t, p) => {
+      try {
+        const f = readFileSync(`/proc/${p}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+        return t + Number(f[11]) + Number(f[12]);
+      } catch {
+        return t;
+      }
+    }, 0);
+    const cpuUsPerReq = (ticks * 10_000) / requests;
     const errors = /Non-2xx or 3xx responses: (\d+)|Socket errors: (.*)/.exec(w.stdout)?.[0];
     process.kill(s.child.pid!, 'SIGQUIT');
     await done;
     const seen = await stopProgram();
-    return { rps, note: [seen, errors, err.trim() ? `nginx: ${err.trim().split('\n')[0]}` : ''].filter(Boolean).join('; ') };
+    return { rps, cpuUsPerReq, note: [seen, errors, err.trim() ? `nginx: ${err.trim().split('\n')[0]}` : ''].filter(Boolean).join('; ') };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -123,6 +123,9 @@ if (STATS) {
   process.on('exit', restoreStats);
 }
 
+// Other BPF programs on sys_enter (another tool tracing every syscall) cost every row, bare included: say so.
+const foreignTracers = (): number => (spawnSync('bpftool', ['prog', 'list'], { encoding: 'utf8' }).stdout ?? '').split('\n').filter((l) => /name (sys_enter|on_enter)\b/.test(l)).length;
+const foreignAtStart = foreignTracers();
 const series: Record<string, Run[]> = { bare: [], floor: [], 'ebpf-v1': [], ebpf: [], 'ebpf-args': [], 'ebpf-counts': [], 'floor-libbpf': [], libbpf: [], record: [], 'record-bpftrace': [] };
 const viaLibbpf = async (mode: 'empty' | 'record'): Promise<Run> => {
   const r = await underLibbpf(argv, mode, STATS ? progNs : undefined);
@@ -184,6 +187,7 @@ const out: string[] = [];
 out.push(`record benchmark: ${N} getppid calls from ${PY}; bare and eBPF rows: ${REPS} alternating runs (bare: ${series.bare!.length}); strace, audit: 1 run`);
 out.push(`bare loop: ${(base.loop / N * 1e9).toFixed(0)} ns/call wall, ${(base.cpu / N * 1e9).toFixed(0)} ns/call CPU (medians). The machine is shared: traced runs vary`);
 out.push('up to 2x from run to run, so the minimum CPU time (least disturbed run) is shown next to the medians.');
+if (foreignAtStart > 0) out.push(`NOTE: ${foreignAtStart} other BPF program(s) were attached to sys_enter when the run started (another tool): every row, bare included, pays for them`);
 out.push(`${'row'.padEnd(12)} ${'loop s'.padStart(7)} ${'ratio'.padStart(7)} ${'cpu s'.padStart(7)} ${'ratio'.padStart(7)} ${'min cpu'.padStart(7)} ${'ratio'.padStart(7)} ${'+ns/call'.padStart(8)} ${'e2e s'.padStart(7)} ${'ratio'.padStart(7)}${STATS ? ` ${'prog ns'.padStart(7)}` : ''}  note`);
 for (const r of rows) {
   out.push([
@@ -245,20 +249,25 @@ if (process.env.BENCH_NGINX !== '0') {
     };
   };
   const modes = ['bare', 'floor-bpftrace', 'bpftrace', 'floor-libbpf', 'libbpf'] as const;
-  const nres: Record<string, { rps: number[]; note: string }> = {};
+  const nres: Record<string, { rps: number[]; cpu: number[]; note: string }> = {};
   for (let i = 0; i < nreps; i++) {
     for (const m of modes) {
       const r = await nginxRun(m, { seconds: secs, connections: conns }, m === 'floor-bpftrace' ? bt(FLOOR) : bt(OURS(false)));
-      (nres[m] ??= { rps: [], note: '' }).rps.push(r.rps);
-      nres[m]!.note = r.note;
+      const e = (nres[m] ??= { rps: [], cpu: [], note: '' });
+      e.rps.push(r.rps);
+      e.cpu.push(r.cpuUsPerReq);
+      e.note = r.note;
     }
   }
   const nb = median(nres.bare!.rps);
+  const nc = median(nres.bare!.cpu);
   out.push('');
-  out.push(`nginx (1 worker, 1 KiB static page) under wrk -t1 -c${conns} -d${secs}s on 127.0.0.1, ${nreps} alternating runs; throughput median (ratio to bare):`);
+  out.push(`nginx (1 worker, 1 KiB static page) under wrk -t1 -c${conns} -d${secs}s on 127.0.0.1, ${nreps} alternating runs; medians, ratio to bare`);
+  out.push('(throughput: higher is better; nginx CPU per request, master + worker utime + stime: lower is better, steadier under load):');
   for (const m of modes) {
     const x = median(nres[m]!.rps);
-    out.push(`  ${m.padEnd(15)} ${x.toFixed(0).padStart(8)} req/s  ${(x / nb).toFixed(3)}x  (runs: ${nres[m]!.rps.map((r) => r.toFixed(0)).join(' ')})${nres[m]!.note ? `  ${nres[m]!.note}` : ''}`);
+    const c = median(nres[m]!.cpu);
+    out.push(`  ${m.padEnd(15)} ${x.toFixed(0).padStart(8)} req/s ${(x / nb).toFixed(3)}x   ${c.toFixed(1).padStart(6)} µs CPU/req ${(c / nc).toFixed(3)}x   (req/s runs: ${nres[m]!.rps.map((r) => r.toFixed(0)).join(' ')})${nres[m]!.note ? `  ${nres[m]!.note}` : ''}`);
   }
 }
 process.stdout.write(`${out.join('\n')}\n`);

@@ -29,6 +29,14 @@ export function hasKernelMarker(buf: Buffer, from: number, to: number): boolean 
   return false;
 }
 
+/** Whether buf[from, to) holds `) : ` (ausearch's spelling, which line() reads as ausearch). */
+export function hasAusearchSeparator(buf: Buffer, from: number, to: number): boolean {
+  for (let i = from; i + 3 < to; i++) {
+    if (buf[i] === 41 /* ) */ && buf[i + 1] === 32 && buf[i + 2] === 58 /* : */ && buf[i + 3] === 32) return true;
+  }
+  return false;
+}
+
 /**
  * serialOf on the bytes of a stamp, for the plain case (1 to 15 digits after the last colon); null for anything
  * else (the caller takes the general path, where serialOf decides).

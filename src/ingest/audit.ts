@@ -4,7 +4,8 @@
 // their meaning: audit-fields.ts; one payload: audit-record.ts; byte-level shapes: audit-bytes.ts; loss: audit-loss.ts.
 import type { ArchId } from '../syscalls/index.js';
 import type { Aggregator, LossEdits, Slot } from './aggregate.js';
-import { bytesAt, lineShape, serialOfBytes, SHAPE } from './audit-bytes.js';
+import { decodeRawBytes, FIELDS } from './audit-fast.js';
+import { bytesAt, hasAusearchSeparator, hasKernelMarker, lineShape, serialOfBytes, SHAPE } from './audit-bytes.js';
 import { serialOf } from './audit-fields.js';
 import { AUDIT_LOST, auditLostLoss, kernelLossMessage, serialGapLoss } from './audit-loss.js';
 import { decodePayload } from './audit-record.js';
@@ -125,10 +126,12 @@ export class AuditParser {
     } else {
       this.memoPause--;
     }
-    const payload = buf.toString('latin1', p, le); // ASCII: the same string as utf8
-    if (rendering === 'journald' && (payload.includes('type=1326 ') || payload.includes('type=SECCOMP '))) return false;
-    if (rendering === 'auditd' && payload.includes(') : ')) return false; // ausearch's spelling
-    const o = this.decode(payload, 0, rendering, lineNo, serial);
+    if (rendering === 'journald' && hasKernelMarker(buf, p, le)) return false;
+    if (rendering === 'auditd' && hasAusearchSeparator(buf, p, le)) return false; // ausearch's spelling
+    // The common payload is decoded on the bytes; anything else as a string (ASCII: latin1 = utf8).
+    const o = decodeRawBytes(buf, p, le)
+      ? this.decoded(rendering, lineNo, serial)
+      : this.decode(buf.toString('latin1', p, le), 0, rendering, lineNo, serial);
     if (o !== undefined && useMemo) {
       let at = this.byteMemo.size >= MAX_MEMO ? -1 : sc.remember(p, le);
       if (at < 0) { // full: start over
@@ -352,6 +355,20 @@ export class AuditParser {
       this.agg.malformed(this.file, lineNo);
       return undefined;
     }
+    this.checkSerial(serial, rendering, lineNo);
+    const exec = d.name === 'execve' || d.name === 'execveat';
+    if (exec) this.sawExec = true;
+    this.records++;
+    const slot = this.agg.addSlot({
+      arch: d.arch, nr: d.nr, name: d.name, action: d.action, count: 1, rendering, file: this.file, line: lineNo,
+      pid: d.pid, comm: d.comm, exe: d.exe, compat: d.compat, args: undefined,
+    });
+    return { slot, exec };
+  }
+
+  /** What decode() does after decodePayload, for a payload decodeRawBytes read into FIELDS (no warnings). */
+  private decoded(rendering: Rendering, lineNo: number, serial: number | undefined): Memo {
+    const d = FIELDS;
     this.checkSerial(serial, rendering, lineNo);
     const exec = d.name === 'execve' || d.name === 'execveat';
     if (exec) this.sawExec = true;

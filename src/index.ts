@@ -5,7 +5,7 @@
 //   record / ingest → generate → validate / check / compile → verify → advise → k8s → report
 
 // Errors and diagnostics.
-export { UserError, EnvironmentError, formatDiagnostic } from './common/index.js';
+export { UserError, EnvironmentError, formatDiagnostic, DIAGNOSTIC_CODES } from './common/index.js';
 export type { Diagnostic, DiagnosticCode, Severity } from './common/index.js';
 
 // Syscalls and architectures.
@@ -14,12 +14,12 @@ export type { ArchId, Resolution } from './syscalls/index.js';
 
 // Profiles: parse (OCI, Docker, SPO; JSON or YAML, with positions), validate per runtime, print, convert.
 export {
-  parseProfile, safeParseProfile, validateProfile, normalizeProfile, printProfile, printDockerProfile, printSpoProfile,
+  parseProfile, safeParseProfile, validateProfile, judgeProfile, normalizeProfile, printProfile, printDockerProfile, printSpoProfile,
   dockerToOci, ociToDocker, ociToSpo, spoToOci, readProfileSchema, PROFILE_SCHEMA_PATH, RUNTIMES,
 } from './profile/index.js';
 export type {
   Profile, SyscallRule, SyscallArg, Action, Operator, Dialect, RuntimeName, ParseResult, ParseOptions, ValidateOptions,
-  DockerProfile, SpoProfile,
+  DockerProfile, SpoProfile, ProfileVerdict, RuntimeVerdict,
 } from './profile/index.js';
 
 // Observations: audit logs (every rendering) and strace output → syscalls per arch, processes, loss.
@@ -31,9 +31,9 @@ export { recordWorkload } from './record/index.js';
 export type { RecordOptions, RecordResult, RecordBackend } from './record/index.js';
 
 // Generating, merging and comparing profiles; the runtimes' RuntimeDefault profiles.
-export { generate, generateWithArgs, mergeProfiles, diffProfiles, loadRuntimeDefault, readProfileRef } from './generate/index.js';
+export { generate, generateFromFiles, generateWithArgs, mergeProfiles, diffProfiles, loadRuntimeDefault, readProfileRef } from './generate/index.js';
 export type {
-  GenerateOptions, GenerateResult, GenerateArgsResult, ArgRecording, MergeResult, ProfileDiff, RuntimeDefault, RuntimeDefaultName,
+  GenerateOptions, GenerateResult, GenerateOutcome, GenerateFromFilesOptions, GenerateArgsResult, ArgRecording, MergeResult, ProfileDiff, RuntimeDefault, RuntimeDefaultName,
 } from './generate/index.js';
 
 // What the kernel will do: compile to classic BPF as libseccomp does, emulate, check a call.

@@ -2,6 +2,8 @@
 // profiles; the bundled RuntimeDefault profiles of containerd, CRI-O and Docker.
 export type { GenerateOptions, GenerateResult, GenerateOutcome, GenerateRuntime, DefaultErrno, CrossArchMapping } from './generate.js';
 export { generate, generateProfile, profileArches, recordingPolicy, COMPAT_POLICY } from './generate.js';
+export type { GenerateFromFilesOptions, GenerateFromFiles } from './files.js';
+export { generateFromFiles } from './files.js';
 export { RUNC_BASE_SETS } from '../runtime/index.js';
 export type { MergeResult, ChangedSyscall, ArchDiff, ProfileDiff } from './compare.js';
 export { mergeProfiles, diffProfiles, describeRule, restrictiveness } from './compare.js';

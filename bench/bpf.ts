@@ -30,7 +30,7 @@ function dockerDefault(): Profile {
 }
 
 function nginxRecorded(): Profile {
-  const log = readFileSync('/work/shared/fixtures/audit/dmesg-nginx-in-runc-complete.log', 'utf8');
+  const log = readFileSync(here('../test/fixtures/ingest/audit-dmesg-nginx-runc-complete.log'), 'utf8');
   const nrs = new Set<number>();
   for (const m of log.matchAll(/arch=c000003e syscall=(\d+)/g)) nrs.add(Number(m[1]));
   const names = [...nrs].map((n) => syscallName('x86_64', n)).filter((n): n is string => n !== undefined).sort();

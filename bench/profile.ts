@@ -1,8 +1,9 @@
 // `npm run bench:profile`: seccompctl's position-keeping profile parser (exact uint64, source ranges, decoding into
 // the typed model) against the plain `JSON.parse` of the same text in the same run, on a 50 MB profile and on
-// containers-common's seccomp.json (parsed 1000 times after 300 warm-up runs). Also prints print/normalize times for the large profile.
+// containers-common's seccomp.json (the copy in test/fixtures/profile/containers-common; parsed 1000 times after 300 warm-up runs). Also prints print/normalize times for the large profile.
 // Target: within 5× JSON.parse (which keeps no positions and rounds values above 2^53).
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { normalizeProfile, parseProfile, printProfile } from '../src/profile/index.js';
 
 const out = (s: string): void => { process.stdout.write(s + '\n'); };
@@ -27,7 +28,7 @@ function bigProfile(bytes: number): string {
 }
 
 const cases: [string, string, number][] = [
-  ['containers-common seccomp.json (16 KB)', readFileSync('/usr/share/containers/seccomp.json', 'utf8'), 1000],
+  ['containers-common seccomp.json (16 KB)', readFileSync(fileURLToPath(new URL('../test/fixtures/profile/containers-common/seccomp.json', import.meta.url)), 'utf8'), 1000],
   ['50 MB synthetic profile', bigProfile(50 * 1024 * 1024), 2],
 ];
 out('case                                      JSON.parse ms   seccompctl ms   ratio');

@@ -116,7 +116,7 @@ describe('seccompctl convert', () => {
     expect(k.code).toBe(0);
     expect(k.stdout).toMatch(/kind: SeccompProfile/);
     const dock = join(tmp, 'cc-oci.json');
-    expect((await cli(['convert', '/usr/share/containers/seccomp.json', '--to', 'oci', '--arch', 'x86_64', '-o', dock])).code).toBe(0);
+    expect((await cli(['convert', `${FIX}/containers-common/seccomp.json`, '--to', 'oci', '--arch', 'x86_64', '-o', dock])).code).toBe(0);
     const v = await cli(['validate', dock, '--json']);
     expect(v.code).toBe(0);
     expect(v.stdout).not.toMatch(/"severity": "(warning|error)"/);
@@ -167,8 +167,8 @@ describe('seccompctl schema', () => {
 
   it('accepts every valid fixture, containers-common\'s profile and our own converted output', async () => {
     const docs: [string, unknown][] = readdirSync(`${FIX}/valid`).map((f) => [f, parseYaml(readFileSync(`${FIX}/valid/${f}`, 'utf8'))]);
-    docs.push(['containers-common', JSON.parse(readFileSync('/usr/share/containers/seccomp.json', 'utf8'))]);
-    const conv = await cli(['convert', '/usr/share/containers/seccomp.json', '--to', 'oci', '--arch', 'x86_64']);
+    docs.push(['containers-common', JSON.parse(readFileSync(`${FIX}/containers-common/seccomp.json`, 'utf8'))]);
+    const conv = await cli(['convert', `${FIX}/containers-common/seccomp.json`, '--to', 'oci', '--arch', 'x86_64']);
     docs.push(['converted', JSON.parse(conv.stdout)]);
     const sp = await cli(['convert', `${FIX}/rules/eperm-default.json`, '--to', 'spo', '--name', 'x']);
     docs.push(['spo', parseYaml(sp.stdout)]);

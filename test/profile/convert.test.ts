@@ -45,7 +45,7 @@ describe('dockerToOci (Docker setupSeccomp semantics)', () => {
   });
 
   it('containers-common seccomp.json on x86_64 with Docker\'s default caps keeps exactly the rules Docker would', () => {
-    const text = readFileSync('/usr/share/containers/seccomp.json', 'utf8');
+    const text = readFileSync('test/fixtures/profile/containers-common/seccomp.json', 'utf8');
     const raw = parseProfile(text).raw;
     const p = dockerToOci(raw, { arch: 'x86_64', caps: DOCKER_DEFAULT_CAPS, kernelVersion: '6.1' });
     // Worked out by hand from the file: 0-6 unconditional; 9/10 amd64-only; 13,15,19,21,23,25,27,29 are the

@@ -7,7 +7,8 @@ import { createHostBundle, runContainer } from '../../src/runtime/index.js';
 import { cli } from '../helpers/cli.js';
 import { haveRoot, haveSystem } from '../helpers/system.js';
 
-const CONTAINERS_COMMON = '/usr/share/containers/seccomp.json';
+/** A copy of Debian's /usr/share/containers/seccomp.json (provenance in the fixture folder). */
+const CONTAINERS_COMMON = 'test/fixtures/profile/containers-common/seccomp.json';
 /** Calls vmsplice(-1, NULL, 0, 0) (x86_64 nr 278) through libc and prints its errno. */
 const PROBE = `/usr/bin/python3 -c 'import ctypes; l = ctypes.CDLL(None, use_errno=True); l.syscall(278, -1, 0, 0, 0); print("vmsplice errno", ctypes.get_errno())'`;
 const live = process.arch === 'x64' && haveSystem('runc') && haveRoot();

@@ -150,15 +150,23 @@ export function decodeRawBytes(buf: Buffer, p: number, le: number): boolean {
   let end = le;
   // The first occurrence of each `key=` at the payload's start or after a space, before any 0x1d.
   let i = p;
-  while (i < end) {
+  while (i < end) { // i: a token start (the payload's start or just after a space)
     const c = buf[i]!;
     if (c === 0x1d) {
       end = i;
       break;
     }
-    if (i === p || buf[i - 1] === 32) {
+    if (c === 97 || c === 115 || c === 99 || c === 112 || c === 101) { // a s c p e
       const k = whichKey(buf, i);
       if (k >= 0 && at[k] === -1) at[k] = i + KEYS[k]!.length;
+    }
+    // to the next token start
+    let x = buf[i]!;
+    while (x !== 32 && x !== 0x1d && ++i < end) x = buf[i]!;
+    if (i >= end) break;
+    if (x === 0x1d) {
+      end = i;
+      break;
     }
     i++;
   }

@@ -126,7 +126,8 @@ export class AuditParser {
     } else {
       this.memoPause--;
     }
-    if (rendering === 'journald' && hasKernelMarker(buf, p, le)) return false;
+    // (every kernel marker holds a `plain` triple: `326`, `CCO`)
+    if (rendering === 'journald' && !sc.plain(p, le) && hasKernelMarker(buf, p, le)) return false;
     if (rendering === 'auditd' && hasAusearchSeparator(buf, p, le)) return false; // ausearch's spelling
     // The common payload is decoded on the bytes; anything else as a string (ASCII: latin1 = utf8).
     const o = decodeRawBytes(buf, p, le)

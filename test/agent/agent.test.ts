@@ -3,7 +3,7 @@
 // bundles' config.json alone.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { verifyProfile } from '../../src/verify/index.js';
 import { cli } from '../helpers/cli.js';
 import { haveRoot, haveSystem } from '../helpers/system.js';
@@ -69,6 +69,7 @@ describe.skipIf(!live)('agent (eBPF) on containerd and CRI-O layouts', () => {
     const nginx = SERVERS.find((s) => s.name === 'nginx')!;
     const redis = SERVERS.find((s) => s.name === 'redis')!;
     const wd = serverDir('agent-nginx');
+    onTestFinished(() => wd.cleanup()); // also when an expectation below fails
     nginx.setup(wd.dir);
     const mounts = [{ source: wd.dir, destination: wd.dir, readonly: false }];
     const ann = { 'seccompctl.io/record': 'true' };
@@ -126,6 +127,5 @@ describe.skipIf(!live)('agent (eBPF) on containerd and CRI-O layouts', () => {
     expect(result.denials).toEqual([]);
     expect(result.runtimeFailure).toBeUndefined();
     expect(result.commandSucceeded).toBe(true);
-    wd.cleanup();
   }, 180_000);
 });

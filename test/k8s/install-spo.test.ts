@@ -1,9 +1,9 @@
 // k8s install and k8s spo: emitted objects validate (Kubernetes OpenAPI via kubernetes-models; the operator's CRD
 // via a JSON schema written from its documented fields); the install flow works end to end on the filesystem.
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { buildInstall, buildSpoResource, lintManifest, patchManifest, profileDirLookup, renderInstallYaml, resourceNameFromFile, syncOnce } from '../../src/k8s/index.js';
@@ -16,6 +16,9 @@ const TIGHT = join(FIX, 'lint/profiles/seccompctl/tight.json');
 const ajv = new Ajv2020({ allErrors: true, strict: false });
 const validateSp = ajv.compile(JSON.parse(readFileSync(join(FIX, 'spo/seccompprofile-v1beta1.schema.json'), 'utf8')) as object);
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const made: string[] = [];
+const tmp = (prefix: string): string => { const d = mkdtempSync(join(tmpdir(), prefix)); made.push(d); return d; };
+afterAll(() => { for (const d of made) rmSync(d, { recursive: true, force: true }); });
 
 describe('k8s install', () => {
   it('emits a Namespace, a ConfigMap and a hardened DaemonSet that validate against the Kubernetes schema', async () => {
@@ -51,7 +54,7 @@ describe('k8s install', () => {
   });
 
   it('end to end: ConfigMap content → node sync (the DaemonSet command) → a patched pod lints clean against the node dir', () => {
-    const root = mkdtempSync(join(tmpdir(), 'seccompctl-install-'));
+    const root = tmp('seccompctl-install-');
     const kubelet = join(root, 'var/lib/kubelet');
     const profile = parseProfile(readFileSync(TIGHT, 'utf8'));
     const res = buildInstall([{ name: 'app.json', text: printProfile(profile.profile) }], { kubeletRoot: kubelet, subdir: 'team-a' });
@@ -89,7 +92,7 @@ describe('k8s install', () => {
   });
 
   it('invalid profiles are refused with diagnostics (exit 2), nothing printed', async () => {
-    const d = mkdtempSync(join(tmpdir(), 'seccompctl-install-'));
+    const d = tmp('seccompctl-install-');
     writeFileSync(join(d, 'bad.json'), '{"defaultAction": "SCMP_ACT_NOPE"}');
     const r = await cli(['k8s', 'install', join(d, 'bad.json')]);
     expect(r.code).toBe(2);
@@ -124,7 +127,7 @@ describe('k8s spo', () => {
   });
 
   it('reads back with seccompctl convert --to oci (same rules, EPERM default kept)', async () => {
-    const d = mkdtempSync(join(tmpdir(), 'seccompctl-spo-'));
+    const d = tmp('seccompctl-spo-');
     const r = await cli(['k8s', 'spo', TIGHT]);
     writeFileSync(join(d, 'sp.yaml'), r.stdout);
     const back = await cli(['convert', '--to', 'oci', join(d, 'sp.yaml')]);

@@ -2,16 +2,19 @@
 // CLI under setpriv with empty capability sets (root-owned target, like <kubelet-root>/seccomp), and show that a
 // target owned by another user is refused by the kernel (so the DaemonSet really holds no DAC override).
 import { spawnSync } from 'node:child_process';
-import { chownSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { haveRoot, haveSystem } from '../helpers/system.js';
 
 const run = haveRoot() && haveSystem('setpriv');
+const made: string[] = [];
+afterAll(() => { for (const d of made) rmSync(d, { recursive: true, force: true }); });
 
 it.skipIf(!run)('node sync works as uid 0 with no capabilities, and only there', () => {
   const root = mkdtempSync(join(tmpdir(), 'seccompctl-nocaps-'));
+  made.push(root);
   const from = join(root, 'profiles');
   mkdirSync(from);
   writeFileSync(join(from, 'p.json'), '{"defaultAction": "SCMP_ACT_ERRNO", "flags": [], "syscalls": [{"names": ["read"], "action": "SCMP_ACT_ALLOW"}]}');

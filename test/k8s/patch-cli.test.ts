@@ -1,10 +1,10 @@
 // k8s patch through the CLI at the edges (issue 18): stdout and -i byte-identical where nothing applies, templates,
 // capped syntax errors, replaced profiles reported, --check's diff (applied with GNU patch as the oracle).
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
 import { haveSystem } from '../helpers/system.js';
 
@@ -12,7 +12,9 @@ const CORPUS = join(import.meta.dirname, '../fixtures/k8s/corpus');
 const c = (f: string) => join(CORPUS, f);
 const NO_POD_NO_NEWLINE = ['examples__AI__vllm-deployment__hpa__prometheus-rule.yaml', 'examples__AI__vllm-deployment__hpa__horizontal-pod-autoscaler.yaml'];
 const POD_NO_NEWLINE = 'examples__AI__vllm-deployment__hpa__prometheus-adapter.yaml';
-const tmp = () => mkdtempSync(join(tmpdir(), 'seccompctl-patch-'));
+const made: string[] = [];
+const tmp = (): string => { const d = mkdtempSync(join(tmpdir(), 'seccompctl-patch-')); made.push(d); return d; };
+afterAll(() => { for (const d of made) rmSync(d, { recursive: true, force: true }); });
 
 describe('k8s patch CLI: bytes kept', () => {
   it('files without pod specs come back byte-identical on stdout, with -i and under --check', async () => {

@@ -1,8 +1,8 @@
 // k8s patch: the fixture corpus with hand-checked expected outputs, byte-for-byte preservation, refusals.
-import { readFileSync, mkdtempSync, writeFileSync, readdirSync } from 'node:fs';
+import { readFileSync, mkdtempSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { applyPatch, patchManifest, planPatch, findPodSpecs, parseManifest } from '../../src/k8s/index.js';
 import { cli } from '../helpers/cli.js';
@@ -10,6 +10,9 @@ import { insertedLines, validateK8sText } from './helpers.js';
 
 const FIX = join(import.meta.dirname, '../fixtures/k8s/patch');
 const read = (f: string) => readFileSync(join(FIX, f), 'utf8');
+const made: string[] = [];
+const tmp = (): string => { const d = mkdtempSync(join(tmpdir(), 'seccompctl-k8s-patch-')); made.push(d); return d; };
+afterAll(() => { for (const d of made) rmSync(d, { recursive: true, force: true }); });
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = Record<string, any>;
 const RD = { profile: { type: 'RuntimeDefault' as const } };
@@ -122,7 +125,7 @@ describe('k8s patch corpus', () => {
   });
 
   it('reports YAML syntax errors with file:line:col and changes nothing', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'k8s-patch-'));
+    const dir = tmp();
     const f = join(dir, 'bad.yaml');
     writeFileSync(f, 'kind: Pod\nspec:\n  containers: [\n');
     const r = await cli(['k8s', 'patch', '--runtime-default', '-i', f]);
@@ -140,7 +143,7 @@ describe('k8s patch CLI', () => {
   });
 
   it('-i rewrites in place; --dry-run writes nothing and prints the plan', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'k8s-patch-'));
+    const dir = tmp();
     const f = join(dir, 'w.yaml');
     writeFileSync(f, read('workloads.yaml'));
     const d = await cli(['k8s', 'patch', '--runtime-default', '--dry-run', f]);

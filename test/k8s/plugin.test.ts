@@ -1,13 +1,15 @@
 // `kubectl seccomp …`: the kubectl-seccomp bin maps the k8s subcommands to the top level (a real process, started
 // through a symlink named like the installed plugin).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
+
+const d = mkdtempSync(join(tmpdir(), 'seccompctl-kubectl-plugin-'));
+afterAll(() => rmSync(d, { recursive: true, force: true }));
 
 it('kubectl-seccomp lint - behaves like seccompctl k8s lint -', () => {
-  const d = mkdtempSync(join(tmpdir(), 'kubectl-plugin-'));
   const plugin = join(d, 'kubectl-seccomp.ts');
   symlinkSync(join(import.meta.dirname, '../../src/cli/bin.ts'), plugin);
   const pod = 'kind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n    securityContext: {seccompProfile: {type: Unconfined}}\n';

@@ -46,10 +46,12 @@ export const registerrecord: Register = (program, io, setExit) => {
     .option('--args', 'also record the argument values of socket, clone, prctl, mprotect, ioctl, … and write argument rules that deny the values never used (see "generate --help")')
     .addHelpText('after', `
 Backends:
-  ebpf    bpftrace on raw_syscalls:sys_enter, aggregated in the kernel (each syscall noted once per process;
-          --exact-counts counts every call), scoped to the command's own audit session and process tree. The
-          cheapest backend (on a loop of cheap syscalls about 2.2x bare, most of it the kernel's tracepoint cost;
-          on real servers far less). Needs root, bpftrace, BTF; mounts tracefs when needed.
+  ebpf    a BPF program on the sys_enter raw tracepoint, loaded through libbpf (native/record-bpf, built from
+          source on first use into ~/.cache/seccompctl), aggregated in the kernel (each syscall noted once per
+          process), scoped to the command's own audit session and process tree; starts in about 50 ms. When that
+          program cannot be built or loaded, bpftrace's program records instead and seccompctl says why
+          (SECCOMPCTL_RECORD_LOADER=bpftrace forces it; --args and --exact-counts always use it). The cheapest backend; most of
+          its cost on a loop of cheap syscalls is the kernel's tracepoint path. Needs root and BTF.
   strace  strace -f, parsed like "seccompctl generate" parses strace output. Works without root.
   audit   the command in a runc container under a SCMP_ACT_LOG profile; seccomp audit records read live from
           /dev/kmsg with loss detection (kernel.printk_ratelimit is set to 0 meanwhile and restored). Root.

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { UserError } from '../../common/index.js';
 import { markReady, syncOnce, watchSync, type SyncReport } from '../../k8s/index.js';
 import { println } from '../io.js';
+import { forwardSignals } from '../signals.js';
 import type { Register } from './types.js';
 
 export const registernode: Register = (program, io, setExit) => {
@@ -44,19 +45,16 @@ the target. Removes only files listed in <to>/.seccompctl-owned.json. Stops clea
         if (r.rejected.length > 0) setExit(1);
         return;
       }
-      const ac = new AbortController();
-      const stop = (): void => ac.abort();
-      process.once('SIGTERM', stop);
-      process.once('SIGINT', stop);
+      // The first SIGTERM/SIGINT/SIGHUP ends the loop after the sync in progress (a second one exits at once).
+      const signals = forwardSignals();
       try {
         await watchSync(from, to, {
-          ...sopts, intervalMs: interval * 1000, signal: ac.signal, onReport: print,
+          ...sopts, intervalMs: interval * 1000, signal: signals.signal, onReport: print,
           ...(opts.readyFile !== undefined ? { readyFile: resolve(io.cwd, opts.readyFile) } : {}),
           onError: (e) => io.stderr.write(`seccompctl node sync: ${(e as Error).message ?? String(e)}\n`),
         });
       } finally {
-        process.off('SIGTERM', stop);
-        process.off('SIGINT', stop);
+        signals.dispose();
       }
       io.stderr.write('seccompctl node sync: stopped\n');
     });

@@ -138,10 +138,18 @@ describe.skipIf(!live)('printk guard (the real sysctl)', () => {
     const backlogBefore = backlog();
     const othersHolding = existsSync(state);
     const dir = mkdtempSync(join(work, 'rec-'));
-    const [a, b] = await Promise.all([
-      cli(['record', '--backend', 'audit', '-o', join(dir, 'a.json'), '--', 'sh', '-c', 'sleep 1; ls / >/dev/null']),
-      cli(['record', '--backend', 'audit', '-o', join(dir, 'b.json'), '--', 'sh', '-c', 'sleep 1.5; id >/dev/null']),
-    ]);
+    // The kernel log is shared with every other test running now: a run whose loss the tool detected and reported
+    // (exit 1, "were lost") is repeated, up to three times; anything else must succeed.
+    const lost = (r: { code: number; stderr: string }): boolean => r.code === 1 && /record\(s\) were lost/.test(r.stderr);
+    let a = { code: -1, stdout: '', stderr: '' };
+    let b = a;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      [a, b] = await Promise.all([
+        cli(['record', '--backend', 'audit', '-o', join(dir, 'a.json'), '--', 'sh', '-c', 'sleep 1; ls / >/dev/null']),
+        cli(['record', '--backend', 'audit', '-o', join(dir, 'b.json'), '--', 'sh', '-c', 'sleep 1.5; id >/dev/null']),
+      ]);
+      if (!lost(a) && !lost(b)) break;
+    }
     expect([a.code, b.code], a.stderr + b.stderr).toEqual([0, 0]);
     const st = existsSync(state) ? JSON.parse(readFileSync(state, 'utf8')) as { original: string; holders: number[] } : undefined;
     // Other seccompctl runs on this machine may hold it right now: then the saved original must still be ours.

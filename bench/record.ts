@@ -126,6 +126,9 @@ if (STATS) {
 // Other BPF programs on sys_enter (another tool tracing every syscall) cost every row, bare included: say so.
 const foreignTracers = (): number => (spawnSync('bpftool', ['prog', 'list'], { encoding: 'utf8' }).stdout ?? '').split('\n').filter((l) => /name (sys_enter|on_enter)\b/.test(l)).length;
 const foreignAtStart = foreignTracers();
+// BENCH_ROWS=floor,ebpf,floor-libbpf,libbpf limits the run to those rows (bare always runs), e.g. for more repetitions.
+const ROWS = process.env.BENCH_ROWS ? new Set(process.env.BENCH_ROWS.split(',')) : undefined;
+const want = (row: string): boolean => ROWS === undefined || ROWS.has(row);
 const series: Record<string, Run[]> = { bare: [], floor: [], 'ebpf-v1': [], ebpf: [], 'ebpf-args': [], 'ebpf-counts': [], 'floor-libbpf': [], libbpf: [], record: [], 'record-bpftrace': [] };
 const viaLibbpf = async (mode: 'empty' | 'record'): Promise<Run> => {
   const r = await underLibbpf(argv, mode, STATS ? progNs : undefined);
@@ -134,17 +137,18 @@ const viaLibbpf = async (mode: 'empty' | 'record'): Promise<Run> => {
 try {
   for (let i = 0; i < REPS; i++) {
     series.bare!.push(bare());
-    series.floor!.push(await underProgram(FLOOR));
-    series['ebpf-v1']!.push(await underProgram(V1));
+    if (want('floor')) series.floor!.push(await underProgram(FLOOR));
+    if (want('ebpf-v1')) series['ebpf-v1']!.push(await underProgram(V1));
     series.bare!.push(bare());
-    series.ebpf!.push(await underProgram(OURS(false)));
-    series['ebpf-args']!.push(await underProgram(OURS(false, true))); // record --args: argument capture (getppid is not curated)
-    series['ebpf-counts']!.push(await underProgram(OURS(true)));
+    if (want('ebpf')) series.ebpf!.push(await underProgram(OURS(false)));
+    if (want('ebpf-args')) series['ebpf-args']!.push(await underProgram(OURS(false, true))); // record --args: argument capture (getppid is not curated)
+    if (want('ebpf-counts')) series['ebpf-counts']!.push(await underProgram(OURS(true)));
     series.bare!.push(bare());
-    series['floor-libbpf']!.push(await viaLibbpf('empty'));
-    series.libbpf!.push(await viaLibbpf('record'));
+    if (want('floor-libbpf')) series['floor-libbpf']!.push(await viaLibbpf('empty'));
+    if (want('libbpf')) series.libbpf!.push(await viaLibbpf('record'));
     series.bare!.push(bare());
     for (const [row, loader] of [['record', 'libbpf'], ['record-bpftrace', 'bpftrace']] as const) {
+      if (!want(row)) continue;
       process.env.SECCOMPCTL_RECORD_LOADER = loader;
       const t = performance.now();
       const r = await recordWorkload({ argv, backend: 'ebpf' });
@@ -159,7 +163,7 @@ try {
 }
 
 interface Row { name: string; loop: number; cpu: number; cpuMin?: number; wall?: number; progNs?: number; note: string }
-const rows: Row[] = Object.entries(series).map(([name, runs]) => {
+const rows: Row[] = Object.entries(series).filter(([, runs]) => runs.length > 0).map(([name, runs]) => {
   const w = runs.map((r) => r.wall).filter((x): x is number => x !== undefined);
   const p = runs.map((r) => r.progNs).filter((x): x is number => x !== undefined);
   return {
@@ -172,7 +176,7 @@ const others: { backend: RecordBackend; container: boolean }[] = [
   { backend: 'strace', container: false },
   { backend: 'audit', container: true },
 ];
-for (const b of others) {
+for (const b of others.filter((o) => want(o.backend))) {
   const t = performance.now();
   const r = await recordWorkload({ argv, backend: b.backend, container: b.container });
   const wall = (performance.now() - t) / 1000;
@@ -196,21 +200,25 @@ for (const r of rows) {
     (r.wall?.toFixed(3) ?? '-').padStart(7), `${ratio(r.wall, base.wall).padStart(7)}${STATS ? ` ${(r.progNs?.toFixed(0) ?? '-').padStart(7)}` : ''}`, ` ${r.note}`,
   ].join(' '));
 }
-const floor = rows.find((r) => r.name === 'floor')!;
-const ours = rows.find((r) => r.name === 'ebpf')!;
-const v1 = rows.find((r) => r.name === 'ebpf-v1')!;
-const lfloor = rows.find((r) => r.name === 'floor-libbpf')!;
-const lours = rows.find((r) => r.name === 'libbpf')!;
-out.push(`ebpf (bpftrace) over bare: ${ratio(ours.loop, base.loop)} loop (median), ${ratio(ours.cpuMin, base.cpuMin)} CPU (min); floor ${ratio(floor.cpuMin, base.cpuMin)}: of the extra CPU per call the`);
-out.push(`kernel's tracepoint path is ${perCall(floor.cpuMin, base.cpuMin)} ns and the record program ${perCall(ours.cpuMin, floor.cpuMin)} ns (ebpf-v1: ${perCall(v1.cpuMin, floor.cpuMin)} ns).`);
-out.push(`libbpf over bare: ${ratio(lours.loop, base.loop)} loop (median), ${ratio(lours.cpuMin, base.cpuMin)} CPU (min); raw-tracepoint floor ${ratio(lfloor.loop, base.loop)} loop, ${ratio(lfloor.cpuMin, base.cpuMin)} CPU (min):`);
-out.push(`the raw tracepoint costs ${perCall(lfloor.cpuMin, base.cpuMin)} ns per call and the libbpf record program ${perCall(lours.cpuMin, lfloor.cpuMin)} ns over it.`);
+const floor = rows.find((r) => r.name === 'floor');
+const ours = rows.find((r) => r.name === 'ebpf');
+const v1 = rows.find((r) => r.name === 'ebpf-v1');
+const lfloor = rows.find((r) => r.name === 'floor-libbpf');
+const lours = rows.find((r) => r.name === 'libbpf');
+if (floor && ours) {
+  out.push(`ebpf (bpftrace) over bare: ${ratio(ours.loop, base.loop)} loop (median), ${ratio(ours.cpuMin, base.cpuMin)} CPU (min); floor ${ratio(floor.cpuMin, base.cpuMin)}: of the extra CPU per call the`);
+  out.push(`kernel's tracepoint path is ${perCall(floor.cpuMin, base.cpuMin)} ns and the record program ${perCall(ours.cpuMin, floor.cpuMin)} ns${v1 ? ` (ebpf-v1: ${perCall(v1.cpuMin, floor.cpuMin)} ns)` : ''}.`);
+}
+if (lfloor && lours) {
+  out.push(`libbpf over bare: ${ratio(lours.loop, base.loop)} loop (median), ${ratio(lours.cpuMin, base.cpuMin)} CPU (min); raw-tracepoint floor ${ratio(lfloor.loop, base.loop)} loop, ${ratio(lfloor.cpuMin, base.cpuMin)} CPU (min):`);
+  out.push(`the raw tracepoint costs ${perCall(lfloor.cpuMin, base.cpuMin)} ns per call and the libbpf record program ${perCall(lours.cpuMin, lfloor.cpuMin)} ns over it.`);
+}
 if (process.env.BENCH_VERBOSE === '1') {
   for (const [name, runs] of Object.entries(series)) out.push(`  ${name}: CPU s ${runs.map((r) => r.cpu.toFixed(3)).join(' ')}`);
 }
 
 // record start-up: recordWorkload on /bin/true per loader (alternating), against spawning /bin/true.
-const SREPS = Number(process.env.BENCH_STARTUP_REPS ?? 5);
+const SREPS = want('startup') || ROWS === undefined ? Number(process.env.BENCH_STARTUP_REPS ?? 5) : 0;
 const st: Record<string, number[]> = { bare: [], libbpf: [], bpftrace: [] };
 const engines = new Set<string>();
 for (let i = 0; i < SREPS; i++) {
@@ -221,10 +229,10 @@ for (let i = 0; i < SREPS; i++) {
     engines.add(`${l}->${r.engine}`);
   }
 }
-out.push('');
-out.push(`record start-up (recordWorkload on /bin/true, median of ${SREPS}; ${[...engines].join(', ')}): bare spawn ${median(st.bare!).toFixed(0)} ms, libbpf ${median(st.libbpf!).toFixed(0)} ms, bpftrace ${median(st.bpftrace!).toFixed(0)} ms (${ratio(median(st.bpftrace!), median(st.libbpf!))} libbpf's)`);
+if (SREPS > 0) out.push('');
+if (SREPS > 0) out.push(`record start-up (recordWorkload on /bin/true, median of ${SREPS}; ${[...engines].join(', ')}): bare spawn ${median(st.bare!).toFixed(0)} ms, libbpf ${median(st.libbpf!).toFixed(0)} ms, bpftrace ${median(st.bpftrace!).toFixed(0)} ms (${ratio(median(st.bpftrace!), median(st.libbpf!))} libbpf's)`);
 
-if (process.env.BENCH_NGINX !== '0') {
+if (process.env.BENCH_NGINX !== '0' && (ROWS === undefined || want('nginx'))) {
   const secs = Number(process.env.BENCH_NGINX_SECONDS ?? 5);
   const nreps = Number(process.env.BENCH_NGINX_REPS ?? 3);
   const conns = 16;

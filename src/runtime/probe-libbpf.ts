@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { EnvironmentError } from '../common/index.js';
 import { hostArch, type ArchId } from '../syscalls/index.js';
 import { registerCleanup } from './cleanup.js';
-import { ebpfAvailability, parseProbeOutput, type ExecMarker, type ProbeResult, type RunningProbe } from './probe.js';
+import { ebpfAvailability, ensureTracefs, parseProbeOutput, type ExecMarker, type ProbeResult, type RunningProbe } from './probe.js';
 
 /** Which program records: `auto` (libbpf when it loads, else bpftrace), or one of them. */
 export type RecordLoader = 'auto' | 'libbpf' | 'bpftrace';
@@ -142,6 +142,7 @@ export function startRecordProbe(session: number, marker: ExecMarker, opts: { lo
   const loader = opts.loader ?? (process.env.SECCOMPCTL_RECORD_LOADER as RecordLoader | undefined) ?? 'auto';
   const host = opts.hostArch ?? hostArch().id;
   const viaBpftrace = (note?: string): RunningProbe => {
+    ensureTracefs(); // the libbpf route did not need it; bpftrace's tracepoints do (its failure names what is missing)
     const p = startBpftrace();
     return { ready: p.ready, stop: async () => ({ ...(await p.stop()), engine: 'bpftrace', ...(note ? { note } : {}) }) };
   };
@@ -155,6 +156,7 @@ export function startRecordProbe(session: number, marker: ExecMarker, opts: { lo
   let note: string | undefined;
   const ready = first.ready.catch(async (e: unknown) => {
     note = `libbpf record program failed to start (${(e as Error).message.split('\n')[0]}); recorded with bpftrace`;
+    ensureTracefs();
     current = startBpftrace();
     await current.ready;
   });

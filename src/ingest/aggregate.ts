@@ -77,7 +77,12 @@ export class Aggregator {
    * observation but for its line) then updates the same counters without a single lookup.
    */
   addSlot(o: Observation): Slot {
-    return this.place(o);
+    return this.place(o, true)!;
+  }
+
+  /** Whether observations are kept or handed out (then each must be its own object: see AuditParser.decoded). */
+  get retainsObservations(): boolean {
+    return (this.opts.keepObservations ?? 0) > 0 || this.opts.onObservation !== undefined;
   }
 
   /** The observation of `slot` seen again at `line`: exactly what add() would do with it. */
@@ -112,16 +117,19 @@ export class Aggregator {
 
   /** Adds one observation (applies the filter). */
   add(o: Observation): void {
-    this.place(o);
+    this.place(o, false);
   }
 
-  /** add(), returning where the observation landed (one set of lookups for both). */
-  private place(o: Observation): Slot {
+  /**
+   * add(), returning where the observation landed when `slot` (one set of lookups for both). Without `slot`, `o` is
+   * not kept beyond keep() (so a caller may reuse one object when retainsObservations is false).
+   */
+  private place(o: Observation, slot: boolean): Slot | undefined {
     this.counters.matched++;
     this.formats.add(o.rendering);
     if (this.opts.filter !== undefined && !matchesFilter(o, this.opts.filter)) {
       this.counters.filtered++;
-      return { o, stat: undefined, compat: undefined, proc: undefined, procSyscalls: undefined, key: '', hasProcess: false };
+      return slot ? { o, stat: undefined, compat: undefined, proc: undefined, procSyscalls: undefined, key: '', hasProcess: false } : undefined;
     }
     const key = syscallKey(o.name, o.nr);
     let perArch = this.syscalls.get(o.arch);
@@ -173,7 +181,7 @@ export class Aggregator {
       }
     }
     this.keep(o);
-    return { o, stat: st, compat: ac, proc: p, procSyscalls: m, key, hasProcess };
+    return slot ? { o, stat: st, compat: ac, proc: p, procSyscalls: m, key, hasProcess } : undefined;
   }
 
   /** Keeps the first observations (IngestOptions.keepObservations) and hands each to onObservation. */

@@ -111,6 +111,23 @@ describe('realistic records: pushFileSync (byte decode) = ingestText (general pa
       return line + (cr === 0 ? '\r\n' : '\n');
     });
 
+  it('20 000 distinct records (the memo pauses; observations neither kept nor handed out: one reused object) give the general result', () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 20_000; i++) {
+      const comm = i % 3 === 0 ? `comm=${hexOf(`w ${i % 50}`)}` : `comm="w${i % 70}"`;
+      lines.push(`type=SECCOMP msg=audit(1795818969.767:${i}): pid=${i % 997} ${comm} exe="/w${i % 13}" sig=0 arch=${i % 5 === 0 ? '40000003' : 'c000003e'} syscall=${(i * 7) % 330} compat=${i % 5 === 0 ? 1 : 0} ip=0x${i.toString(16)} code=${i % 11 === 0 ? '0x50001' : '0x7ffc0000'}`);
+    }
+    const text = lines.join('\n') + '\n';
+    const file = join(TMP, 'distinct.log');
+    writeFileSync(file, text);
+    for (const extra of [{}, { filter: { comm: ['w1', 'w 2'] } }, { filter: { pid: [5, 6] } }, { keepObservations: 5 }]) {
+      const o = { nativeArch: 'x86_64' as const, format: 'audit' as const, twoThreads: false as const, ...extra };
+      const ing = new Ingester(o);
+      ing.pushFileSync(file);
+      expect(fullResult(ing.result())).toEqual(fullResult(ingestText(text, { ...o, file })));
+    }
+  });
+
   it('property: random realistic logs, alone and repeated past a 4 MiB read buffer', () => {
     let n = 0;
     fc.assert(fc.property(fc.array(record, { minLength: 1, maxLength: 60 }), fc.boolean(), (lines, big) => {

@@ -80,8 +80,10 @@ try {
     '// Numbers are the values seccomp filters see in seccomp_data.nr (x32 includes __X32_SYSCALL_BIT,',
     '// mips includes its o32/n64/n32 bases, arm includes the private __ARM_NR_BASE calls).',
     `export const KERNEL_VERSION = ${JSON.stringify(ver)};`,
-    'export const TABLES: Readonly<Record<string, Readonly<Record<string, number>>>> = {',
-    ...Object.entries(out).map(([a, t]) => `  ${a}: {${Object.entries(t).map(([n, v]) => `${n}:${v}`).join(',')}},`),
+    '// One string per arch, "name:number,…" sorted by number: a string literal costs next to nothing to compile at',
+    '// start-up; src/syscalls/index.ts parses an arch\'s table the first time it is asked for.',
+    'export const TABLES: Readonly<Record<string, string>> = {',
+    ...Object.entries(out).map(([a, t]) => `  ${a}: "${Object.entries(t).map(([n, v]) => `${n}:${v}`).join(',')}",`),
     '};',
     '',
   ].join('\n');

@@ -108,49 +108,73 @@ export function hostArch(): ArchInfo {
   return archInfo(m[process.arch] ?? 'x86_64');
 }
 
+// Each arch's maps are built the first time that arch is asked about (most commands touch one or two arches).
 const names = new Map<ArchId, ReadonlyMap<string, number>>();
 const numbers = new Map<ArchId, ReadonlyMap<number, string>>();
-for (const a of ARCHES) {
-  const t = TABLES[a.id] ?? {};
-  names.set(a.id, new Map(Object.entries(t)));
-  numbers.set(a.id, new Map(Object.entries(t).map(([n, v]) => [v, n])));
+
+function namesOn(arch: ArchId): ReadonlyMap<string, number> {
+  let m = names.get(arch);
+  if (m === undefined) {
+    const t = TABLES[arch] ?? '';
+    m = new Map(t === '' ? [] : t.split(',').map((e) => {
+      const i = e.indexOf(':');
+      return [e.slice(0, i), Number(e.slice(i + 1))] as const;
+    }));
+    names.set(arch, m);
+  }
+  return m;
 }
-const allNames: readonly string[] = [...new Set(ARCHES.flatMap((a) => [...names.get(a.id)!.keys()]))].sort();
-const allNameSet = new Set(allNames);
+
+function numbersOn(arch: ArchId): ReadonlyMap<number, string> {
+  let m = numbers.get(arch);
+  if (m === undefined) {
+    m = new Map([...namesOn(arch)].map(([n, v]) => [v, n]));
+    numbers.set(arch, m);
+  }
+  return m;
+}
+
+let allNames: readonly string[] | undefined;
+let allNameSet: ReadonlySet<string> | undefined;
+function everyName(): readonly string[] {
+  allNames ??= [...new Set(ARCHES.flatMap((a) => [...namesOn(a.id).keys()]))].sort();
+  return allNames;
+}
 
 /** The number of `name` on `arch`, or undefined when that arch has no such syscall. */
 export function syscallNumber(arch: ArchId, name: string): number | undefined {
-  return names.get(arch)?.get(name);
+  return namesOn(arch).get(name);
 }
 
 /** The name of syscall `nr` on `arch` (x32 numbers include X32_SYSCALL_BIT), or undefined. */
 export function syscallName(arch: ArchId, nr: number): string | undefined {
-  return numbers.get(arch)?.get(nr);
+  return numbersOn(arch).get(nr);
 }
 
 /** All (name, number) pairs of one arch, sorted by number. */
 export function syscallsOf(arch: ArchId): ReadonlyMap<string, number> {
-  return names.get(arch)!;
+  return namesOn(arch);
 }
 
 /** The highest syscall number on an arch (below ARM's private range and x32's bit for the usual comparisons). */
 export function maxSyscallNumber(arch: ArchId): number {
-  return Math.max(...names.get(arch)!.values());
+  return Math.max(...namesOn(arch).values());
 }
 
 /** Is `name` a syscall on any architecture? */
 export function isKnownSyscall(name: string): boolean {
+  allNameSet ??= new Set(everyName());
   return allNameSet.has(name);
 }
 
 /** Every syscall name known on any architecture, sorted. */
 export function allSyscallNames(): readonly string[] {
-  return allNames;
+  return everyName();
 }
 
 /** The architectures that have `name`. */
 export function archesWith(name: string): ArchId[] {
-  return ARCHES.filter((a) => names.get(a.id)!.has(name)).map((a) => a.id);
+  return ARCHES.filter((a) => namesOn(a.id).has(name)).map((a) => a.id);
 }
 
 /** The outcome of resolving one name or number on one arch: found, absent on this arch, or unknown everywhere. */
@@ -176,7 +200,7 @@ export function resolveSyscall(arch: ArchId, query: string): Resolution {
 
 /** Names close to a misspelt one (edit distance ≤ 2, or a shared prefix), best first, at most 3. */
 export function suggestSyscalls(query: string): string[] {
-  const scored = allNames
+  const scored = everyName()
     .map((n) => ({ n, d: editDistance(query, n) }))
     .filter((x) => x.d <= Math.max(1, Math.min(2, Math.floor(query.length / 3))))
     .sort((a, b) => a.d - b.d || a.n.localeCompare(b.n));

@@ -120,7 +120,9 @@ export function startLibbpfProbe(path: string, session: number, marker: ExecMark
     ready,
     async stop(): Promise<ProbeResult> {
       if (!exited) child.kill('SIGINT');
-      await Promise.race([closed, new Promise((r) => setTimeout(r, 10_000))]);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([closed, new Promise((r) => { timer = setTimeout(r, 10_000); })]);
+      clearTimeout(timer); // a pending timer would keep the CLI alive for 10 s after the recording
       if (!exited) {
         child.kill('SIGKILL');
         await closed;

@@ -22,7 +22,9 @@
 // BENCH_BPF_STATS=1 also turns kernel.bpf_stats_enabled on for the run (restored afterwards) and prints the
 // sys_enter program's own run time per call, read from bpftrace's prog fds.
 import { spawn, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { probeProgram, recordWorkload, spawnInSession, type RecordBackend } from '../src/record/index.js';
 import { bareStartup, nginxRun, recordStartup, underLibbpf } from './record-libbpf.js';
@@ -231,6 +233,28 @@ for (let i = 0; i < SREPS; i++) {
 }
 if (SREPS > 0) out.push('');
 if (SREPS > 0) out.push(`record start-up (recordWorkload on /bin/true, median of ${SREPS}; ${[...engines].join(', ')}): bare spawn ${median(st.bare!).toFixed(0)} ms, libbpf ${median(st.libbpf!).toFixed(0)} ms, bpftrace ${median(st.bpftrace!).toFixed(0)} ms (${ratio(median(st.bpftrace!), median(st.libbpf!))} libbpf's)`);
+// The CLI as a user runs it (`seccompctl record --backend ebpf -o F -- /bin/true`), from dist/ when it is built with the
+// libbpf loader in it (npm run build), against `node -e 0`.
+const distBin = join(import.meta.dirname, '..', 'dist', 'cli', 'bin.js');
+if (SREPS > 0 && existsSync(distBin) && existsSync(join(import.meta.dirname, '..', 'dist', 'runtime', 'probe-libbpf.js'))) {
+  const cl: Record<string, number[]> = { node: [], libbpf: [], bpftrace: [] };
+  const outFile = join(tmpdir(), `seccompctl-bench-record-${process.pid}.json`);
+  const time = (args: string[], env: NodeJS.ProcessEnv = process.env): number => {
+    const t = performance.now();
+    spawnSync(process.execPath, args, { env, stdio: 'ignore' });
+    return performance.now() - t;
+  };
+  for (let i = 0; i < SREPS; i++) {
+    cl.node!.push(time(['-e', '0']));
+    for (const l of ['libbpf', 'bpftrace'] as const) {
+      cl[l]!.push(time([distBin, 'record', '--backend', 'ebpf', '-o', outFile, '--', '/bin/true'], { ...process.env, SECCOMPCTL_RECORD_LOADER: l }));
+    }
+  }
+  rmSync(outFile, { force: true });
+  out.push(`CLI: seccompctl record --backend ebpf -o F -- /bin/true (dist), median of ${SREPS}: node -e 0 ${median(cl.node!).toFixed(0)} ms, libbpf ${median(cl.libbpf!).toFixed(0)} ms (${ratio(median(cl.libbpf!), median(cl.node!))}), bpftrace ${median(cl.bpftrace!).toFixed(0)} ms (${ratio(median(cl.bpftrace!), median(cl.node!))})`);
+} else if (SREPS > 0) {
+  out.push('CLI record start-up: skipped (dist/ is missing or predates the libbpf loader: npm run build)');
+}
 
 if (process.env.BENCH_NGINX !== '0' && (ROWS === undefined || want('nginx'))) {
   const secs = Number(process.env.BENCH_NGINX_SECONDS ?? 5);

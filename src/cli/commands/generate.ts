@@ -1,39 +1,21 @@
-// `seccompctl generate FILE...|-`: audit logs or strace output → a least-privilege OCI profile.
+// `seccompctl generate FILE...|-`: audit logs or strace output → a least-privilege OCI profile. The route: typed
+// flags → one library call (generateFromFiles: ingest + generate's policies) → print → exit code.
 import { statSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
-import { Option } from 'commander';
-import { UserError, writeFileAtomic, formatDiagnostic } from '../../common/index.js';
-import { ArgCollector, COMPAT_POLICY, generate, generateWithArgs, RUNC_BASE_SETS } from '../../generate/index.js';
-import {
-  certainLoss, describeLoss, ingestFiles, LOSS_ADVICE, recordingJson, type IngestResult, type InputFormat,
-} from '../../ingest/index.js';
+import { Option, type Command as TypedCommand } from '@commander-js/extra-typings';
+import { formatDiagnostic, UserError, writeFileAtomic, type Diagnostic } from '../../common/index.js';
+import { COMPAT_POLICY, generateFromFiles, RUNC_BASE_SETS, type GenerateResult } from '../../generate/index.js';
+import { recordingJson, type IngestResult } from '../../ingest/index.js';
 import { printProfile } from '../../profile/index.js';
 import { archInfo, ARCHES, resolveArch, type ArchId } from '../../syscalls/index.js';
-import { ExitError, println } from '../io.js';
+import { ExitError, println, type CliIO } from '../io.js';
 import { mib, nullSink, progress } from '../terminal.js';
 import type { Register } from './types.js';
 import { argJson, printArgSummary } from './args-output.js';
+import { collect } from './flags.js';
 
-const collect = (v: string, prev: string[] | undefined): string[] => [...(prev ?? []), v];
 const VERBOSE_OBSERVATIONS = 10_000;
 const PROGRESS_MIN_BYTES = 64 << 20;
-
-interface GenerateFlags {
-  output?: string;
-  format: 'auto' | InputFormat;
-  runtime: 'runc' | 'none';
-  /** commander turns --no-new-privileges into newPrivileges: false. */
-  newPrivileges?: boolean;
-  defaultErrno: 'EPERM' | 'ENOSYS';
-  arch?: string[];
-  comm?: string[];
-  exe?: string[];
-  pid?: string[];
-  allowLoss?: boolean;
-  args?: boolean;
-  verbose?: boolean;
-  json?: boolean;
-}
 
 function parseArches(tokens: readonly string[]): ArchId[] {
   return tokens.flatMap((t) => t.split(',')).filter((t) => t !== '').map((t) => {
@@ -69,14 +51,14 @@ export function summarize(r: IngestResult, inputs: readonly string[]): Record<st
 }
 
 export const registergenerate: Register = (program, io) => {
-  program.command('generate')
+  (program.command('generate') as unknown as TypedCommand)
     .description('Generate a least-privilege seccomp profile from kernel audit logs (SECCOMP records) or strace output.')
     .argument('<file...>', 'log files, strace outputs, a directory of strace -ff files, or - for standard input (all together = one recording)')
     .option('-o, --output <file>', 'write the profile here (atomically); default: standard output')
-    .addOption(new Option('--format <format>', 'input format').choices(['auto', 'audit', 'strace']).default('auto'))
-    .addOption(new Option('--runtime <runtime>', 'add the syscalls the runtime itself makes after loading the filter').choices(['runc', 'none']).default('runc'))
+    .addOption(new Option('--format <format>', 'input format').choices(['auto', 'audit', 'strace'] as const).default('auto' as const))
+    .addOption(new Option('--runtime <runtime>', 'add the syscalls the runtime itself makes after loading the filter').choices(['runc', 'none'] as const).default('runc' as const))
     .option('--no-new-privileges', 'the container runs with no-new-privileges (allowPrivilegeEscalation: false): runc needs fewer syscalls')
-    .addOption(new Option('--default-errno <errno>', 'errno for denied syscalls').choices(['EPERM', 'ENOSYS']).default('EPERM'))
+    .addOption(new Option('--default-errno <errno>', 'errno for denied syscalls').choices(['EPERM', 'ENOSYS'] as const).default('EPERM' as const))
     .addOption(new Option('--arch <arch>', 'also allow these architectures (comma-separated or repeated; e.g. aarch64,arm)').argParser(collect))
     .addOption(new Option('--comm <name>', 'only syscalls of processes with this comm (repeatable)').argParser(collect))
     .addOption(new Option('--exe <path>', 'only syscalls of processes running this executable (path or basename; repeatable)').argParser(collect))
@@ -141,107 +123,56 @@ recorded or --arch names them: least privilege; their processes are killed.
 
 Exit codes: 0 profile written; 1 records were lost, or a syscall cannot be mapped to an --arch (nothing written
 unless --allow-loss for loss); 2 bad input or usage.`)
-    .action(async (files: string[], opts: GenerateFlags) => {
+    .action(async (files, opts) => {
       const arches = parseArches(opts.arch ?? []);
       const nnp = opts.newPrivileges === false;
       const pids = parsePids(opts.pid ?? []);
-      const filter = {
-        ...(opts.comm ? { comm: opts.comm } : {}),
-        ...(opts.exe ? { exe: opts.exe } : {}),
-        ...(pids.length ? { pid: pids } : {}),
-      };
       const inputs = files.map((f) => (f === '-' ? f : resolvePath(io.cwd, f)));
-      let total = 0;
-      for (const f of inputs) {
-        try {
-          if (f !== '-') total += statSync(f).size;
-        } catch {
-          // missing files are reported by ingest
-        }
-      }
+      const out = opts.output !== undefined ? resolvePath(io.cwd, opts.output) : undefined;
       const quiet = program.opts().quiet === true;
       const status = progress(io, quiet);
-      const showProgress = status.active && total >= PROGRESS_MIN_BYTES;
-      const collector = opts.args ? new ArgCollector() : undefined;
-      const r = await ingestFiles(inputs, {
+      const total = inputBytes(inputs);
+      const { ingest: r, result: g, args: ga } = await generateFromFiles(inputs, {
         format: opts.format,
-        filter,
+        filter: { ...(opts.comm ? { comm: opts.comm } : {}), ...(opts.exe ? { exe: opts.exe } : {}), ...(pids.length ? { pid: pids } : {}) },
+        args: opts.args === true,
         keepObservations: opts.verbose ? VERBOSE_OBSERVATIONS : 0,
-        ...(collector ? { onObservation: collector.onObservation } : {}),
         stdin: io.stdin,
-        ...(showProgress ? {
+        runtime: opts.runtime, noNewPrivileges: nnp, defaultErrno: opts.defaultErrno, arches,
+        ...(arches.length > 0 ? { nativeArch: arches[0]! } : {}),
+        allowLoss: opts.allowLoss === true,
+        ...(status.active && total >= PROGRESS_MIN_BYTES ? {
           onProgress: (b: number, n: number) => status.update(`reading: ${mib(b)} of ${mib(total)} (${Math.min(100, (100 * b) / total).toFixed(0)}%), ${n} record(s) so far`),
         } : {}),
       });
       status.clear();
+      printIngestNotes(io, r, opts.verbose === true);
 
-      for (const d of r.diagnostics) println(io.stderr, formatDiagnostic(d));
-      if (r.counters.malformed > 0) {
-        println(io.stderr, `warning: ${r.counters.malformed} malformed record(s) skipped, at ${r.counters.malformedAt.slice(0, 10).join(', ')}${r.counters.malformed > 10 ? ', …' : ''}`);
-      }
-      if (opts.verbose) {
-        for (const o of r.observations) {
-          println(io.stderr, `${o.file}:${o.line}: ${o.arch} ${o.name ?? '?'}(${o.nr ?? '?'}) ${o.action}` +
-            `${o.pid !== undefined ? ` pid=${o.pid}` : ''}${o.comm !== undefined ? ` comm=${JSON.stringify(o.comm)}` : ''}${o.exe !== undefined ? ` exe=${o.exe}` : ''}`);
-        }
-        if (r.counters.matched - r.counters.filtered > r.observations.length) {
-          println(io.stderr, `(only the first ${VERBOSE_OBSERVATIONS} records are listed)`);
-        }
-        for (const [arch, m] of r.syscalls) {
-          for (const s of [...m.values()].sort((a, b) => (a.name ?? '').localeCompare(b.name ?? ''))) {
-            println(io.stderr, `found ${arch} ${s.name ?? '?'} (${s.nr ?? '?'}): ${s.count} call(s), ${Object.entries(s.actions).map(([k, v]) => `${k} ${v}`).join(', ')}`);
-          }
-        }
-      }
-
-      const kept = r.counters.matched - r.counters.filtered;
-      // A log that shows only loss (e.g. a lone "kauditd_printk_skb: N callbacks suppressed") is reported as loss.
-      if (kept === 0 && (opts.allowLoss || certainLoss(r).length === 0)) {
-        const why = r.counters.matched > 0
-          ? `all ${r.counters.matched} record(s) were excluded by --comm/--exe/--pid (processes seen: ${[...new Set(r.processes.map((p) => p.comm))].slice(0, 10).join(', ') || 'none'})`
-          : `no seccomp audit records or strace syscall lines found in ${r.counters.lines} line(s)` +
-            ` (looked for ${opts.format === 'auto' ? 'either format' : opts.format})`;
-        throw new UserError(`${why}; nothing to generate`);
-      }
-
-      const lossy = certainLoss(r);
+      // The policies' verdicts (generate's diagnostics), in the order a reader needs them.
+      const policy = (code: Diagnostic['code']): Diagnostic | undefined => g.diagnostics.find((d) => d.code === code);
+      const empty = policy('NO_RECORDS');
+      if (empty) throw new UserError(empty.message);
       for (const l of r.loss.filter((x) => !x.certain)) println(io.stderr, `warning: ${l.file}:${l.line}: ${l.message}`);
-      if (lossy.length > 0) {
-        const msg = `${opts.allowLoss ? 'warning' : 'error'}: the recording is incomplete: ${describeLoss(r)}\n` +
-          `The profile would miss syscalls that only the lost records showed. To record without loss:\n  ${LOSS_ADVICE}`;
-        println(io.stderr, msg);
-        if (!opts.allowLoss) {
+      const lost = policy('RECORDS_LOST');
+      if (lost) {
+        println(io.stderr, `${lost.severity}: ${lost.message}`);
+        if (lost.severity === 'error') {
           println(io.stderr, 'No profile written (pass --allow-loss to write it anyway).');
           if (opts.json) println(io.stdout, JSON.stringify({ ...summarize(r, files), output: null }, null, 2));
           throw new ExitError(1);
         }
       }
-
-      const denied = [...r.syscalls.values()].flatMap((m) => [...m.values()])
-        .filter((s) => Object.keys(s.actions).some((a) => a !== 'log' && a !== 'allow' && a !== 'unknown'));
-      if (denied.length > 0) {
-        println(io.stderr, `note: ${denied.length} syscall(s) were seen denied or killed by the filter in force (${[...new Set(denied.map((s) => s.name ?? `#${s.nr}`))].slice(0, 10).join(' ')}${denied.length > 10 ? ' …' : ''}); ` +
-          'they are allowed in this profile because the workload attempted them');
-      }
-      const gopts = {
-        runtime: opts.runtime,
-        noNewPrivileges: nnp,
-        defaultErrno: opts.defaultErrno,
-        arches,
-        ...(arches.length > 0 ? { nativeArch: arches[0]! } : {}),
-      };
-      const ga = collector ? generateWithArgs(r, collector.result(), gopts) : undefined;
-      const g = ga ?? generate(r, gopts);
-      for (const d of g.diagnostics) if (d.severity !== 'info') println(io.stderr, formatDiagnostic(d));
-      if (g.unmappable.length > 0) {
-        println(io.stderr, `error: ${g.unmappable.length} recorded syscall(s) do not exist on a requested architecture and have no known counterpart there: ` +
-          `${g.unmappable.join(', ')}. The program would be denied on that architecture. Record it there (strace or audit on such a node) ` +
-          'and merge the profiles (seccompctl merge), or leave that architecture out of --arch. No profile written.');
+      const denied = policy('SEEN_DENIED');
+      if (denied) println(io.stderr, `note: ${denied.message}`);
+      for (const d of g.diagnostics) if (d.severity !== 'info' && !POLICY_CODES.has(d.code)) println(io.stderr, formatDiagnostic(d));
+      const unmappable = policy('UNMAPPABLE_SYSCALLS');
+      if (unmappable) {
+        println(io.stderr, `error: ${unmappable.message}. ${unmappable.fix!.charAt(0).toUpperCase()}${unmappable.fix!.slice(1)}. No profile written.`);
         if (opts.json) println(io.stdout, JSON.stringify({ ...summarize(r, files), unmappable: g.unmappable, output: null }, null, 2));
         throw new ExitError(1);
       }
+
       const text = printProfile(g.profile);
-      const out = opts.output !== undefined ? resolvePath(io.cwd, opts.output) : undefined;
       if (out !== undefined) {
         try {
           writeFileAtomic(out, text);
@@ -249,7 +180,6 @@ unless --allow-loss for loss); 2 bad input or usage.`)
           throw new UserError(`${opts.output}: cannot write the profile (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
         }
       }
-      const allowed = g.profile.syscalls?.filter((rule) => rule.action === 'SCMP_ACT_ALLOW').reduce((n, rule) => n + rule.names.length, 0) ?? 0;
       if (opts.json) {
         println(io.stdout, JSON.stringify({
           ...summarize(r, files),
@@ -264,37 +194,80 @@ unless --allow-loss for loss); 2 bad input or usage.`)
           output: out ?? null,
           ...(out === undefined ? { profile: JSON.parse(text) as unknown } : {}),
         }, null, 2));
-      } else {
-        const s = out === undefined ? (quiet ? nullSink() : io.stderr) : io.stdout;
-        const c = r.counters;
-        println(s, `read ${c.lines} line(s) from ${c.files} file(s) (${r.formats.join(', ')}): ${c.matched} record(s)` +
-          `${c.filtered ? `, ${c.filtered} filtered out` : ''}, ${c.skipped} other line(s) skipped, ${c.malformed} malformed`);
-        for (const [arch, m] of r.syscalls) {
-          const procs = new Set(r.processes.filter((p) => p.syscalls.has(arch)).map((p) => p.comm ?? p.exe ?? String(p.pid ?? '?')));
-          println(s, `${archInfo(arch).scmp}: ${m.size} syscall(s)${procs.size ? ` from ${[...procs].slice(0, 8).join(', ')}${procs.size > 8 ? ', …' : ''}` : ''}`);
-        }
-        if (g.runtimeAdded.length > 0) {
-          println(s, `+ ${g.runtimeAdded.length} syscall(s) runc needs after loading the filter (no-new-privileges ${nnp ? 'on' : 'off'}` +
-            `${RUNC_BASE_SETS.measured ? '' : ', provisional list'}): ${g.runtimeAdded.join(' ')}`);
-        }
-        const byTarget = new Map<string, string[]>();
-        for (const m of g.mapped) {
-          const k = archInfo(m.arch).scmp;
-          byTarget.set(k, [...(byTarget.get(k) ?? []), `${m.from}→${m.to.length ? m.to.join('+') : '(nothing needed)'}`]);
-        }
-        for (const [arch, l] of byTarget) {
-          println(s, `${arch} (not recorded): ${l.length} mapping(s) to what the same libc call uses there (glibc's Linux wrappers; --json lists the source of each): ${[...new Set(l)].join(' ')}`);
-        }
-        if (g.enosys.length > 0) {
-          println(s, `${opts.defaultErrno === 'ENOSYS' ? 'the default action answers' : `+ rule: ERRNO(38) ENOSYS for`} ${g.enosys.length} syscall(s) that callers fall back from (${g.enosys.join(' ')}), so glibc and runc take their fallback path`);
-        }
-        if (g.compatOmitted.length > 0) {
-          println(s, `compat ABIs left out: ${g.compatOmitted.map((a) => archInfo(a).scmp).join(', ')} (${COMPAT_POLICY}; --arch ${g.compatOmitted.join(',')} adds them)`);
-        }
-        if (ga) printArgSummary(s, ga);
-        println(s, `${out !== undefined ? `profile written to ${out}` : 'profile printed to standard output'}: ${allowed} syscall(s) allowed, ` +
-          `others fail with ${opts.defaultErrno}, architectures ${g.profile.architectures?.join(', ')}`);
+        return;
       }
-      if (out === undefined && !opts.json) io.stdout.write(text);
+      const sink = out === undefined ? (quiet ? nullSink() : io.stderr) : io.stdout;
+      printSummary(sink, r, g, { out, nnp, defaultErrno: opts.defaultErrno });
+      if (ga) printArgSummary(sink, ga);
+      const allowed = g.profile.syscalls?.filter((rule) => rule.action === 'SCMP_ACT_ALLOW').reduce((n, rule) => n + rule.names.length, 0) ?? 0;
+      println(sink, `${out !== undefined ? `profile written to ${out}` : 'profile printed to standard output'}: ${allowed} syscall(s) allowed, ` +
+        `others fail with ${opts.defaultErrno}, architectures ${g.profile.architectures?.join(', ')}`);
+      if (out === undefined) io.stdout.write(text);
     });
 };
+
+/** generate's policy codes: printed by the route above in their own words, not as plain diagnostics. */
+const POLICY_CODES: ReadonlySet<string> = new Set(['NO_RECORDS', 'RECORDS_LOST', 'SEEN_DENIED', 'UNMAPPABLE_SYSCALLS']);
+
+/** Total size of the input files (for the progress display); missing files are reported by ingest. */
+function inputBytes(inputs: readonly string[]): number {
+  let total = 0;
+  for (const f of inputs) {
+    try {
+      if (f !== '-') total += statSync(f).size;
+    } catch {
+      // reported by ingest
+    }
+  }
+  return total;
+}
+
+/** What reading the input found that is not a policy: ingest's warnings, malformed records, --verbose listing. */
+function printIngestNotes(io: CliIO, r: IngestResult, verbose: boolean): void {
+  for (const d of r.diagnostics) println(io.stderr, formatDiagnostic(d));
+  if (r.counters.malformed > 0) {
+    println(io.stderr, `warning: ${r.counters.malformed} malformed record(s) skipped, at ${r.counters.malformedAt.slice(0, 10).join(', ')}${r.counters.malformed > 10 ? ', …' : ''}`);
+  }
+  if (!verbose) return;
+  for (const o of r.observations) {
+    println(io.stderr, `${o.file}:${o.line}: ${o.arch} ${o.name ?? '?'}(${o.nr ?? '?'}) ${o.action}` +
+      `${o.pid !== undefined ? ` pid=${o.pid}` : ''}${o.comm !== undefined ? ` comm=${JSON.stringify(o.comm)}` : ''}${o.exe !== undefined ? ` exe=${o.exe}` : ''}`);
+  }
+  if (r.counters.matched - r.counters.filtered > r.observations.length) {
+    println(io.stderr, `(only the first ${VERBOSE_OBSERVATIONS} records are listed)`);
+  }
+  for (const [arch, m] of r.syscalls) {
+    for (const st of [...m.values()].sort((a, b) => (a.name ?? '').localeCompare(b.name ?? ''))) {
+      println(io.stderr, `found ${arch} ${st.name ?? '?'} (${st.nr ?? '?'}): ${st.count} call(s), ${Object.entries(st.actions).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    }
+  }
+}
+
+/** The human summary: what was read, per arch, and what generate added. */
+function printSummary(s: NodeJS.WritableStream, r: IngestResult, g: GenerateResult, o: { out: string | undefined; nnp: boolean; defaultErrno: string }): void {
+  const c = r.counters;
+  println(s, `read ${c.lines} line(s) from ${c.files} file(s) (${r.formats.join(', ')}): ${c.matched} record(s)` +
+    `${c.filtered ? `, ${c.filtered} filtered out` : ''}, ${c.skipped} other line(s) skipped, ${c.malformed} malformed`);
+  for (const [arch, m] of r.syscalls) {
+    const procs = new Set(r.processes.filter((p) => p.syscalls.has(arch)).map((p) => p.comm ?? p.exe ?? String(p.pid ?? '?')));
+    println(s, `${archInfo(arch).scmp}: ${m.size} syscall(s)${procs.size ? ` from ${[...procs].slice(0, 8).join(', ')}${procs.size > 8 ? ', …' : ''}` : ''}`);
+  }
+  if (g.runtimeAdded.length > 0) {
+    println(s, `+ ${g.runtimeAdded.length} syscall(s) runc needs after loading the filter (no-new-privileges ${o.nnp ? 'on' : 'off'}` +
+      `${RUNC_BASE_SETS.measured ? '' : ', provisional list'}): ${g.runtimeAdded.join(' ')}`);
+  }
+  const byTarget = new Map<string, string[]>();
+  for (const m of g.mapped) {
+    const k = archInfo(m.arch).scmp;
+    byTarget.set(k, [...(byTarget.get(k) ?? []), `${m.from}→${m.to.length ? m.to.join('+') : '(nothing needed)'}`]);
+  }
+  for (const [arch, l] of byTarget) {
+    println(s, `${arch} (not recorded): ${l.length} mapping(s) to what the same libc call uses there (glibc's Linux wrappers; --json lists the source of each): ${[...new Set(l)].join(' ')}`);
+  }
+  if (g.enosys.length > 0) {
+    println(s, `${o.defaultErrno === 'ENOSYS' ? 'the default action answers' : `+ rule: ERRNO(38) ENOSYS for`} ${g.enosys.length} syscall(s) that callers fall back from (${g.enosys.join(' ')}), so glibc and runc take their fallback path`);
+  }
+  if (g.compatOmitted.length > 0) {
+    println(s, `compat ABIs left out: ${g.compatOmitted.map((a) => archInfo(a).scmp).join(', ')} (${COMPAT_POLICY}; --arch ${g.compatOmitted.join(',')} adds them)`);
+  }
+}

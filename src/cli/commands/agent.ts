@@ -10,6 +10,7 @@ import {
 import { println } from '../io.js';
 import { forwardSignals } from '../signals.js';
 import type { Register } from './types.js';
+import { collect } from './flags.js';
 
 interface AgentFlags {
   source: 'auto' | 'ebpf' | 'audit';
@@ -30,7 +31,6 @@ interface AgentFlags {
   auditLog: string;
 }
 
-const collect = (v: string, prev: string[] | undefined): string[] => [...(prev ?? []), v];
 
 function intFlag(name: string, v: string, min: number): number {
   const n = Number(v);

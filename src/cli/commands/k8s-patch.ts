@@ -4,8 +4,8 @@ import { Option, type Command } from 'commander';
 import { formatDiagnostic, readInput, UserError, writeFileAtomic } from '../../common/index.js';
 import { applyPatch, describeSetting, objectLabel, planPatch, unifiedDiff, type PatchPlan, type SeccompSetting } from '../../k8s/index.js';
 import { println, type CliIO, type ExitCode } from '../io.js';
+import { collect } from './flags.js';
 
-const collect = (v: string, prev: string[] | undefined): string[] => [...(prev ?? []), v];
 
 interface PatchFlags {
   runtimeDefault?: boolean; localhost?: string; container?: string[]; initContainers?: boolean;

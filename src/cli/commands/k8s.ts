@@ -11,8 +11,8 @@ import { println } from '../io.js';
 import { addLintCommand } from './k8s-lint.js';
 import { addPatchCommand } from './k8s-patch.js';
 import type { Register } from './types.js';
+import { collect } from './flags.js';
 
-const collect = (v: string, prev: string[] | undefined): string[] => [...(prev ?? []), v];
 
 export const registerk8s: Register = (program, io, setExit) => {
   const k8s = program.command('k8s')

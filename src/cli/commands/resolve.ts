@@ -4,13 +4,14 @@ import { UserError } from '../../common/index.js';
 import { ARCHES, hostArch, resolveArch, resolveSyscall, type ArchInfo, type Resolution } from '../../syscalls/index.js';
 import { println } from '../io.js';
 import type { Register } from './types.js';
+import { collect } from './flags.js';
 
 export const registerresolve: Register = (program, io, setExit) => {
   program.command('resolve')
     .description('Map syscall names to numbers and numbers to names, per architecture (like scmp_sys_resolver, for every arch at once).')
     .argument('<syscall...>', 'syscall names or numbers (decimal or 0x hex)')
     .addOption(new Option('-a, --arch <arch>', 'architecture(s), repeatable or comma-separated: SCMP_ARCH_AARCH64, aarch64, arm64 or an audit code like c00000b7 (default: this machine\'s)')
-      .argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v]))
+      .argParser(collect))
     .option('--all-arches', 'resolve on every architecture; names absent on an arch are listed as such')
     .option('--json', 'print [{"arch": "SCMP_ARCH_…", "number": N, "name": "…"}]')
     .addHelpText('after', `

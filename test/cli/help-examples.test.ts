@@ -24,7 +24,7 @@ const NOT_RUN: readonly [RegExp, string][] = [
   [/\/var\/log\/audit\/audit\.log/, 'reads this machine\'s auditd log'],
   [/\/var\/lib\/kubelet\//, 'needs a node\'s kubelet (root dir or config)'],
   [/node sync --from \/profiles\b/, 'the DaemonSet\'s endless loop on a node'],
-  [/\bagent\b.*--listen|^curl /, 'a node daemon'],
+  [/^seccompctl agent\b|\bagent\b.*--listen|^curl /, 'a node daemon (runs until stopped)'],
   [/completion (bash|zsh|fish) > /, 'installs into the user\'s or the system\'s shell directories'],
   [/^seccompctl doctor\b/, 'judges this node: its exit code depends on the node'],
   [/^bash scripts\/install-system-deps\.sh|^npm /, 'installs the system / runs the whole suite'],
@@ -97,14 +97,25 @@ export function readmeExamples(text: string): Example[] {
   return out;
 }
 
-/** Runs a command line in bash without blocking the event loop (vitest's worker must keep answering). */
+/**
+ * Runs a command line in bash without blocking the event loop (vitest's worker must keep answering). bash leads its
+ * own process group, so on the deadline, and once bash has exited, the whole group is killed: an example that
+ * starts a daemon or a background child leaves nothing running (and cannot hold the pipes open).
+ */
 function runBash(command: string, cwd: string, env: NodeJS.ProcessEnv): Promise<{ status: number | string; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    const c = spawn('bash', ['-c', command], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+    const c = spawn('bash', ['-c', command], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const signal = (sig: NodeJS.Signals): void => {
+      try { process.kill(-c.pid!, sig); } catch { /* the group is gone */ }
+    };
+    // SIGTERM first (seccompctl cleans up on it), SIGKILL for what is still there 5 s later.
+    const killGroup = (): void => { signal('SIGTERM'); setTimeout(() => signal('SIGKILL'), 5_000).unref(); };
+    const timer = setTimeout(killGroup, 60_000);
     let stdout = '';
     let stderr = '';
     c.stdout.on('data', (b: Buffer) => { stdout += b.toString(); });
     c.stderr.on('data', (b: Buffer) => { stderr += b.toString(); });
+    c.on('exit', () => { clearTimeout(timer); killGroup(); });
     c.on('close', (code, signal) => done({ status: code ?? signal ?? 'unknown', stdout, stderr }));
   });
 }

@@ -3,7 +3,7 @@ import { resolve as resolvePath } from 'node:path';
 import { Option } from 'commander';
 import { checkWritableFile, formatDiagnostic, UserError, writeFileAtomic } from '../../common/index.js';
 import { generate, generateWithArgs } from '../../generate/index.js';
-import { certainLoss, describeLoss, LOSS_ADVICE, recordingJson, syscallNames } from '../../ingest/index.js';
+import { recordingJson, syscallNames } from '../../ingest/index.js';
 import { printProfile } from '../../profile/index.js';
 import { recordWorkload, type RecordBackend } from '../../record/index.js';
 import { archInfo } from '../../syscalls/index.js';
@@ -121,15 +121,16 @@ command that does not exist, or a missing privilege/tool (named, with the fallba
         setExit(1);
         return;
       }
-      const lost = certainLoss(r.ingest).length > 0;
-      if (lost && !opts.allowLoss) {
-        io.stderr.write(`seccompctl: ${describeLoss(r.ingest)}\nno profile written; to record without loss:\n  ${LOSS_ADVICE}\n`);
+      // generate's policies (records lost, nothing recorded) decide; the route prints the refusal.
+      const gopts = { runtime: opts.runtime, noNewPrivileges: nnp, defaultErrno: opts.defaultErrno, allowLoss: opts.allowLoss === true };
+      const ga = r.args ? generateWithArgs(r.ingest, r.args, gopts) : undefined;
+      const g = ga ?? generate(r.ingest, gopts);
+      if (g.outcome === 'refused') {
+        for (const d of g.diagnostics.filter((x) => x.severity === 'error')) io.stderr.write(`seccompctl: ${d.message}\n`);
+        io.stderr.write('seccompctl: no profile written\n');
         setExit(1);
         return;
       }
-      const gopts = { runtime: opts.runtime, noNewPrivileges: nnp, defaultErrno: opts.defaultErrno };
-      const ga = r.args ? generateWithArgs(r.ingest, r.args, gopts) : undefined;
-      const g = ga ?? generate(r.ingest, gopts);
       for (const d of g.diagnostics) io.stderr.write(formatDiagnostic(d) + '\n');
       const text = printProfile(g.profile);
       if (out !== undefined) writeFileAtomic(out, text);

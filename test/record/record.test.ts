@@ -95,8 +95,9 @@ describe.skipIf(!live)('record CLI: nothing half-written', () => {
 
   it('SIGINT is forwarded to the command, whose shutdown path is recorded, then the profile is written', async () => {
     const out = join(dir, 'server.json');
-    // Waits for SIGINT; its handler calls getpgid (a call nothing else here makes), then it exits 0.
-    const script = 'import os, signal, time\nsignal.signal(signal.SIGINT, lambda *a: (os.getpgid(0), os._exit(0)))\nprint("up", flush=True)\nwhile True: time.sleep(0.05)';
+    // Waits for SIGINT; its handler calls getpgid (a call nothing else here makes), then it exits 0. It sleeps once
+    // before saying "up", so the sleep syscall is in the recording however soon the signal comes.
+    const script = 'import os, signal, time\nsignal.signal(signal.SIGINT, lambda *a: (os.getpgid(0), os._exit(0)))\ntime.sleep(0.05)\nprint("up", flush=True)\nwhile True: time.sleep(0.05)';
     const running = cliLive(['record', '--backend', 'ebpf', '-o', out, '--', DEBIAN_PYTHON, '-c', script]);
     await running.printed('up\n');
     process.emit('SIGINT');

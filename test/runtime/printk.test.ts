@@ -139,7 +139,9 @@ describe.skipIf(!live)('printk guard (the real sysctl)', () => {
     const othersHolding = existsSync(state);
     const dir = mkdtempSync(join(work, 'rec-'));
     // The kernel log is shared with every other test running now: a run whose loss the tool detected and reported
-    // (exit 1, "were lost") is repeated, up to three times; anything else must succeed.
+    // (exit 1, "were lost", no profile) is repeated, up to three times. What this test is about, the sysctl and the
+    // backlog limit coming back, must hold whatever the recordings' outcome; anything but success or reported loss
+    // fails.
     const lost = (r: { code: number; stderr: string }): boolean => r.code === 1 && /record\(s\) were lost/.test(r.stderr);
     let a = { code: -1, stdout: '', stderr: '' };
     let b = a;
@@ -150,7 +152,7 @@ describe.skipIf(!live)('printk guard (the real sysctl)', () => {
       ]);
       if (!lost(a) && !lost(b)) break;
     }
-    expect([a.code, b.code], a.stderr + b.stderr).toEqual([0, 0]);
+    for (const r of [a, b]) expect(r.code === 0 || lost(r), r.stderr).toBe(true);
     const st = existsSync(state) ? JSON.parse(readFileSync(state, 'utf8')) as { original: string; holders: number[] } : undefined;
     // Other seccompctl runs on this machine may hold it right now: then the saved original must still be ours.
     if (!othersHolding && st === undefined) {

@@ -198,8 +198,9 @@ export async function verifyProfile(opts: VerifyOptions): Promise<VerifyResult> 
   denials = aggregateDenials(denials);
 
   let runtimeFailure: RuntimeFailure | undefined;
+  // runc run exits with the payload's status: exit 0 means the payload ran, whatever the probe saw of its exec.
   const startFailed = method === 'ebpf'
-    ? !started && !(exit.stopped && exit.exitCode === null)
+    ? !started && !(exit.stopped && exit.exitCode === null) && exit.exitCode !== 0
     : exit.exitCode !== 0 && !exit.stopped && RUNC_START_FAILURE.test(exit.stderr);
   if (startFailed) {
     // Name everything runc's init needs that the profile denies: a complain run, stopped right after it started.

@@ -175,10 +175,16 @@ export function probeLibseccomp(arches: readonly ArchId[], python = '/usr/bin/py
   return { probe: 'python3-ctypes', version: r.version, unknownNames, unknownArches };
 }
 
-/** Reads a KubeletConfiguration file: seccompDefault (true/false/unset). Bad input is a UserError with the path. */
+/** Reads a KubeletConfiguration file: seccompDefault (true/false/unset). Bad input is a UserError with the path.
+ *  The one reader of kubelet configurations (k8s lint uses it too); `parseKubeletConfig` takes text already read. */
 export function readKubeletConfig(file: string): { seccompDefault: boolean | null } {
   const text = readText(file);
   if (text === null) throw new UserError(`${file}: cannot read the kubelet configuration (no such file or permission denied)`);
+  return parseKubeletConfig(text, file);
+}
+
+/** A KubeletConfiguration's text (YAML or JSON; `file` names it in errors): seccompDefault, null when unset. */
+export function parseKubeletConfig(text: string, file: string): { seccompDefault: boolean | null } {
   const doc = parseDocument(text, { prettyErrors: false });
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;

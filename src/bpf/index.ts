@@ -17,3 +17,5 @@ export { compileProfile, compileModel } from './compile.js';
 export type { CheckOptions, CheckResult, SyscallCall, DecidingRule } from './check.js';
 export { checkSyscall, checkSyscalls, parseCall, parseArg } from './check.js';
 export { ARG_CONSTANTS, ERRNO_NAMES } from './constants.js';
+export type { CheckCallsOptions, CheckCallsResult, CompileFormat, CompileRefOptions, CompileRefResult } from './verbs.js';
+export { checkProfileCalls, compileProfileRef } from './verbs.js';

@@ -1,21 +1,22 @@
-// `seccompctl check PROFILE 'SYSCALL(ARG, ...)'`: the verdict the kernel would give, and the rule that decides it.
-import { checkSyscalls, ERRNO_NAMES, formatRet, type CheckResult } from '../../bpf/index.js';
-import { readInput, UserError } from '../../common/index.js';
-import { parseProfile } from '../../profile/index.js';
+// `seccompctl check PROFILE 'SYSCALL(ARG, ...)'`: the verdict the kernel would give, and the rule that decides it. The
+// route: typed flags → one library call (checkProfileCalls: read, the refusals, the verdicts) → print → exit code.
+import { Option, type Command as TypedCommand } from '@commander-js/extra-typings';
+import { checkProfileCalls, ERRNO_NAMES, formatRet, type CheckResult } from '../../bpf/index.js';
 import { archFromAudit, argSpec, formatArgValue, type ArchId } from '../../syscalls/index.js';
 import { println } from '../io.js';
 import { colours, type Colours } from '../terminal.js';
-import { capsOption, PROFILE_REF_HELP, readCommandProfile } from './profile-ref.js';
+import { capsOption, PROFILE_REF_HELP } from './profile-ref.js';
+import { throwRefusal } from './refusal.js';
 import type { Register } from './types.js';
 
 export const registercheck: Register = (program, io, setExit) => {
-  program.command('check')
+  (program.command('check') as unknown as TypedCommand)
     .description('Would this profile allow a syscall? Prints the action, errno and deciding rule; exit 0 when allowed (ALLOW/LOG), 1 otherwise. Many syscalls: one verdict per line.')
     .argument('<profile>', PROFILE_REF_HELP)
     .argument('[syscall...]', 'calls such as \'socket(AF_VSOCK, SOCK_STREAM, 0)\', \'openat(AT_FDCWD, 0, O_RDWR|O_CREAT)\', or just names or numbers; none: one per line on standard input')
     .option('-a, --arch <arch>', 'native architecture of the node (default: this machine\'s)')
     .option('--abi <arch>', 'ABI of the calling process when it differs from the node\'s, e.g. x86 for a 32-bit program on x86_64')
-    .addOption(capsOption())
+    .addOption(capsOption() as unknown as Option<'--caps <caps>', undefined, undefined, string[]>)
     .option('--explain', 'show every BPF instruction the kernel executes for this call')
     .option('--json', 'print the result as JSON')
     .addHelpText('after', `
@@ -34,19 +35,14 @@ Many syscalls (several arguments, or one per line on standard input, blank lines
 line per verdict, exit 0 only when every one is allowed; --json prints an array with one verdict per line.
 The verdict is computed twice, by walking the profile and by emulating the compiled BPF; a disagreement is reported
 as an internal error.`)
-    .action(async (file: string, calls: string[], opts: { arch?: string; abi?: string; caps?: string[]; explain?: boolean; json?: boolean }) => {
-      const fromStdin = calls.length === 0;
-      if (fromStdin && file === '-') throw new UserError('the profile comes from standard input, so give the syscalls as arguments');
-      const { text } = await readCommandProfile(file, io, opts);
-      const { profile, source } = parseProfile(text, { file });
-      if (fromStdin) {
-        calls = (await readInput('-', io.stdin)).split('\n').map((l) => l.replace(/(^|\s)#.*$/, '').trim()).filter((l) => l !== '');
-        if (calls.length === 0) throw new UserError('no syscall given: name one after the profile, or write one per line on standard input');
-      }
-      const many = fromStdin || calls.length > 1;
-      if (many && opts.explain) throw new UserError('--explain shows one syscall at a time: give a single syscall');
-      const rs = checkSyscalls(profile, calls, { ...(opts.arch !== undefined ? { arch: opts.arch } : {}), ...(opts.abi !== undefined ? { abi: opts.abi } : {}), source });
-      if (!many) {
+    .action(async (file, calls, opts) => {
+      const c = await checkProfileCalls(file, calls, {
+        cwd: io.cwd, stdin: io.stdin, explain: opts.explain === true,
+        ...(opts.arch !== undefined ? { arch: opts.arch } : {}), ...(opts.abi !== undefined ? { abi: opts.abi } : {}), ...(opts.caps !== undefined ? { caps: opts.caps } : {}),
+      });
+      if (c.outcome === 'refused') throwRefusal(c.diagnostics);
+      const rs = c.results;
+      if (!c.many) {
         const r = rs[0]!;
         if (opts.json) println(io.stdout, JSON.stringify(toJson(r, opts.explain === true)));
         else printText(r, file, opts.explain === true, (s) => println(io.stdout, s), colours(io).out);
@@ -60,14 +56,14 @@ as an internal error.`)
         io.stdout.write(`[\n${rs.map(json).join(',\n')}\n]\n`);
       } else {
         // One write for all verdicts; a call text seen before reuses its line.
-        const c = colours(io).out;
+        const col = colours(io).out;
         const memo = new Map<CheckResult, string>();
         const out: string[] = [];
         for (const r of rs) {
           let line = memo.get(r);
           if (line === undefined) {
             const lines: string[] = [];
-            printText(r, file, false, (s) => lines.push(s.trim()), c);
+            printText(r, file, false, (s) => lines.push(s.trim()), col);
             line = lines.join('  ');
             memo.set(r, line);
           }
@@ -75,7 +71,7 @@ as an internal error.`)
         }
         io.stdout.write(`${out.join('\n')}\n`);
       }
-      if (rs.some((r) => !r.allowed)) setExit(1);
+      if (c.outcome === 'failed') setExit(1);
     });
 };
 

@@ -1,20 +1,22 @@
 // `seccompctl compile PROFILE|-`: the classic BPF program runc + libseccomp would load, as disassembly, JSON or raw bytes.
+// The route: typed flags → one library call (compileProfileRef: read, compile, findings, the raw-to-terminal
+// refusal) → print → exit code.
 import { resolve } from 'node:path';
-import { Option } from 'commander';
-import { UserError, writeFileAtomic } from '../../common/index.js';
-import { compileProfile, disassemble, toJson, toRaw } from '../../bpf/index.js';
-import { parseProfile } from '../../profile/index.js';
+import { Option, type Command as TypedCommand } from '@commander-js/extra-typings';
+import { writeFileAtomic } from '../../common/index.js';
+import { compileProfileRef } from '../../bpf/index.js';
 import { println } from '../io.js';
-import { capsOption, PROFILE_REF_HELP, readCommandProfile } from './profile-ref.js';
+import { capsOption, PROFILE_REF_HELP } from './profile-ref.js';
+import { noteLine, throwRefusal } from './refusal.js';
 import type { Register } from './types.js';
 
 export const registercompile: Register = (program, io) => {
-  program.command('compile')
+  (program.command('compile') as unknown as TypedCommand)
     .description('Compile a profile to the seccomp classic BPF program runc + libseccomp would load (same verdicts, smaller and faster).')
     .argument('<profile>', PROFILE_REF_HELP)
     .option('-a, --arch <arch>', 'native architecture of the node: SCMP_ARCH_AARCH64, aarch64, arm64… (default: this machine\'s)')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['disasm', 'json', 'raw']).default('disasm'))
-    .addOption(capsOption())
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['disasm', 'json', 'raw'] as const).default('disasm' as const))
+    .addOption(capsOption() as unknown as Option<'--caps <caps>', undefined, undefined, string[]>)
     .option('-o, --output <file>', 'write to a file (atomically) instead of standard output')
     .addHelpText('after', `
 Formats:
@@ -31,26 +33,20 @@ Examples:
 Semantics are runc's (rules equal to the default skipped, repeated argument index → OR, -ENOSYS above the highest
 named syscall) over libseccomp's (arch checks, x32 handling, 32-bit arches compare the low word only).
 A profile the compiler cannot express exactly, or that does not fit in 4096 instructions, is an error (exit 2).`)
-    .action(async (file: string, opts: { arch?: string; caps?: string[]; format: 'disasm' | 'json' | 'raw'; output?: string }) => {
-      const { text } = await readCommandProfile(file, io, opts);
-      const { profile } = parseProfile(text, { file });
-      const { program: prog, model } = compileProfile(profile, opts.arch === undefined ? {} : { arch: opts.arch });
-      for (const p of model.skippedNames) io.stderr.write(`warning: ${p}: unknown syscall, runc skips it\n`);
-      const byName = new Map<string, Set<string>>();
-      for (const h of model.hazards) byName.set(h.name, new Set([...(byName.get(h.name) ?? []), ...h.rules]));
-      for (const [name, rules] of byName) {
-        io.stderr.write(`note: ${[...rules].join(', ')} test the same argument of ${name} with range/NE comparisons; libseccomp <= 2.6.0 merges such rules into one tree and can differ from what is written (docs/bpf.md); this program follows the rules as written\n`);
-      }
-      const out: string | Uint8Array = opts.format === 'json' ? toJson(prog) : opts.format === 'raw' ? toRaw(prog, model.native.endian) : disassemble(prog, { endian: model.native.endian });
+    .action(async (file, opts) => {
+      const toTerminal = opts.output === undefined && io.isTTY && 'isTTY' in io.stdout && io.stdout.isTTY === true;
+      const c = await compileProfileRef(file, {
+        cwd: io.cwd, stdin: io.stdin, format: opts.format, destination: toTerminal ? 'terminal' : 'stream',
+        ...(opts.arch !== undefined ? { arch: opts.arch } : {}), ...(opts.caps !== undefined ? { caps: opts.caps } : {}),
+      });
+      for (const d of c.diagnostics) if (d.severity !== 'error') io.stderr.write(`${noteLine(d)}\n`);
+      if (c.outcome === 'refused') throwRefusal(c.diagnostics);
       if (opts.output) {
-        writeFileAtomic(resolve(io.cwd, opts.output), out);
-        io.stderr.write(`${prog.length} instructions written to ${opts.output}\n`);
-      } else if (typeof out === 'string') {
-        io.stdout.write(out);
+        writeFileAtomic(resolve(io.cwd, opts.output), c.output);
+        io.stderr.write(`${c.program.length} instructions written to ${opts.output}\n`);
       } else {
-        if (io.isTTY && 'isTTY' in io.stdout && io.stdout.isTTY) throw new UserError('refusing to write raw BPF to a terminal; use -o FILE or a pipe');
-        io.stdout.write(out);
+        io.stdout.write(c.output);
       }
-      if (opts.format === 'disasm' && !opts.output) println(io.stdout, `# ${prog.length} instructions, native ${model.native.scmp}, arches ${model.arches.map((a) => a.scmp).join(' ')}`);
+      if (opts.format === 'disasm' && !opts.output) println(io.stdout, `# ${c.program.length} instructions, native ${c.model.native.scmp}, arches ${c.model.arches.map((a) => a.scmp).join(' ')}`);
     });
 };

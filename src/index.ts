@@ -27,8 +27,8 @@ export { ingestText, ingestFiles, certainLoss, describeLoss, recordingJson, LOSS
 export type { IngestResult, IngestOptions, Observation, LossSignal, ProcessFilter, InputFormat, RecordingJson } from './ingest/index.js';
 
 // Recording a workload (ebpf, strace, audit backends).
-export { recordWorkload } from './record/index.js';
-export type { RecordOptions, RecordResult, RecordBackend } from './record/index.js';
+export { recordWorkload, recordProfile } from './record/index.js';
+export type { RecordOptions, RecordResult, RecordBackend, RecordProfileOptions, RecordProfileResult, RecordOutcome } from './record/index.js';
 
 // Generating, merging and comparing profiles; the runtimes' RuntimeDefault profiles.
 export { generate, generateFromFiles, generateWithArgs, mergeProfiles, diffProfiles, loadRuntimeDefault, readProfileRef } from './generate/index.js';

@@ -5,6 +5,8 @@ export type { RecordBackend, RecordOptions, RecordProgress, RecordResult } from 
 export {
   addImplicitSyscalls, BeforeStartError, IMPLICIT_SYSCALLS, chooseBackend, probeObservations, recordObservations, recordWorkload,
 } from './record.js';
+export type { RecordOutcome, RecordProfileOptions, RecordProfileResult } from './profile.js';
+export { recordProfile } from './profile.js';
 export type { RuncArgsMeasurement } from './runc-args.js';
 export { GO_RUNTIME_ARGS, measureRuncArgs, renderRuncArgsModule } from './runc-args.js';
 

@@ -1,11 +1,11 @@
-// `seccompctl record -- CMD ARGS...`: run a command, observe every syscall of its process tree, write a profile.
+// `seccompctl record -- CMD ARGS...`: run a command, observe every syscall of its process tree, write a profile. The
+// route: typed flags → one library call (recordProfile: output check, recording, the recording and generate policies,
+// the atomic write) → print → exit code.
 import { resolve as resolvePath } from 'node:path';
-import { Option } from 'commander';
-import { checkWritableFile, formatDiagnostic, UserError, writeFileAtomic } from '../../common/index.js';
-import { generate, generateWithArgs } from '../../generate/index.js';
+import { Option, type Command as TypedCommand } from '@commander-js/extra-typings';
+import { formatDiagnostic, UserError } from '../../common/index.js';
 import { recordingJson, syscallNames } from '../../ingest/index.js';
-import { printProfile } from '../../profile/index.js';
-import { recordWorkload, type RecordBackend } from '../../record/index.js';
+import { recordProfile, type RecordProgress } from '../../record/index.js';
 import { archInfo } from '../../syscalls/index.js';
 import { println } from '../io.js';
 import { elapsed, progress } from '../terminal.js';
@@ -13,33 +13,21 @@ import type { Register } from './types.js';
 import { argJson, printArgSummary } from './args-output.js';
 import { forwardSignals } from '../signals.js';
 
-interface RecordFlags {
-  backend: 'auto' | RecordBackend;
-  output?: string;
-  runtime: 'runc' | 'none';
-  newPrivileges?: boolean;
-  container?: boolean;
-  bundle?: string;
-  rootfs?: string;
-  defaultErrno: 'EPERM' | 'ENOSYS';
-  allowLoss?: boolean;
-  json?: boolean;
-  exactCounts?: boolean;
-  args?: boolean;
-}
+/** Refusals of the recording itself, whose message already says that nothing was written. */
+const RECORDING_REFUSALS: ReadonlySet<string> = new Set(['COMMAND_FAILED', 'RECORDING_INTERRUPTED']);
 
 export const registerrecord: Register = (program, io, setExit) => {
-  program.command('record')
+  (program.command('record') as unknown as TypedCommand)
     .description('Run a command, record every syscall of its process tree (threads, forks, execs, each with its arch), and write a least-privilege profile.')
     .argument('<command...>', 'the command and its arguments, after --')
-    .addOption(new Option('--backend <backend>', 'how to observe').choices(['auto', 'ebpf', 'strace', 'audit']).default('auto'))
+    .addOption(new Option('--backend <backend>', 'how to observe').choices(['auto', 'ebpf', 'strace', 'audit'] as const).default('auto' as const))
     .option('-o, --output <file>', 'write the profile here (atomically); default: standard output')
-    .addOption(new Option('--runtime <runtime>', 'add the syscalls runc makes after loading the filter').choices(['runc', 'none']).default('runc'))
+    .addOption(new Option('--runtime <runtime>', 'add the syscalls runc makes after loading the filter').choices(['runc', 'none'] as const).default('runc' as const))
     .option('--no-new-privileges', 'the container will run with no-new-privileges (allowPrivilegeEscalation: false); also used for --container')
     .option('--container', 'run the command inside a runc container built from the host\'s directories')
     .option('--bundle <dir>', 'run it in a container with this OCI bundle\'s rootfs (implies --container)')
     .option('--rootfs <dir>', 'run it in a container with this root filesystem (implies --container)')
-    .addOption(new Option('--default-errno <errno>', 'errno for denied syscalls').choices(['EPERM', 'ENOSYS']).default('EPERM'))
+    .addOption(new Option('--default-errno <errno>', 'errno for denied syscalls').choices(['EPERM', 'ENOSYS'] as const).default('EPERM' as const))
     .option('--allow-loss', 'write the profile even when kernel log records were lost (audit backend)')
     .option('--json', 'print a JSON summary (backend, syscalls, processes, loss) on standard output; the profile goes to -o')
     .option('--exact-counts', 'ebpf: count every call per process (costs about 1.5x the default per-call overhead); by default each syscall is noted once per process, which is all a profile needs')
@@ -74,26 +62,24 @@ Examples:
 
 Exit codes: 0 profile written; 1 the command failed, was interrupted, or records were lost; 2 usage, a
 command that does not exist, or a missing privilege/tool (named, with the fallback).`)
-    .action(async (command: string[], opts: RecordFlags) => {
+    .action(async (command, opts) => {
       const nnp = opts.newPrivileges === false;
       const out = opts.output !== undefined ? resolvePath(io.cwd, opts.output) : undefined;
       if (opts.json && out === undefined) throw new UserError('--json prints the summary on standard output: give the profile file with -o');
-      // Fail before work: a recording that cannot be written is lost.
-      if (out !== undefined) checkWritableFile(out);
-      const container = opts.container === true || opts.bundle !== undefined || opts.rootfs !== undefined;
       // Workload output must not mix with a profile printed on standard output.
       const workOut = out !== undefined && !opts.json ? io.stdout : io.stderr;
       const quiet = program.opts().quiet === true;
       const status = progress(io, quiet);
       const sig = forwardSignals();
-      let r;
+      let p;
       try {
-        r = await recordWorkload({
+        p = await recordProfile({
           ...(status.active ? {
-            onProgress: (p: { backend: string; elapsedMs: number; processes?: number; syscalls?: number }) => status.update(`recording with ${p.backend}: ${elapsed(p.elapsedMs)}` +
-              `${p.processes !== undefined ? `, ${p.processes} process(es), ${p.syscalls} distinct syscall(s) so far` : ' (syscalls are counted when it ends)'} · Ctrl-C stops it and writes the profile`),
+            onProgress: (x: RecordProgress) => status.update(`recording with ${x.backend}: ${elapsed(x.elapsedMs)}` +
+              `${x.processes !== undefined ? `, ${x.processes} process(es), ${x.syscalls} distinct syscall(s) so far` : ' (syscalls are counted when it ends)'} · Ctrl-C stops it and writes the profile`),
           } : {}),
-          argv: command, backend: opts.backend, container, noNewPrivileges: nnp,
+          argv: command, backend: opts.backend, noNewPrivileges: nnp,
+          container: opts.container === true || opts.bundle !== undefined || opts.rootfs !== undefined,
           ...(opts.exactCounts ? { exactCounts: true } : {}),
           ...(opts.args ? { args: true } : {}),
           ...(opts.bundle !== undefined ? { bundle: resolvePath(io.cwd, opts.bundle) } : {}),
@@ -103,38 +89,28 @@ command that does not exist, or a missing privilege/tool (named, with the fallba
           output: 'capture',
           onStdout: (c) => { status.clear(); workOut.write(c); },
           onStderr: (c) => { status.clear(); io.stderr.write(c); },
+          runtime: opts.runtime, defaultErrno: opts.defaultErrno, allowLoss: opts.allowLoss === true,
+          ...(out !== undefined ? { outputFile: out } : {}),
         });
       } finally {
         status.clear();
         sig.dispose();
       }
+      const r = p.recording;
+      // Refused before anything ran: the output cannot be written.
+      if (!r) throw new UserError(p.diagnostics[0]!.message);
       if (r.fallback) io.stderr.write(`seccompctl: ${r.fallback}\n`);
       if (r.ebpfFallback) io.stderr.write(`seccompctl: ${r.ebpfFallback}\n`);
-      if (sig.count() > 1) {
-        io.stderr.write('seccompctl: recording interrupted twice: no profile written\n');
+      if (p.outcome === 'refused') {
+        for (const d of p.diagnostics.filter((x) => x.severity === 'error')) io.stderr.write(`seccompctl: ${d.message}\n`);
+        if (!p.diagnostics.some((d) => RECORDING_REFUSALS.has(d.code))) io.stderr.write('seccompctl: no profile written\n');
         setExit(1);
         return;
       }
-      const failed = !r.stopped && (r.exitCode !== 0 || r.timedOut);
-      if (failed) {
-        io.stderr.write(`seccompctl: the command failed (${r.exitCode === null ? `signal ${r.signal}` : `exit ${r.exitCode}`}): no profile written (a profile from a failed run would miss what a good run does)\n`);
-        setExit(1);
-        return;
-      }
-      // generate's policies (records lost, nothing recorded) decide; the route prints the refusal.
-      const gopts = { runtime: opts.runtime, noNewPrivileges: nnp, defaultErrno: opts.defaultErrno, allowLoss: opts.allowLoss === true };
-      const ga = r.args ? generateWithArgs(r.ingest, r.args, gopts) : undefined;
-      const g = ga ?? generate(r.ingest, gopts);
-      if (g.outcome === 'refused') {
-        for (const d of g.diagnostics.filter((x) => x.severity === 'error')) io.stderr.write(`seccompctl: ${d.message}\n`);
-        io.stderr.write('seccompctl: no profile written\n');
-        setExit(1);
-        return;
-      }
-      for (const d of g.diagnostics) io.stderr.write(formatDiagnostic(d) + '\n');
-      const text = printProfile(g.profile);
-      if (out !== undefined) writeFileAtomic(out, text);
-      else io.stdout.write(text);
+      const g = p.generated!;
+      const ga = p.args;
+      for (const d of p.diagnostics) io.stderr.write(formatDiagnostic(d) + '\n');
+      if (out === undefined) io.stdout.write(p.profileText!);
       const arches = [...r.ingest.syscalls.keys()];
       if (opts.json) {
         println(io.stdout, JSON.stringify({

@@ -58,7 +58,12 @@ export function checkPatchOptions(opts: PatchOptions): void {
 /** Computes the plan for one manifest text. Pure: no I/O. Throws a UserError only for unparsable input. */
 export function planPatch(text: string, file: string, opts: PatchOptions): PatchPlan {
   checkPatchOptions(opts);
-  const m = parseManifest(text, file);
+  return planParsed(parseManifest(text, file), opts);
+}
+
+/** The plan for a manifest already parsed (patchFiles parses with safeParseManifest to get its diagnostics). */
+export function planParsed(m: ParsedManifest, opts: PatchOptions): PatchPlan {
+  const file = m.file;
   const ctx: Ctx = { m, opts, changes: [], removed: [], edits: [], errors: [], warnings: [], matched: new Set() };
   let count = 0;
   m.docs.forEach((doc, i) => {

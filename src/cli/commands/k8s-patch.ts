@@ -1,20 +1,14 @@
-// `seccompctl k8s patch`: set securityContext.seccompProfile in manifests (stdout, -i, --dry-run, --check).
-import { resolve } from 'node:path';
-import { Option, type Command } from 'commander';
-import { formatDiagnostic, readInput, UserError, writeFileAtomic } from '../../common/index.js';
-import { applyPatch, describeSetting, objectLabel, planPatch, unifiedDiff, type PatchPlan, type SeccompSetting } from '../../k8s/index.js';
+// `seccompctl k8s patch`: set securityContext.seccompProfile in manifests (stdout, -i, --dry-run, --check). The route:
+// typed flags → one library call (patchFiles: read, plan, refusals, apply, write or diff) → print → exit code.
+import { Option, type Command as TypedCommand } from '@commander-js/extra-typings';
+import type { Command } from 'commander';
+import { formatDiagnostic, UserError, type Diagnostic } from '../../common/index.js';
+import { describeSetting, objectLabel, patchFiles, refusalDetails, type PatchMode, type PatchPlan, type SeccompSetting } from '../../k8s/index.js';
 import { println, type CliIO, type ExitCode } from '../io.js';
 import { collect } from './flags.js';
 
-
-interface PatchFlags {
-  runtimeDefault?: boolean; localhost?: string; container?: string[]; initContainers?: boolean;
-  inPlace?: boolean; dryRun?: boolean; check?: boolean; force?: boolean; json?: boolean;
-}
-
 export function addPatchCommand(k8s: Command, io: CliIO, setExit: (code: ExitCode) => void): void {
-  const abs = (p: string): string => (p === '-' ? p : resolve(io.cwd, p));
-  k8s.command('patch')
+  (k8s.command('patch') as unknown as TypedCommand)
     .description('Set securityContext.seccompProfile in every pod spec (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, PodTemplate, List); everything else stays byte-for-byte.')
     .argument('<file...>', 'manifest files (YAML, multi-document, JSON); - reads standard input (helm template … | seccompctl k8s patch -)')
     .option('--runtime-default', 'set type RuntimeDefault')
@@ -39,61 +33,54 @@ stricter setting is never loosened without --force; replacing an explicit profil
 Localhost path, RuntimeDefault → Localhost) is done and reported on stderr per container. Bytes outside the
 edits are kept exactly (line endings, final newline, comments). Unrendered templates ({{ }}) are refused: render
 them first. Exit 2 (nothing written) when any object cannot be patched.`)
-    .action(async (files: string[], opts: PatchFlags) => {
+    .action(async (files, opts) => {
+      // Which flags go together is the command line's business; what the files allow is patchFiles'.
       if (Boolean(opts.runtimeDefault) === (opts.localhost !== undefined)) throw new UserError('give exactly one of --runtime-default or --localhost PATH');
-      if (opts.inPlace && files.includes('-')) throw new UserError('-i cannot rewrite standard input; drop -i to print the result');
-      if ([opts.inPlace, opts.dryRun, opts.check].filter(Boolean).length > 1) throw new UserError('-i, --dry-run and --check exclude each other');
+      const modes = [opts.inPlace && 'in-place', opts.dryRun && 'dry-run', opts.check && 'check'].filter((m): m is PatchMode => typeof m === 'string');
+      if (modes.length > 1) throw new UserError('-i, --dry-run and --check exclude each other');
       if (opts.json && !opts.dryRun && !opts.check) throw new UserError('--json works with --dry-run or --check');
-      if (files.filter((f) => f === '-').length > 1) throw new UserError('standard input (-) can be read only once');
       const profile: SeccompSetting = opts.localhost !== undefined ? { type: 'Localhost', localhostProfile: opts.localhost } : { type: 'RuntimeDefault' };
-      const popts = { profile, ...(opts.container ? { containers: opts.container } : {}), ...(opts.initContainers ? { initContainers: true } : {}), ...(opts.force ? { force: true } : {}) };
-      const inputs: { file: string; text: string; plan: PatchPlan }[] = [];
-      for (const f of files) {
-        const text = await readInput(abs(f), io.stdin);
-        inputs.push({ file: f, text, plan: planPatch(text, f, popts) });
-      }
-      for (const i of inputs) for (const d of i.plan.warnings) io.stderr.write(formatDiagnostic(d) + '\n');
-      const errors = inputs.flatMap((i) => i.plan.errors);
-      if (errors.length > 0) throw new UserError(`${errors.length} problem(s); nothing was written`, errors);
-      if (opts.container) {
-        const matched = new Set(inputs.flatMap((i) => i.plan.matchedContainers));
-        const missing = opts.container.filter((c) => !matched.has(c));
-        if (missing.length > 0) throw new UserError(`no container named ${missing.join(', ')} in any pod spec${opts.initContainers ? '' : ' (init containers need --init-containers)'}`);
-      }
-      if (inputs.every((i) => i.plan.podSpecs === 0)) io.stderr.write('seccompctl: no pod specs found in the input\n');
+      const r = await patchFiles(files, {
+        profile, mode: modes[0] ?? 'print', cwd: io.cwd, stdin: io.stdin,
+        ...(opts.container ? { containers: opts.container } : {}), ...(opts.initContainers ? { initContainers: true } : {}), ...(opts.force ? { force: true } : {}),
+      });
+      printWarnings(io, r.diagnostics);
+      if (r.outcome === 'refused') throw new UserError(r.summary, refusalDetails(r));
       if (opts.dryRun) {
-        if (opts.json) println(io.stdout, JSON.stringify(inputs.map((i) => ({ file: i.file, changes: i.plan.changes, removedAnnotations: i.plan.removedAnnotations, warnings: i.plan.warnings }))));
-        else for (const i of inputs) printPlan(io, i.plan);
+        if (opts.json) println(io.stdout, JSON.stringify(r.files.map((i) => ({ file: i.file, changes: i.plan.changes, removedAnnotations: i.plan.removedAnnotations, warnings: i.plan.warnings }))));
+        else for (const i of r.files) printPlan(io, i.plan);
         return;
       }
-      const outputs = inputs.map((i) => ({ ...i, out: applyPatch(i.text, i.plan) }));
       if (opts.check) {
-        const diffs = outputs.map((o) => ({ o, diff: unifiedDiff(o.file, o.text, o.out) }));
         if (opts.json) {
-          println(io.stdout, JSON.stringify(diffs.map(({ o, diff }) => ({ file: o.file, changed: diff !== '', changes: o.plan.changes, removedAnnotations: o.plan.removedAnnotations, warnings: o.plan.warnings, diff }))));
-        } else for (const { diff } of diffs) io.stdout.write(diff);
-        const changed = diffs.filter((d) => d.diff !== '').length;
-        io.stderr.write(`${changed} of ${outputs.length} file(s) would change\n`);
-        if (changed > 0) setExit(1);
+          println(io.stdout, JSON.stringify(r.files.map((o) => ({ file: o.file, changed: o.diff !== '', changes: o.plan.changes, removedAnnotations: o.plan.removedAnnotations, warnings: o.plan.warnings, diff: o.diff }))));
+        } else for (const o of r.files) io.stdout.write(o.diff ?? '');
+        io.stderr.write(`${r.changed} of ${r.files.length} file(s) would change\n`);
+        if (r.outcome === 'failed') setExit(1);
         return;
       }
       if (opts.inPlace) {
-        for (const o of outputs) {
-          if (o.out !== o.text) writeFileAtomic(abs(o.file), o.out);
-          io.stderr.write(`${o.file}: ${o.plan.changes.length} field(s) set, ${o.plan.removedAnnotations.length} annotation(s) removed\n`);
-        }
+        for (const o of r.files) io.stderr.write(`${o.file}: ${o.plan.changes.length} field(s) set, ${o.plan.removedAnnotations.length} annotation(s) removed\n`);
         return;
       }
       // Each file's bytes exactly as they are (no final newline added); between files only what YAML needs.
-      outputs.forEach((o, n) => {
+      r.files.forEach((o, n) => {
         if (n > 0) {
-          const prev = outputs[n - 1]!.out;
+          const prev = r.files[n - 1]!.out!;
           if (prev !== '' && !prev.endsWith('\n')) io.stdout.write('\n');
-          if (!/^---/.test(o.out)) io.stdout.write('---\n');
+          if (!/^---/.test(o.out!)) io.stdout.write('---\n');
         }
-        io.stdout.write(o.out);
+        io.stdout.write(o.out!);
       });
     });
+}
+
+/** The plans' warnings as diagnostics; "no pod specs" in the command's own words. */
+function printWarnings(io: CliIO, ds: readonly Diagnostic[]): void {
+  for (const d of ds) {
+    if (d.severity === 'error') continue;
+    io.stderr.write(d.code === 'PATCH_NO_POD_SPECS' ? `seccompctl: ${d.message}\n` : formatDiagnostic(d) + '\n');
+  }
 }
 
 function printPlan(io: CliIO, p: PatchPlan): void {

@@ -21,3 +21,5 @@ export type { SyscallCounterpart, EnosysFallback } from './counterparts.js';
 export { SYSCALL_COUNTERPARTS, ENOSYS_FALLBACKS, counterpartOf, counterpartsOn, legacyCallersOn } from './counterparts.js';
 export { PROFILE_SCHEMA_PATH, readProfileSchema } from './schema.js';
 export { LineCounter } from './lines.js';
+export type { ConvertTarget, ConvertOptions, ConvertResult } from './convert.js';
+export { convertProfile } from './convert.js';

@@ -66,10 +66,19 @@ export function atLeast(s: Severity, threshold: Severity): boolean {
 
 /** Lints one manifest text (YAML, multi-doc, JSON, `kubectl get -o json` Lists). Pure apart from lookupProfile. */
 export function lintManifest(text: string, file: string, opts: LintOptions = {}): LintFinding[] {
-  const m = parseManifest(text, file, 'lint');
-  if (!m.docs.some((d) => holdsObject(d.contents as Node | null, d))) {
-    throw new UserError(`${file === '-' ? 'standard input' : file}: no Kubernetes object (a mapping with a kind) in it; give manifests or kubectl get … -o yaml|json output`);
-  }
+  const found = lintParsed(parseManifest(text, file, 'lint'), opts);
+  if (!found) throw new UserError(noObjectMessage(file));
+  return found;
+}
+
+/** Why input holding no Kubernetes object is refused (NO_KUBERNETES_OBJECT). */
+export function noObjectMessage(file: string): string {
+  return `${file === '-' ? 'standard input' : file}: no Kubernetes object (a mapping with a kind) in it; give manifests or kubectl get … -o yaml|json output`;
+}
+
+/** Lints a manifest already parsed; undefined when it holds no Kubernetes object. */
+export function lintParsed(m: ParsedManifest, opts: LintOptions = {}): LintFinding[] | undefined {
+  if (!m.docs.some((d) => holdsObject(d.contents as Node | null, d))) return undefined;
   const out: LintFinding[] = [];
   m.docs.forEach((doc, i) => {
     for (const site of findPodSpecs(doc, i)) lintSite(m, site, opts, out);

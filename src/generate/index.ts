@@ -7,6 +7,8 @@ export { generateFromFiles } from './files.js';
 export { RUNC_BASE_SETS } from '../runtime/index.js';
 export type { MergeResult, ChangedSyscall, ArchDiff, ProfileDiff } from './compare.js';
 export { mergeProfiles, diffProfiles, describeRule, restrictiveness } from './compare.js';
+export type { CompareReadOptions, DiffRefsOptions, DiffSide, DiffRefsResult, MergeFilesResult } from './compare-files.js';
+export { diffProfileRefs, mergeProfileFiles } from './compare-files.js';
 export type { RuntimeDefault, RuntimeDefaultName, RuntimeDefaultOptions, ProfileRefOptions, ProfileRefText } from './runtime-default.js';
 export { RUNTIME_DEFAULTS, CRIO_DEFAULT_CAPS, loadRuntimeDefault, parseRuntimeDefaultRef, readProfileRef, runtimeDefaultCaps } from './runtime-default.js';
 export type {

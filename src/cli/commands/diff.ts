@@ -1,10 +1,9 @@
-// `seccompctl diff A B`: what changes from profile A to profile B, per architecture (exit 1 when they differ).
-import { resolve } from 'node:path';
-import { readInput, UserError } from '../../common/index.js';
-import { diffProfiles, loadRuntimeDefault, parseRuntimeDefaultRef, type ProfileDiff } from '../../generate/index.js';
-import { parseProfile, type Profile } from '../../profile/index.js';
-import { ARCHES, hostArch, resolveArch, type ArchId } from '../../syscalls/index.js';
+// `seccompctl diff A B`: what changes from profile A to profile B, per architecture (exit 1 when they differ). The
+// route: typed flags → one library call (diffProfileRefs: read both sides, the refusals, the diff) → print → exit code.
+import { type Command as TypedCommand } from '@commander-js/extra-typings';
+import { diffProfileRefs, type ProfileDiff } from '../../generate/index.js';
 import { println } from '../io.js';
+import { throwRefusal } from './refusal.js';
 import type { Register } from './types.js';
 
 const LIST_MAX = 40;
@@ -51,7 +50,7 @@ export function formatDiff(d: ProfileDiff, a: string, b: string, verbose: boolea
 }
 
 export const registerdiff: Register = (program, io, setExit) => {
-  program.command('diff')
+  (program.command('diff') as unknown as TypedCommand)
     .description('Compare two seccomp profiles per architecture: syscalls added/removed, changed actions, errnos and argument rules.')
     .argument('<a>', 'the old profile (file or -)')
     .argument('<b>', 'the new profile (file or -), or runtime-default[:containerd|cri-o|docker] for a bundled RuntimeDefault')
@@ -71,32 +70,16 @@ Examples:
   seccompctl diff --json a.json b.json | jq '.perArch[0].added'
 
 Exit 0 when equivalent, 1 when they differ, 2 when a profile cannot be read.`)
-    .action(async (a: string, b: string, opts: { arch?: string; verbose?: boolean; json?: boolean }) => {
-      let arch: ArchId = hostArch().id;
-      if (opts.arch !== undefined) {
-        const x = resolveArch(opts.arch);
-        if (!x) throw new UserError(`--arch: unknown architecture "${opts.arch}"; try one of: ${ARCHES.map((y) => y.id).join(', ')}`);
-        arch = x.id;
-      }
-      if (a === '-' && b === '-') throw new UserError('only one of A and B can be standard input (-)');
-      const load = async (ref: string): Promise<{ profile: Profile; label: string; describes?: string }> => {
-        const rt = parseRuntimeDefaultRef(ref);
-        if (rt) {
-          const d = loadRuntimeDefault(rt, { arch });
-          return { profile: d.profile, label: `runtime-default:${rt}`, describes: `${d.describes} (${d.arch}, default capabilities)` };
-        }
-        const text = await readInput(ref === '-' ? '-' : resolve(io.cwd, ref), io.stdin);
-        return { profile: parseProfile(text, { file: ref, docker: { arch } }).profile, label: ref };
-      };
-      const pa = await load(a);
-      const pb = await load(b);
-      const d = diffProfiles(pa.profile, pb.profile, { nativeArch: arch });
+    .action(async (a, b, opts) => {
+      const r = await diffProfileRefs(a, b, { cwd: io.cwd, stdin: io.stdin, ...(opts.arch !== undefined ? { arch: opts.arch } : {}) });
+      if (r.outcome === 'refused') throwRefusal(r.diagnostics);
+      const [pa, pb, d] = [r.a!, r.b!, r.diff!];
       if (opts.json) {
         println(io.stdout, JSON.stringify({ a: pa.label, b: pb.label, ...(pa.describes ? { aDescribes: pa.describes } : {}), ...(pb.describes ? { bDescribes: pb.describes } : {}), ...d }, null, 2));
       } else {
         for (const x of [pa, pb]) if (x.describes) println(io.stdout, `${x.label}: ${x.describes}`);
         for (const l of formatDiff(d, pa.label, pb.label, opts.verbose === true)) println(io.stdout, l);
       }
-      if (!d.same) setExit(1);
+      if (r.outcome === 'failed') setExit(1);
     });
 };

@@ -1,13 +1,15 @@
-// `seccompctl merge PROFILE...`: the union of several profiles (e.g. one per recorded run).
+// `seccompctl merge PROFILE...`: the union of several profiles (e.g. one per recorded run). The route: typed flags →
+// one library call (mergeProfileFiles: read, the stdin refusal, the union and its conflicts) → print → exit code.
 import { resolve } from 'node:path';
-import { formatDiagnostic, readInput, UserError, writeFileAtomic } from '../../common/index.js';
-import { mergeProfiles } from '../../generate/index.js';
-import { parseProfile, printProfile } from '../../profile/index.js';
+import { type Command as TypedCommand } from '@commander-js/extra-typings';
+import { formatDiagnostic, UserError, writeFileAtomic } from '../../common/index.js';
+import { mergeProfileFiles } from '../../generate/index.js';
 import { println } from '../io.js';
+import { throwRefusal } from './refusal.js';
 import type { Register } from './types.js';
 
 export const registermerge: Register = (program, io) => {
-  program.command('merge')
+  (program.command('merge') as unknown as TypedCommand)
     .description('Merge seccomp profiles into their union: a syscall any of them allows is allowed.')
     .argument('<profile...>', 'profile files (OCI, Docker or SPO; JSON or YAML), or - for standard input')
     .option('-o, --output <file>', 'write the merged profile here (atomically); default: standard output')
@@ -22,16 +24,11 @@ Examples:
   seccompctl merge app.json extra-debug.json | seccompctl diff app.json -   # exit 1: what the debug run adds
 
 Exit 0 on success (warnings go to standard error), 2 when a profile cannot be read or parsed.`)
-    .action(async (files: string[], opts: { output?: string; json?: boolean }) => {
-      if (files.filter((f) => f === '-').length > 1) throw new UserError('standard input (-) can be given only once');
-      const profiles = [];
-      for (const f of files) {
-        const text = await readInput(f === '-' ? '-' : resolve(io.cwd, f), io.stdin);
-        profiles.push({ profile: parseProfile(text, { file: f }).profile, file: f });
-      }
-      const m = mergeProfiles(profiles);
+    .action(async (files, opts) => {
+      const m = await mergeProfileFiles(files, { cwd: io.cwd, stdin: io.stdin });
+      if (m.outcome === 'refused') throwRefusal(m.diagnostics);
       for (const d of m.diagnostics) println(io.stderr, formatDiagnostic(d));
-      const text = printProfile(m.profile);
+      const text = m.text!;
       if (opts.output !== undefined) {
         try {
           writeFileAtomic(resolve(io.cwd, opts.output), text);
@@ -39,14 +36,13 @@ Exit 0 on success (warnings go to standard error), 2 when a profile cannot be re
           throw new UserError(`${opts.output}: cannot write the profile (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
         }
       }
-      const names = new Set((m.profile.syscalls ?? []).flatMap((r) => r.names)).size;
       if (opts.json) {
         println(io.stdout, JSON.stringify({
-          inputs: files, output: opts.output ?? null, syscalls: names, warnings: m.diagnostics,
+          inputs: files, output: opts.output ?? null, syscalls: m.syscalls, warnings: m.diagnostics,
           ...(opts.output === undefined ? { profile: JSON.parse(text) as unknown } : {}),
         }, null, 2));
       } else if (opts.output !== undefined) {
-        println(io.stdout, `merged ${files.length} profile(s) into ${opts.output}: ${names} syscall(s) in rules, ${m.diagnostics.length} conflict(s) resolved`);
+        println(io.stdout, `merged ${files.length} profile(s) into ${opts.output}: ${m.syscalls} syscall(s) in rules, ${m.diagnostics.length} conflict(s) resolved`);
       } else {
         io.stdout.write(text);
       }

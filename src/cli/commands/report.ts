@@ -1,29 +1,21 @@
-// `seccompctl report PROFILE -o report.html`: one self-contained HTML page (or Markdown) about a profile.
+// `seccompctl report PROFILE -o report.html`: one self-contained HTML page (or Markdown) about a profile. The route:
+// typed flags → one library call (reportFromFiles: read the inputs, the refusals, render) → print → exit code.
 import { resolve } from 'node:path';
-import { Option } from 'commander';
-import { readInput, UserError, writeFileAtomic } from '../../common/index.js';
-import { parseRuntimeDefaultRef } from '../../generate/index.js';
-import { createReport, type ReportFormat } from '../../report/index.js';
-import { resolveArch, ARCHES } from '../../syscalls/index.js';
+import { Option, type Command as TypedCommand } from '@commander-js/extra-typings';
+import { UserError, writeFileAtomic } from '../../common/index.js';
+import { reportFromFiles } from '../../report/index.js';
 import { VERSION } from '../version.js';
-import { PROFILE_REF_HELP, readCommandProfile } from './profile-ref.js';
+import { PROFILE_REF_HELP } from './profile-ref.js';
+import { throwRefusal } from './refusal.js';
 import type { Register } from './types.js';
 
-interface ReportFlags {
-  against?: string;
-  recording?: string;
-  format?: ReportFormat;
-  output?: string;
-  arch?: string;
-}
-
 export const registerreport: Register = (program, io) => {
-  program.command('report')
+  (program.command('report') as unknown as TypedCommand)
     .description('Write one self-contained HTML page (or Markdown) about a profile: what it allows by category and architecture, its risks, the comparison with RuntimeDefault, where its syscalls came from, each runtime\'s verdict and how to apply it.')
     .argument('<profile>', PROFILE_REF_HELP)
     .option('--against <ref>', 'compare with runtime-default[:containerd|cri-o|docker] or another profile file')
     .option('--recording <file>', 'the JSON printed by "seccompctl record --json" or "seccompctl generate --json" for this profile')
-    .addOption(new Option('--format <format>', 'html (default) or md (Markdown, for pull requests)').choices(['html', 'md']))
+    .addOption(new Option('--format <format>', 'html (default) or md (Markdown, for pull requests)').choices(['html', 'md'] as const))
     .option('-o, --output <file>', 'write the report here (atomically); default: standard output')
     .option('-a, --arch <arch>', 'native architecture for Docker profiles and the RuntimeDefault (default: the profile\'s first)')
     .addHelpText('after', `
@@ -40,34 +32,22 @@ Examples:
   seccompctl report nginx.json --format md --against runtime-default:docker > nginx-report.md
 
 Exit codes: 0 report written; 2 a profile or recording cannot be read (the file, line and column are named).`)
-    .action(async (file: string, opts: ReportFlags) => {
-      let arch;
-      if (opts.arch !== undefined) {
-        arch = resolveArch(opts.arch)?.id;
-        if (!arch) throw new UserError(`--arch: unknown architecture "${opts.arch}"; try one of: ${ARCHES.map((x) => x.id).join(', ')}`);
-      }
-      const stdinUsers = [file, opts.against, opts.recording].filter((x) => x === '-').length;
-      if (stdinUsers > 1) throw new UserError('only one of PROFILE, --against and --recording can be standard input (-)');
-      const read = (f: string): Promise<string> => readInput(f === '-' ? '-' : resolve(io.cwd, f), io.stdin);
-      const { text: profileText } = await readCommandProfile(file, io, { arch: opts.arch });
-      const againstText = opts.against !== undefined && !parseRuntimeDefaultRef(opts.against) ? await read(opts.against) : undefined;
-      const recordingText = opts.recording !== undefined ? await read(opts.recording) : undefined;
-      const { text } = createReport({
-        profileText, profileFile: file, format: opts.format ?? 'html', generatedBy: `seccompctl ${VERSION} report`,
-        ...(opts.against !== undefined ? { against: opts.against } : {}),
-        ...(againstText !== undefined ? { againstText } : {}),
-        ...(recordingText !== undefined ? { recordingText, recordingFile: opts.recording! } : {}),
-        ...(arch ? { arch } : {}),
+    .action(async (file, opts) => {
+      const r = await reportFromFiles(file, {
+        cwd: io.cwd, stdin: io.stdin, format: opts.format ?? 'html', generatedBy: `seccompctl ${VERSION} report`,
+        ...(opts.against !== undefined ? { against: opts.against } : {}), ...(opts.recording !== undefined ? { recording: opts.recording } : {}),
+        ...(opts.arch !== undefined ? { arch: opts.arch } : {}),
       });
+      if (r.outcome === 'refused') throwRefusal(r.diagnostics);
       if (opts.output !== undefined) {
         const out = resolve(io.cwd, opts.output);
         try {
-          writeFileAtomic(out, text);
+          writeFileAtomic(out, r.text!);
         } catch (e) {
           throw new UserError(`${opts.output}: cannot write the report (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
         }
       } else {
-        io.stdout.write(text);
+        io.stdout.write(r.text!);
       }
     });
 };

@@ -1,7 +1,7 @@
 // `k8s install`: the manifests that keep profiles on every node without touching application pods — a ConfigMap
 // with the profiles and a hardened DaemonSet running `seccompctl node sync` into <kubelet-root>/seccomp/<subdir>.
 import { stringify } from 'yaml';
-import { UserError } from '../common/index.js';
+import { UserError, type Diagnostic, type DiagnosticCode } from '../common/index.js';
 import { CONFIGMAP_KEY, nameProblem } from './names.js';
 
 /** The image the DaemonSet runs by default (build it from the repository's Dockerfile and push it). */
@@ -44,112 +44,85 @@ export interface InstallResult {
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
-/** Builds the Namespace (when not kube-system), ConfigMap and DaemonSet. Throws a UserError on bad options. */
-export function buildInstall(profiles: readonly InstallProfile[], opts: InstallOptions = {}): InstallResult {
-  const namespace = opts.namespace ?? DEFAULT_NAMESPACE;
+/** What is wrong with the options or profiles of an install (INVALID_OPTION, INVALID_RESOURCE_NAME, …); empty when usable. */
+export function installProblems(profiles: readonly InstallProfile[], opts: InstallOptions = {}): Diagnostic[] {
   const root = (opts.kubeletRoot ?? DEFAULT_KUBELET_ROOT).replace(/\/+$/, '') || '/';
   const subdir = opts.subdir ?? DEFAULT_SUBDIR;
-  const image = opts.image ?? DEFAULT_IMAGE;
-  if (!DNS1123_LABEL.test(namespace) || namespace.length > 63) throw new UserError(`--namespace "${namespace}" is not a valid namespace name (lower-case letters, digits, "-")`);
-  if (!root.startsWith('/') || root.split('/').includes('..')) throw new UserError(`--kubelet-root "${root}" must be an absolute path without ".."`);
+  const [ns, image] = commonProblems(opts.namespace ?? DEFAULT_NAMESPACE, opts.image ?? DEFAULT_IMAGE);
+  const out: Diagnostic[] = ns ? [ns] : [];
+  if (!root.startsWith('/') || root.split('/').includes('..')) out.push(problem('INVALID_OPTION', `--kubelet-root "${root}" must be an absolute path without ".."`));
   const sp = nameProblem(subdir);
-  if (sp) throw new UserError(`--subdir "${subdir}": ${sp}; it is one directory name under <kubelet-root>/seccomp/`);
-  if (image.trim() === '' || /\s/.test(image)) throw new UserError(`--image "${image}" is not an image reference`);
-  if (profiles.length === 0) throw new UserError('no profiles given');
+  if (sp) out.push(problem('INVALID_OPTION', `--subdir "${subdir}": ${sp}; it is one directory name under <kubelet-root>/seccomp/`));
+  if (image) out.push(image);
+  if (profiles.length === 0) out.push(problem('NO_PROFILES_GIVEN', 'no profiles given'));
   const seen = new Set<string>();
   let bytes = 0;
   for (const p of profiles) {
     const np = nameProblem(p.name);
     if (np || !CONFIGMAP_KEY.test(p.name)) {
-      throw new UserError(`profile file name "${p.name}" cannot be a ConfigMap key${np ? `: ${np}` : ' (use letters, digits, "-", "_" and ".")'}; rename the file`);
+      out.push(problem('INVALID_RESOURCE_NAME', `profile file name "${p.name}" cannot be a ConfigMap key${np ? `: ${np}` : ' (use letters, digits, "-", "_" and ".")'}; rename the file`));
     }
-    if (seen.has(p.name)) throw new UserError(`two profiles would both be installed as "${p.name}"; rename one`);
+    if (seen.has(p.name)) out.push(problem('DUPLICATE_RESOURCE_NAME', `two profiles would both be installed as "${p.name}"; rename one`));
     seen.add(p.name);
     bytes += Buffer.byteLength(p.name) + Buffer.byteLength(p.text);
   }
   if (bytes > CONFIGMAP_MAX_BYTES) {
-    throw new UserError(`the profiles add up to ${bytes} bytes, over the ConfigMap limit of 1 MiB; install them in several runs with different --subdir values`);
+    out.push(problem('CONFIGMAP_TOO_LARGE', `the profiles add up to ${bytes} bytes, over the ConfigMap limit of 1 MiB; install them in several runs with different --subdir values`));
   }
+  return out;
+}
+
+/** Builds the Namespace (when not kube-system), ConfigMap and DaemonSet. Throws a UserError on bad options (installProblems' first). */
+export function buildInstall(profiles: readonly InstallProfile[], opts: InstallOptions = {}): InstallResult {
+  refuseFirst(installProblems(profiles, opts));
+  const namespace = opts.namespace ?? DEFAULT_NAMESPACE;
+  const root = (opts.kubeletRoot ?? DEFAULT_KUBELET_ROOT).replace(/\/+$/, '') || '/';
+  const subdir = opts.subdir ?? DEFAULT_SUBDIR;
+  const image = opts.image ?? DEFAULT_IMAGE;
   const nodeDir = `${root === '/' ? '' : root}/seccomp/${subdir}`;
   const name = subdir === DEFAULT_SUBDIR ? 'seccompctl-profiles' : `seccompctl-profiles-${subdir.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/^-+|-+$/g, '')}`.slice(0, 63).replace(/-+$/, '');
-  const labels = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/managed-by': 'seccompctl' };
-  const objects: Record<string, unknown>[] = [];
-  if (namespace !== 'kube-system') {
-    objects.push({
-      apiVersion: 'v1', kind: 'Namespace',
-      metadata: {
-        name: namespace,
-        // The DaemonSet mounts a hostPath, which Pod Security baseline forbids: this namespace must be privileged.
-        labels: { 'pod-security.kubernetes.io/enforce': 'privileged', 'app.kubernetes.io/managed-by': 'seccompctl' },
-      },
-    });
-  }
+  const labels = labelsOf(name);
+  const objects: Record<string, unknown>[] = [...privilegedNamespace(namespace)];
   objects.push({
     apiVersion: 'v1', kind: 'ConfigMap',
     metadata: { name, namespace, labels },
     data: Object.fromEntries(profiles.map((p) => [p.name, p.text])),
   });
-  objects.push({
-    apiVersion: 'apps/v1', kind: 'DaemonSet',
-    metadata: { name, namespace, labels },
-    spec: {
-      selector: { matchLabels: { 'app.kubernetes.io/name': name } },
-      updateStrategy: { type: 'RollingUpdate' },
-      template: {
-        metadata: { labels },
-        spec: {
-          automountServiceAccountToken: false,
-          enableServiceLinks: false,
-          priorityClassName: 'system-node-critical',
-          terminationGracePeriodSeconds: 10,
-          nodeSelector: { 'kubernetes.io/os': 'linux', ...(opts.nodeSelector ?? {}) },
-          // Reach every node, tainted or not: a node without the profiles fails pods with CreateContainerError.
-          tolerations: [{ operator: 'Exists' }],
-          securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
-          containers: [{
-            name: 'sync',
-            image,
-            imagePullPolicy: 'IfNotPresent',
-            command: ['seccompctl', 'node', 'sync', '--from', '/profiles', '--to', nodeDir, '--ready-file', '/run/seccompctl/ready'],
-            // Ready only once this node holds every profile (and nothing was refused), and `doctor` finds nothing that
-            // would break a profile on this node (kernel seccomp actions, each profile judged for it): rollout status means it.
-            readinessProbe: {
-              exec: { command: ['sh', '-c', `cat /run/seccompctl/ready >/dev/null && exec seccompctl doctor --quiet --kubelet-root '${root.replace(/'/g, `'\\''`)}'`] },
-              periodSeconds: 10, failureThreshold: 1, timeoutSeconds: 10,
-            },
-            securityContext: {
-              // uid 0 owns <kubelet-root>/seccomp, so writing there needs no capability at all.
-              runAsUser: 0,
-              runAsGroup: 0,
-              runAsNonRoot: false,
-              privileged: false,
-              allowPrivilegeEscalation: false,
-              readOnlyRootFilesystem: true,
-              capabilities: { drop: ['ALL'] },
-              seccompProfile: { type: 'RuntimeDefault' },
-            },
-            // Measured: ~60 MiB RSS for the built CLI syncing; V8's heap cap keeps GC ahead of the cgroup limit.
-            env: [{ name: 'NODE_OPTIONS', value: '--max-old-space-size=128' }],
-            resources: {
-              requests: { cpu: '5m', memory: '64Mi' },
-              limits: { cpu: '100m', memory: '192Mi' },
-            },
-            volumeMounts: [
-              { name: 'profiles', mountPath: '/profiles', readOnly: true },
-              { name: 'node-seccomp', mountPath: nodeDir },
-              { name: 'state', mountPath: '/run/seccompctl' },
-            ],
-          }],
-          volumes: [
-            { name: 'profiles', configMap: { name } },
-            // Only the subdirectory is mounted: the pod cannot touch other profiles on the node.
-            { name: 'node-seccomp', hostPath: { path: nodeDir, type: 'DirectoryOrCreate' } },
-            { name: 'state', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } },
-          ],
-        },
+  objects.push(nodeDaemonSet({
+    name, namespace, labels, gracePeriodSeconds: 10, ...(opts.nodeSelector ? { nodeSelector: opts.nodeSelector } : {}),
+    podSecurityContext: { seccompProfile: { type: 'RuntimeDefault' } },
+    containers: [{
+      name: 'sync',
+      image,
+      imagePullPolicy: 'IfNotPresent',
+      command: ['seccompctl', 'node', 'sync', '--from', '/profiles', '--to', nodeDir, '--ready-file', '/run/seccompctl/ready'],
+      // Ready only once this node holds every profile (and nothing was refused), and `doctor` finds nothing that
+      // would break a profile on this node (kernel seccomp actions, each profile judged for it): rollout status means it.
+      readinessProbe: {
+        exec: { command: ['sh', '-c', `cat /run/seccompctl/ready >/dev/null && exec seccompctl doctor --quiet --kubelet-root '${root.replace(/'/g, `'\\''`)}'`] },
+        periodSeconds: 10, failureThreshold: 1, timeoutSeconds: 10,
       },
-    },
-  });
+      // uid 0 owns <kubelet-root>/seccomp, so writing there needs no capability at all.
+      securityContext: rootContainerSecurity('RuntimeDefault'),
+      // Measured: ~60 MiB RSS for the built CLI syncing; V8's heap cap keeps GC ahead of the cgroup limit.
+      env: [{ name: 'NODE_OPTIONS', value: '--max-old-space-size=128' }],
+      resources: {
+        requests: { cpu: '5m', memory: '64Mi' },
+        limits: { cpu: '100m', memory: '192Mi' },
+      },
+      volumeMounts: [
+        { name: 'profiles', mountPath: '/profiles', readOnly: true },
+        { name: 'node-seccomp', mountPath: nodeDir },
+        { name: 'state', mountPath: '/run/seccompctl' },
+      ],
+    }],
+    volumes: [
+      { name: 'profiles', configMap: { name } },
+      // Only the subdirectory is mounted: the pod cannot touch other profiles on the node.
+      { name: 'node-seccomp', hostPath: { path: nodeDir, type: 'DirectoryOrCreate' } },
+      { name: 'state', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } },
+    ],
+  }));
   return { objects, localhostProfiles: Object.fromEntries(profiles.map((p) => [p.name, `${subdir}/${p.name}`])), nodeDir };
 }
 
@@ -197,6 +170,16 @@ export const AGENT_NAME = 'seccompctl-agent';
 export const DEFAULT_AGENT_IMAGE = 'seccompctl-agent:0.1.0';
 export const DEFAULT_AGENT_STATE_DIR = '/var/lib/seccompctl';
 
+/** What is wrong with the options of a recording install (INVALID_OPTION); empty when usable. */
+export function recordInstallProblems(opts: RecordInstallOptions = {}): Diagnostic[] {
+  const stateDir = (opts.stateDir ?? DEFAULT_AGENT_STATE_DIR).replace(/\/+$/, '');
+  const flush = opts.flushIntervalSec ?? 5;
+  const out = commonProblems(opts.namespace ?? DEFAULT_NAMESPACE, opts.image ?? DEFAULT_AGENT_IMAGE).filter((d) => d !== undefined);
+  if (!stateDir.startsWith('/') || stateDir.split('/').includes('..') || stateDir === '') out.push(problem('INVALID_OPTION', `--state-dir "${stateDir}" must be an absolute path without ".."`));
+  if (!(flush >= 0.1)) out.push(problem('INVALID_OPTION', `--flush-interval ${flush}: at least 0.1 s`));
+  return out;
+}
+
 /**
  * The recording DaemonSet: `seccompctl agent` on every node with the least it needs for its source. Not privileged:
  * capabilities are added one by one, each with its reason (`grants`), and host paths are mounted read-only except the
@@ -207,11 +190,8 @@ export function buildRecordInstall(opts: RecordInstallOptions = {}): RecordInsta
   const image = opts.image ?? DEFAULT_AGENT_IMAGE;
   const source = opts.source ?? 'ebpf';
   const stateDir = (opts.stateDir ?? DEFAULT_AGENT_STATE_DIR).replace(/\/+$/, '');
-  if (!DNS1123_LABEL.test(namespace) || namespace.length > 63) throw new UserError(`--namespace "${namespace}" is not a valid namespace name (lower-case letters, digits, "-")`);
-  if (image.trim() === '' || /\s/.test(image)) throw new UserError(`--image "${image}" is not an image reference`);
-  if (!stateDir.startsWith('/') || stateDir.split('/').includes('..') || stateDir === '') throw new UserError(`--state-dir "${stateDir}" must be an absolute path without ".."`);
+  refuseFirst(recordInstallProblems(opts));
   const flush = opts.flushIntervalSec ?? 5;
-  if (!(flush >= 0.1)) throw new UserError(`--flush-interval ${flush}: at least 0.1 s`);
   const ebpf = source !== 'audit';
   const audit = source !== 'ebpf';
   const grants: Grant[] = [
@@ -245,7 +225,7 @@ export function buildRecordInstall(opts: RecordInstallOptions = {}): RecordInsta
     { what: 'hostPath /run/containers/storage, /var/lib/containers/storage (read-only)', why: 'CRI-O: each container\'s config.json with its io.kubernetes.* annotations and the sandbox\'s pod labels' },
     { what: `hostPath ${stateDir} (read-write)`, why: 'recordings survive agent restarts and pod deletion; profiles are written there' },
   );
-  const labels = { 'app.kubernetes.io/name': AGENT_NAME, 'app.kubernetes.io/managed-by': 'seccompctl' };
+  const labels = labelsOf(AGENT_NAME);
   const ro = (name: string, path: string, type: string, mountPath = path): { volume: Record<string, unknown>; mount: Record<string, unknown> } => ({
     volume: { name, hostPath: { path, type } },
     mount: { name, mountPath, readOnly: true, ...(name === 'cgroup' ? { mountPropagation: 'HostToContainer' } : {}) },
@@ -262,68 +242,35 @@ export function buildRecordInstall(opts: RecordInstallOptions = {}): RecordInsta
     'agent', '--source', source, '--state-dir', stateDir, '--cgroup-root', '/host/sys/fs/cgroup',
     '--flush-interval', String(flush), '--listen', `unix:${stateDir}/agent.sock`, ...(opts.all ? ['--all'] : []),
   ];
-  const objects: Record<string, unknown>[] = [];
-  if (namespace !== 'kube-system') {
-    objects.push({
-      apiVersion: 'v1', kind: 'Namespace',
-      metadata: { name: namespace, labels: { 'pod-security.kubernetes.io/enforce': 'privileged', 'app.kubernetes.io/managed-by': 'seccompctl' } },
-    });
-  }
-  objects.push({
-    apiVersion: 'apps/v1', kind: 'DaemonSet',
-    metadata: { name: AGENT_NAME, namespace, labels },
-    spec: {
-      selector: { matchLabels: { 'app.kubernetes.io/name': AGENT_NAME } },
-      updateStrategy: { type: 'RollingUpdate' },
-      template: {
-        metadata: { labels },
-        spec: {
-          hostPID: true,
-          automountServiceAccountToken: false,
-          enableServiceLinks: false,
-          priorityClassName: 'system-node-critical',
-          terminationGracePeriodSeconds: 15,
-          nodeSelector: { 'kubernetes.io/os': 'linux', ...(opts.nodeSelector ?? {}) },
-          // Every node, tainted or not: a pod on a node without an agent would not be recorded.
-          tolerations: [{ operator: 'Exists' }],
-          containers: [{
-            name: 'agent',
-            image,
-            imagePullPolicy: 'IfNotPresent',
-            command: ['seccompctl'],
-            args,
-            env: [
-              { name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
-              { name: 'NODE_OPTIONS', value: '--max-old-space-size=256' },
-            ],
-            // Ready once the first flush wrote the state file (the source is attached by then).
-            readinessProbe: { exec: { command: ['cat', `${stateDir}/state.json`] }, periodSeconds: 10, failureThreshold: 1 },
-            securityContext: {
-              runAsUser: 0,
-              runAsGroup: 0,
-              runAsNonRoot: false,
-              privileged: false,
-              allowPrivilegeEscalation: false,
-              readOnlyRootFilesystem: true,
-              capabilities: { drop: ['ALL'], add: caps },
-              seccompProfile: { type: ebpf ? 'Unconfined' : 'RuntimeDefault' },
-            },
-            resources: {
-              requests: { cpu: '50m', memory: '128Mi' },
-              limits: { cpu: '1', memory: '512Mi' },
-            },
-            volumeMounts: [...mounts.map((m) => m.mount), { name: 'state', mountPath: stateDir }, { name: 'tmp', mountPath: '/tmp' }],
-          }],
-          volumes: [
-            ...mounts.map((m) => m.volume),
-            { name: 'state', hostPath: { path: stateDir, type: 'DirectoryOrCreate' } },
-            // bpftrace's scratch space (the root file system is read-only)
-            { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
-          ],
-        },
+  const objects: Record<string, unknown>[] = [...privilegedNamespace(namespace)];
+  objects.push(nodeDaemonSet({
+    name: AGENT_NAME, namespace, labels, hostPID: true, gracePeriodSeconds: 15, ...(opts.nodeSelector ? { nodeSelector: opts.nodeSelector } : {}),
+    containers: [{
+      name: 'agent',
+      image,
+      imagePullPolicy: 'IfNotPresent',
+      command: ['seccompctl'],
+      args,
+      env: [
+        { name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
+        { name: 'NODE_OPTIONS', value: '--max-old-space-size=256' },
+      ],
+      // Ready once the first flush wrote the state file (the source is attached by then).
+      readinessProbe: { exec: { command: ['cat', `${stateDir}/state.json`] }, periodSeconds: 10, failureThreshold: 1 },
+      securityContext: rootContainerSecurity(ebpf ? 'Unconfined' : 'RuntimeDefault', caps),
+      resources: {
+        requests: { cpu: '50m', memory: '128Mi' },
+        limits: { cpu: '1', memory: '512Mi' },
       },
-    },
-  });
+      volumeMounts: [...mounts.map((m) => m.mount), { name: 'state', mountPath: stateDir }, { name: 'tmp', mountPath: '/tmp' }],
+    }],
+    volumes: [
+      ...mounts.map((m) => m.volume),
+      { name: 'state', hostPath: { path: stateDir, type: 'DirectoryOrCreate' } },
+      // bpftrace's scratch space (the root file system is read-only)
+      { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
+    ],
+  }));
   return { objects, grants, stateDir };
 }
 
@@ -337,4 +284,83 @@ export function renderRecordInstallYaml(r: RecordInstallResult): string {
     ...r.grants.map((g) => `#   ${g.what}: ${g.why}`),
   ];
   return head.join('\n') + '\n' + r.objects.map((o) => '---\n' + stringify(o, { lineWidth: 0, aliasDuplicateObjects: false })).join('');
+}
+
+function problem(code: DiagnosticCode, message: string): Diagnostic {
+  return { code, severity: 'error', message };
+}
+
+/** Throws the first problem as a UserError (exit 2): the builders' contract for library callers that skip the check. */
+function refuseFirst(problems: readonly Diagnostic[]): void {
+  if (problems[0]) throw new UserError(problems[0].message);
+}
+
+/** What both installs check: the namespace name and the image reference (each problem, or undefined). */
+function commonProblems(namespace: string, image: string): [Diagnostic | undefined, Diagnostic | undefined] {
+  return [
+    !DNS1123_LABEL.test(namespace) || namespace.length > 63 ? problem('INVALID_OPTION', `--namespace "${namespace}" is not a valid namespace name (lower-case letters, digits, "-")`) : undefined,
+    image.trim() === '' || /\s/.test(image) ? problem('INVALID_OPTION', `--image "${image}" is not an image reference`) : undefined,
+  ];
+}
+
+function labelsOf(name: string): Record<string, string> {
+  return { 'app.kubernetes.io/name': name, 'app.kubernetes.io/managed-by': 'seccompctl' };
+}
+
+/** The namespace (unless kube-system), labelled privileged: both DaemonSets mount hostPaths, which baseline forbids. */
+function privilegedNamespace(namespace: string): Record<string, unknown>[] {
+  if (namespace === 'kube-system') return [];
+  return [{
+    apiVersion: 'v1', kind: 'Namespace',
+    metadata: { name: namespace, labels: { 'pod-security.kubernetes.io/enforce': 'privileged', 'app.kubernetes.io/managed-by': 'seccompctl' } },
+  }];
+}
+
+/**
+ * A node DaemonSet as both installs emit it: rolling updates, on every Linux node (tainted or not: a node without
+ * the profiles fails pods with CreateContainerError, a node without an agent is not recorded), node-critical, no
+ * service account token or service links. The pod spec's keys keep this order (the YAML is stable).
+ */
+function nodeDaemonSet(o: {
+  name: string; namespace: string; labels: Record<string, string>; gracePeriodSeconds: number; hostPID?: boolean;
+  nodeSelector?: Readonly<Record<string, string>>; podSecurityContext?: Record<string, unknown>;
+  containers: Record<string, unknown>[]; volumes: Record<string, unknown>[];
+}): Record<string, unknown> {
+  return {
+    apiVersion: 'apps/v1', kind: 'DaemonSet',
+    metadata: { name: o.name, namespace: o.namespace, labels: o.labels },
+    spec: {
+      selector: { matchLabels: { 'app.kubernetes.io/name': o.name } },
+      updateStrategy: { type: 'RollingUpdate' },
+      template: {
+        metadata: { labels: o.labels },
+        spec: {
+          ...(o.hostPID ? { hostPID: true } : {}),
+          automountServiceAccountToken: false,
+          enableServiceLinks: false,
+          priorityClassName: 'system-node-critical',
+          terminationGracePeriodSeconds: o.gracePeriodSeconds,
+          nodeSelector: { 'kubernetes.io/os': 'linux', ...(o.nodeSelector ?? {}) },
+          tolerations: [{ operator: 'Exists' }],
+          ...(o.podSecurityContext ? { securityContext: o.podSecurityContext } : {}),
+          containers: o.containers,
+          volumes: o.volumes,
+        },
+      },
+    },
+  };
+}
+
+/** uid 0 with every capability dropped (but `add`), no privilege escalation, a read-only root file system. */
+function rootContainerSecurity(seccomp: 'RuntimeDefault' | 'Unconfined', add?: readonly string[]): Record<string, unknown> {
+  return {
+    runAsUser: 0,
+    runAsGroup: 0,
+    runAsNonRoot: false,
+    privileged: false,
+    allowPrivilegeEscalation: false,
+    readOnlyRootFilesystem: true,
+    capabilities: { drop: ['ALL'], ...(add ? { add: [...add] } : {}) },
+    seccompProfile: { type: seccomp },
+  };
 }

@@ -11,20 +11,28 @@
 // When runc cannot even start under the profile (it loads the filter before exec; with no-new-privileges off before
 // dropping capabilities), a short complain run names all the runtime's missing syscalls.
 import { resolve as resolvePath } from 'node:path';
-import { EnvironmentError, type Diagnostic } from '../common/index.js';
+import { EnvironmentError, InternalError, type Diagnostic } from '../common/index.js';
+import { readProfileRef, type ProfileRefOptions } from '../generate/index.js';
 import { parseProfile, printProfile, type Profile } from '../profile/index.js';
 import {
   archOfProbe, ebpfAvailability, requireRunc, resolveCommand, RUNC_INIT_COMM, runProbedContainer, runWithKernelLog,
   argumentMounts, workloadBundle, workloadRoot, type AutoMount, type KernelLogRecord, type KmsgLoss, type ProbeCount, type WorkloadExit, type WorkloadOptions,
 } from '../runtime/index.js';
 import { syscallName, type ArchId } from '../syscalls/index.js';
+import { splitDeliberateEnosys } from './enosys.js';
 
 export type VerifyMethod = 'ebpf' | 'complain';
 
 export interface VerifyOptions extends WorkloadOptions {
-  /** The profile's text (OCI, Docker or SPO; JSON or YAML). */
-  profileText: string;
-  /** File name for diagnostics. */
+  /** The profile's text (OCI, Docker or SPO; JSON or YAML). Give this or `profileRef`. */
+  profileText?: string;
+  /**
+   * The profile as the CLI names it: a file, `-` (standard input) or `runtime-default[:containerd|cri-o|docker]`,
+   * read with generate's readProfileRef (`profileRefOptions`: cwd, stdin, and for runtime-default arch and caps).
+   */
+  profileRef?: string;
+  profileRefOptions?: ProfileRefOptions;
+  /** File name for diagnostics (default: `profileRef`). */
   profileFile?: string;
   /** Default `auto`: ebpf when available, else complain. */
   method?: 'auto' | VerifyMethod;
@@ -70,7 +78,12 @@ export interface VerifyResult extends WorkloadExit {
   runtimeFailure?: RuntimeFailure;
   /** The workload ran and ended well: exit 0, or stopped by the forwarded signal (handled, or by it). */
   commandSucceeded: boolean;
-  /** Exit 0 condition: commandSucceeded, no denial, no runtime failure, no loss in the kernel log. */
+  /**
+   * Calls the profile answers ENOSYS through its own unconditional rule for that syscall (RuntimeDefault's clone3):
+   * callers fall back, so they are listed here and not counted in `denials` (see splitDeliberateEnosys).
+   */
+  deliberateEnosys: Denial[];
+  /** Exit 0 condition: commandSucceeded, no denial (deliberate ENOSYS answers aside), no runtime failure, no loss in the kernel log. */
   passed: boolean;
   loss: KmsgLoss[];
   runcVersion: string;
@@ -142,7 +155,10 @@ function succeeded(exit: WorkloadExit): boolean {
 
 /** Runs the workload under the profile in runc and reports denials. Throws UserError/EnvironmentError (exit 2). */
 export async function verifyProfile(opts: VerifyOptions): Promise<VerifyResult> {
-  const parsed = parseProfile(opts.profileText, { file: opts.profileFile ?? 'PROFILE' });
+  let profileText = opts.profileText;
+  if (opts.profileRef !== undefined) profileText = (await readProfileRef(opts.profileRef, opts.profileRefOptions)).text;
+  if (profileText === undefined) throw new InternalError('verifyProfile: give profileText or profileRef');
+  const parsed = parseProfile(profileText, { file: opts.profileFile ?? opts.profileRef ?? 'PROFILE' });
   const profile = parsed.profile;
   const runcVersion = requireRunc();
   const hostCwd = opts.hostCwd ?? process.cwd();
@@ -230,10 +246,12 @@ export async function verifyProfile(opts: VerifyOptions): Promise<VerifyResult> 
     };
   }
   const commandSucceeded = !startFailed && succeeded(exit);
-  const passed = commandSucceeded && denials.length === 0 && runtimeFailure === undefined && loss.length === 0;
+  // The profile's own ENOSYS answers (RuntimeDefault's clone3) are listed apart, not counted: callers fall back.
+  const split = splitDeliberateEnosys(profile, denials);
+  const passed = commandSucceeded && split.other.length === 0 && runtimeFailure === undefined && loss.length === 0;
   return {
-    ...exit, method, ...(fallback ? { fallback } : {}), denials, ...(runtimeFailure ? { runtimeFailure } : {}),
-    commandSucceeded, passed, loss, runcVersion, diagnostics, mounts,
+    ...exit, method, ...(fallback ? { fallback } : {}), denials: split.other, deliberateEnosys: split.deliberate,
+    ...(runtimeFailure ? { runtimeFailure } : {}), commandSucceeded, passed, loss, runcVersion, diagnostics, mounts,
   };
 }
 
@@ -260,6 +278,9 @@ function setupError(stderr: string, opts: VerifyOptions): EnvironmentError {
 /** Human-readable lines for a verify result. */
 export function formatVerifyResult(r: VerifyResult): string[] {
   const lines: string[] = [];
+  if (r.deliberateEnosys.length > 0) {
+    lines.push(`answered ENOSYS by the profile's own rule (callers fall back; not counted): ${[...new Set(r.deliberateEnosys.map((d) => d.name ?? `#${d.nr}`))].join(' ')}`);
+  }
   if (r.mounts.length > 0) {
     lines.push(`mounted read-only in the container: ${r.mounts.map((m) => `${m.source} (${m.why})`).join(', ')}`);
   }

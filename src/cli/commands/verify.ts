@@ -1,45 +1,40 @@
-// `seccompctl verify PROFILE -- CMD ARGS...`: run CMD in runc under PROFILE and report every denied syscall.
+// `seccompctl verify PROFILE -- CMD ARGS...`: run CMD in runc under PROFILE and report every denied syscall. The route:
+// typed flags → one library call (verifyProfile: reads the profile reference, runs, applies the verdict policy — the
+// profile's own ENOSYS answers are not denials) → print → exit code.
 import { resolve as resolvePath } from 'node:path';
-import { Option } from 'commander';
+import { Option, type Command as TypedCommand } from '@commander-js/extra-typings';
 import { formatDiagnostic, UserError } from '../../common/index.js';
 import { parseMountSpec } from '../../runtime/index.js';
-import { formatVerifyResult, verifyProfile, type VerifyMethod } from '../../verify/index.js';
-import { splitDeliberateEnosys } from '../../advise/index.js';
-import { parseProfile } from '../../profile/index.js';
+import { formatVerifyResult, verifyProfile } from '../../verify/index.js';
 import { println } from '../io.js';
 import { elapsed, progress } from '../terminal.js';
 import { forwardSignals } from '../signals.js';
-import { capsOption, readCommandProfile } from './profile-ref.js';
+import { collect } from './flags.js';
+import { capsOption } from './profile-ref.js';
 import type { Register } from './types.js';
 
-interface VerifyFlags {
-  newPrivileges?: boolean;
-  bundle?: string;
-  rootfs?: string;
-  method: 'auto' | VerifyMethod;
-  timeout?: string;
-  json?: boolean;
-  mount?: string[];
-  autoMount?: boolean;
-  arch?: string;
-  caps?: string[];
+/** `--timeout SECONDS` → milliseconds; anything but a positive number is a usage error. */
+function timeoutMs(v: string): number {
+  const s = Number(v);
+  if (!Number.isFinite(s) || s <= 0) throw new UserError(`--timeout: "${v}" is not a positive number of seconds`);
+  return Math.round(s * 1000);
 }
 
 export const registerverify: Register = (program, io, setExit) => {
-  program.command('verify')
+  (program.command('verify') as unknown as TypedCommand)
     .description('Run a command in a runc container under a profile and report every syscall the profile denied.')
     .argument('<profile>', 'the profile (OCI, Docker or SPO; JSON or YAML), - for standard input, or runtime-default[:containerd|cri-o|docker]')
     .argument('<command...>', 'the command and its arguments, after --')
     .option('--no-new-privileges', 'run with no-new-privileges (allowPrivilegeEscalation: false); default off, like Kubernetes')
     .option('--bundle <dir>', 'use this OCI bundle\'s rootfs instead of the host\'s directories')
     .option('--rootfs <dir>', 'use this root filesystem instead of the host\'s directories')
-    .addOption(new Option('--mount <src:dst[:ro|rw]>', 'bind-mount a host path into the container (repeatable; read-only unless :rw)').argParser((v: string, prev: string[] = []) => [...prev, v]))
+    .addOption(new Option('--mount <src:dst[:ro|rw]>', 'bind-mount a host path into the container (repeatable; read-only unless :rw)').argParser(collect))
     .option('--no-auto-mount', 'do not mount the working directory and the paths named in the command')
-    .addOption(new Option('--method <method>', 'how denials are seen').choices(['auto', 'ebpf', 'complain']).default('auto'))
+    .addOption(new Option('--method <method>', 'how denials are seen').choices(['auto', 'ebpf', 'complain'] as const).default('auto' as const))
     .option('--timeout <seconds>', 'kill the command after this many seconds (counts as a failure)')
     .option('--json', 'print the result as JSON')
     .option('--arch <arch>', 'runtime-default: expand it for this architecture (default: this machine\'s)')
-    .addOption(capsOption())
+    .addOption(capsOption() as unknown as Option<'--caps <caps>', undefined, undefined, string[]>)
     .addHelpText('after', `
 Methods (both work with runc 1.1.5, which rejects seccomp "flags", so SECCOMP_FILTER_FLAG_LOG is unavailable):
   ebpf      the profile is enforced as written; a bpftrace probe scoped to the container sees each call that
@@ -74,14 +69,8 @@ not counted as a denial: callers treat it as "not implemented" and fall back (gl
 
 Exit codes: 0 the command succeeded and nothing was denied; 1 something was denied, runc could not start, the
 command failed, or kernel log records were lost; 2 usage, unreadable profile, missing privilege or tool.`)
-    .action(async (profilePath: string, command: string[], opts: VerifyFlags) => {
-      let timeoutMs: number | undefined;
-      if (opts.timeout !== undefined) {
-        const s = Number(opts.timeout);
-        if (!Number.isFinite(s) || s <= 0) throw new UserError(`--timeout: "${opts.timeout}" is not a positive number of seconds`);
-        timeoutMs = Math.round(s * 1000);
-      }
-      const { text } = await readCommandProfile(profilePath, io, opts);
+    .action(async (profilePath, command, opts) => {
+      const timeout = opts.timeout !== undefined ? timeoutMs(opts.timeout) : undefined;
       const status = progress(io, program.opts().quiet === true);
       const t0 = Date.now();
       const tick = status.active ? setInterval(() => status.update(`verifying under runc (method ${opts.method}): ${elapsed(Date.now() - t0)} · Ctrl-C stops the command`), 1000) : undefined;
@@ -89,12 +78,14 @@ command failed, or kernel log records were lost; 2 usage, unreadable profile, mi
       let r;
       try {
         r = await verifyProfile({
-          profileText: text, profileFile: profilePath, argv: command, method: opts.method,
+          profileRef: profilePath, profileFile: profilePath,
+          profileRefOptions: { cwd: io.cwd, stdin: io.stdin, ...(opts.arch !== undefined ? { arch: opts.arch } : {}), ...(opts.caps !== undefined ? { caps: opts.caps } : {}) },
+          argv: command, method: opts.method,
           mounts: (opts.mount ?? []).map((m) => parseMountSpec(m, io.cwd)), hostCwd: io.cwd, autoMount: opts.autoMount !== false,
           noNewPrivileges: opts.newPrivileges === false,
           ...(opts.bundle !== undefined ? { bundle: resolvePath(io.cwd, opts.bundle) } : {}),
           ...(opts.rootfs !== undefined ? { rootfs: resolvePath(io.cwd, opts.rootfs) } : {}),
-          ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+          ...(timeout !== undefined ? { timeoutMs: timeout } : {}),
           signal: sig.signal, killSignal: sig.kill, killGraceMs: 10_000,
           stopSignal: sig.received,
           output: 'capture',
@@ -106,19 +97,15 @@ command failed, or kernel log records were lost; 2 usage, unreadable profile, mi
         status.clear();
         sig.dispose();
       }
-      // The profile's own ENOSYS rule (RuntimeDefault's clone3) is its deliberate answer, not a denial: callers fall back.
-      const split = splitDeliberateEnosys(parseProfile(text, { file: profilePath }).profile, r.denials);
-      r = { ...r, denials: split.other, passed: r.passed || (split.deliberate.length > 0 && split.other.length === 0 && r.commandSucceeded && r.runtimeFailure === undefined && r.loss.length === 0) };
       for (const d of r.diagnostics) io.stderr.write(formatDiagnostic(d) + '\n');
       if (r.fallback) io.stderr.write(`seccompctl: ${r.fallback}\n`);
       if (opts.json) {
         println(io.stdout, JSON.stringify({
           passed: r.passed, method: r.method, runcVersion: r.runcVersion, commandSucceeded: r.commandSucceeded,
           exitCode: r.exitCode, signal: r.signal, stopped: r.stopped, timedOut: r.timedOut,
-          mounts: r.mounts, denials: r.denials, deliberateEnosys: split.deliberate, runtimeFailure: r.runtimeFailure ?? null, lost: r.loss,
+          mounts: r.mounts, denials: r.denials, deliberateEnosys: r.deliberateEnosys, runtimeFailure: r.runtimeFailure ?? null, lost: r.loss,
         }));
       } else {
-        if (split.deliberate.length) println(io.stdout, `answered ENOSYS by the profile's own rule (callers fall back; not counted): ${[...new Set(split.deliberate.map((d) => d.name ?? `#${d.nr}`))].join(' ')}`);
         for (const l of formatVerifyResult(r)) println(io.stdout, l);
       }
       if (!r.passed) setExit(1);

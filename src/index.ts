@@ -43,8 +43,8 @@ export type { CompiledFilter, CheckOptions, CheckResult, EmulationResult } from 
 // Verifying under enforcement in runc; will RuntimeDefault break it?; what seccomp does on this node.
 export { verifyProfile } from './verify/index.js';
 export type { VerifyOptions, VerifyResult, Denial } from './verify/index.js';
-export { advise } from './advise/index.js';
-export type { AdviseInput, AdviseOptions, AdviseResult } from './advise/index.js';
+export { advise, adviseFile } from './advise/index.js';
+export type { AdviseInput, AdviseOptions, AdviseResult, AdviseFileOptions, AdviseReport, AdviseOutcome } from './advise/index.js';
 export { gatherNodeFacts, judgeNode } from './node/index.js';
 export type { NodeFacts, DoctorReport } from './node/index.js';
 

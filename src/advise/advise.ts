@@ -2,7 +2,7 @@
 // through each runtime's exact RuntimeDefault with the same evaluator and compiled-BPF emulation `check` uses.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { InternalError, UserError } from '../common/index.js';
+import { InternalError, UserError, type Diagnostic } from '../common/index.js';
 import {
   ARG_CONSTANTS, compileModel, effectiveConds, emulate, evaluateModel, formatRet, isAllowLike, prepareProfile, classify,
   type Cond, type FilterModel, type Insn, type SeccompData,
@@ -13,6 +13,7 @@ import {
 import { ingestText, type IngestResult } from '../ingest/index.js';
 import { normalizeCap, safeParseProfile, type Profile } from '../profile/index.js';
 import { archInfo, hostArch, syscallNumber, type ArchId } from '../syscalls/index.js';
+import { deliberateEnosysNames } from '../verify/index.js';
 
 /** What the workload did: a recording (audit log or strace output, ingested) or a profile's allowed syscalls. */
 export type AdviseInput =
@@ -198,21 +199,6 @@ function testedArgs(m: FilterModel, auditArch: number, nr: number): number[] {
   return [...new Set(leaf.rules.flatMap((r) => effectiveConds(r, leaf.abi).map((c) => c.index)))].sort();
 }
 
-/**
- * Syscalls the profile itself answers ENOSYS by an unconditional rule of their own (RuntimeDefault's clone3: its flags
- * are in memory seccomp cannot read). runc drops such a rule when the default action is the same (CRI-O's ENOSYS
- * default), so this reads the profile, not the compiled model.
- */
-export function deliberateEnosysNames(profile: Profile): Set<string> {
-  const out = new Set<string>();
-  const defaultErrno = profile.defaultErrnoRet;
-  for (const r of profile.syscalls ?? []) {
-    if (r.action !== 'SCMP_ACT_ERRNO' || (r.args && r.args.length > 0)) continue;
-    if ((r.errnoRet ?? defaultErrno) === 38) for (const n of r.names) out.add(n);
-  }
-  return out;
-}
-
 /** One RuntimeDefault compiled for the node, with the same double evaluation `check` does. */
 class Judge {
   readonly model: FilterModel;
@@ -260,9 +246,6 @@ function callsOf(input: AdviseInput, native: ArchId, notes: string[]): Call[] {
     return out;
   }
   const p = input.profile;
-  if (p.defaultAction === 'SCMP_ACT_ALLOW' || p.defaultAction === 'SCMP_ACT_LOG') {
-    throw new UserError(`${input.label}: the profile allows every syscall by default, so it says nothing about what the workload does; give advise an allow-list profile (seccompctl record/generate) or a recording`);
-  }
   const seen = new Set<string>();
   for (const r of p.syscalls ?? []) {
     if (r.action !== 'SCMP_ACT_ALLOW' && r.action !== 'SCMP_ACT_LOG') continue;
@@ -383,16 +366,44 @@ function recommendation(v: AdviseVerdict, runtime: string, add: readonly string[
   }
 }
 
-/** Advice per runtime: does RuntimeDefault allow everything the input shows the workload doing? */
+/** Advice per runtime: does RuntimeDefault allow everything the input shows the workload doing? What judgeAdvice
+ *  refuses (an allow-by-default profile, no syscalls) is a UserError with the diagnostic's message. */
 export function advise(input: AdviseInput, opts: AdviseOptions = {}): AdviseResult {
+  const r = judgeAdvice(input, opts);
+  if (!r.result) throw refusalError(r.diagnostics);
+  return r.result;
+}
+
+/** What advise refuses, as data: the result, or ALLOW_LIKE_DEFAULT (a profile that allows by default says nothing
+ *  about the workload) or NO_SYSCALLS_FOUND (an empty recording or profile). */
+export function judgeAdvice(input: AdviseInput, opts: AdviseOptions = {}): { result?: AdviseResult; diagnostics: Diagnostic[] } {
+  if (input.kind === 'profile' && (input.profile.defaultAction === 'SCMP_ACT_ALLOW' || input.profile.defaultAction === 'SCMP_ACT_LOG')) {
+    return {
+      diagnostics: [{
+        code: 'ALLOW_LIKE_DEFAULT', severity: 'error', path: 'defaultAction',
+        message: `${input.label}: the profile allows every syscall by default, so it says nothing about what the workload does; give advise an allow-list profile (seccompctl record/generate) or a recording`,
+      }],
+    };
+  }
   const native = opts.arch ?? hostArch().id;
   const notes: string[] = [];
   const calls = callsOf(input, native, notes);
-  if (calls.length === 0) throw new UserError(`${input.label}: no syscalls found (an empty recording or profile)`);
+  if (calls.length === 0) {
+    return { diagnostics: [{ code: 'NO_SYSCALLS_FOUND', severity: 'error', message: `${input.label}: no syscalls found (an empty recording or profile)`, fix: 'give a recording of the workload, or a profile that allows its syscalls' }] };
+  }
   const runtimes = (opts.runtimes ?? RUNTIME_DEFAULTS).map((r) => adviseRuntime(r, calls, opts, native));
   const distinct = new Set(calls.map((c) => `${c.arch}/${c.name}`)).size;
   if (input.kind === 'recording' && input.ingest.loss.some((l) => l.certain)) notes.push('the recording lost records: syscalls missing from it are not checked');
-  return { input: input.label, kind: input.kind, syscalls: distinct, runtimes, notes };
+  return { result: { input: input.label, kind: input.kind, syscalls: distinct, runtimes, notes }, diagnostics: [] };
+}
+
+/** Codes that refuse advise's input; the last diagnostic of a refusal is one of them (the headline). */
+export const ADVISE_REFUSALS: ReadonlySet<string> = new Set(['ALLOW_LIKE_DEFAULT', 'INVALID_PROFILE', 'INPUT_UNRECOGNIZED', 'NO_SYSCALLS_FOUND']);
+
+/** A refusal as the UserError the throwing entry points raise: the headline's message, the findings behind it. */
+export function refusalError(diagnostics: readonly Diagnostic[]): UserError {
+  const head = diagnostics[diagnostics.length - 1]!;
+  return new UserError(head.message, diagnostics.slice(0, -1));
 }
 
 /** Shell commands that carry the advice out (`k8s patch` for RuntimeDefault or a Localhost profile). */
@@ -417,35 +428,32 @@ export function adviseCommands(a: RuntimeAdvice, input: string, kind: AdviseInpu
  * output). Text that is neither is a UserError naming what was tried.
  */
 export function readAdviseInput(text: string, label: string, opts: { arch?: ArchId } = {}): AdviseInput {
-  const trimmed = text.trimStart();
-  if (trimmed.startsWith('{') || /^(apiVersion|kind|defaultAction)\s*:/m.test(trimmed.slice(0, 2000))) {
-    const r = safeParseProfile(text, { file: label, ...(opts.arch ? { docker: { arch: opts.arch } } : {}) });
-    if (r.ok) return { kind: 'profile', label, profile: r.profile };
-    throw new UserError(`${label}: not a valid seccomp profile`, r.diagnostics);
-  }
-  const ingest = ingestText(text, { file: label, ...(opts.arch ? { nativeArch: opts.arch } : {}) });
-  if (ingest.counters.matched === 0) {
-    throw new UserError(`${label}: neither a seccomp profile nor a recording (no seccomp audit records or strace syscall lines found); give a profile, an audit log or strace -f output`);
-  }
-  return { kind: 'recording', label, ingest };
-}
-
-/** Verify's denials split into the ones a profile answers ENOSYS on purpose (an explicit rule, e.g. RuntimeDefault's clone3) and the rest. */
-export interface DenialSplit<D> {
-  /** Answered ENOSYS by an explicit rule for that syscall: the caller sees "not implemented" and falls back (glibc: clone3 → clone). */
-  deliberate: D[];
-  other: D[];
+  const r = inspectAdviseInput(text, label, opts);
+  if (!r.input) throw refusalError(r.diagnostics);
+  return r.input;
 }
 
 /**
- * Splits verify's denials: a call answered ENOSYS by the profile's own unconditional rule for that syscall is the
- * profile's deliberate answer, not a denial to fix.
+ * readAdviseInput without the throw: the input, or the diagnostics that refuse it — the parser's findings then
+ * INVALID_PROFILE, or INPUT_UNRECOGNIZED (neither a profile nor a recording).
  */
-export function splitDeliberateEnosys<D extends { name: string | undefined; errno?: number }>(profile: Profile, denials: readonly D[]): DenialSplit<D> {
-  const names = deliberateEnosysNames(profile);
-  const out: DenialSplit<D> = { deliberate: [], other: [] };
-  for (const d of denials) (d.errno === 38 && d.name !== undefined && names.has(d.name) ? out.deliberate : out.other).push(d);
-  return out;
+export function inspectAdviseInput(text: string, label: string, opts: { arch?: ArchId } = {}): { input?: AdviseInput; diagnostics: Diagnostic[] } {
+  const trimmed = text.trimStart();
+  if (trimmed.startsWith('{') || /^(apiVersion|kind|defaultAction)\s*:/m.test(trimmed.slice(0, 2000))) {
+    const r = safeParseProfile(text, { file: label, ...(opts.arch ? { docker: { arch: opts.arch } } : {}) });
+    if (r.ok) return { input: { kind: 'profile', label, profile: r.profile }, diagnostics: [] };
+    return { diagnostics: [...r.diagnostics, { code: 'INVALID_PROFILE', severity: 'error', message: `${label}: not a valid seccomp profile`, fix: 'fix the errors above' }] };
+  }
+  const ingest = ingestText(text, { file: label, ...(opts.arch ? { nativeArch: opts.arch } : {}) });
+  if (ingest.counters.matched === 0) {
+    return {
+      diagnostics: [{
+        code: 'INPUT_UNRECOGNIZED', severity: 'error',
+        message: `${label}: neither a seccomp profile nor a recording (no seccomp audit records or strace syscall lines found); give a profile, an audit log or strace -f output`,
+      }],
+    };
+  }
+  return { input: { kind: 'recording', label, ingest }, diagnostics: [] };
 }
 
 /** What lint says about one container from its recording (k8s lint --recordings). */

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { straceArgValue } from '../../src/advise/index.js';
+import { adviseFile, straceArgValue } from '../../src/advise/index.js';
 import { cli } from '../helpers/cli.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'seccompctl-advise-'));
@@ -51,6 +51,41 @@ describe('seccompctl advise inputs', () => {
     }
     expect((await cli(['advise', allowAll])).stderr).toContain('allows every syscall by default');
     expect((await cli(['advise', junk])).stderr).toContain('neither a seccomp profile nor a recording');
+  });
+
+  it('adviseFile, the library call behind the route: each refusal is a diagnostic, its message the line the CLI prints', async () => {
+    const write = (name: string, text: string): string => {
+      const f = join(tmp, name);
+      writeFileSync(f, text);
+      return f;
+    };
+    const cases: [string, string][] = [
+      [write('allow2.json', JSON.stringify({ defaultAction: 'SCMP_ACT_LOG' })), 'ALLOW_LIKE_DEFAULT'],
+      [write('junk2.txt', 'hello\n'), 'INPUT_UNRECOGNIZED'],
+      [write('empty.json', JSON.stringify({ defaultAction: 'SCMP_ACT_ERRNO', syscalls: [] })), 'NO_SYSCALLS_FOUND'],
+      [write('bad.json', '{"defaultAction": "SCMP_ACT_ERRNO",'), 'INVALID_PROFILE'],
+    ];
+    for (const [f, code] of cases) {
+      const a = await adviseFile(f);
+      expect(a.outcome, f).toBe('refused');
+      expect(a.result).toBeUndefined();
+      const head = a.diagnostics[a.diagnostics.length - 1]!;
+      expect([head.code, head.severity], f).toEqual([code, 'error']);
+      const r = await cli(['advise', f]);
+      expect(r.code, f).toBe(2);
+      expect(r.stderr.trim().split('\n').pop(), f).toBe(`seccompctl: ${head.message}`);
+    }
+    // The parser's findings come before the headline, as the CLI prints them.
+    const bad = await adviseFile(cases[3]![0]);
+    expect(bad.diagnostics.map((d) => d.code)).toEqual(['INVALID_JSON', 'INVALID_PROFILE']);
+    // ok / failed are the exit codes 0 / 1.
+    const p = write('app2.json', JSON.stringify({ defaultAction: 'SCMP_ACT_ERRNO', syscalls: [{ names: ['read', 'keyctl'], action: 'SCMP_ACT_ALLOW' }] }));
+    expect((await adviseFile(p, { runtimes: ['cri-o'] })).outcome).toBe('ok');
+    expect((await cli(['advise', p, '--runtime', 'crio'])).code).toBe(0);
+    const docker = await adviseFile(p, { runtimes: ['docker'] });
+    expect(docker.outcome).toBe('failed');
+    expect(docker.result!.runtimes[0]!.verdict).toBe('needs-localhost');
+    expect((await cli(['advise', p, '--runtime', 'docker'])).code).toBe(1);
   });
 
   it('reads strace argument spellings as the kernel values', () => {

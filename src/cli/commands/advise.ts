@@ -1,8 +1,9 @@
 // `seccompctl advise RECORDING_OR_PROFILE`: would each runtime's RuntimeDefault allow everything the workload did?
-import { resolve } from 'node:path';
-import { Option } from 'commander';
-import { readInput, UserError } from '../../common/index.js';
-import { advise, adviseCommands, readAdviseInput, type AdviseResult } from '../../advise/index.js';
+// The route: typed flags → one library call (adviseFile: read, tell profile from recording, advise, outcome) → print
+// → exit code.
+import { Option, type Command as TypedCommand } from '@commander-js/extra-typings';
+import { UserError } from '../../common/index.js';
+import { adviseCommands, adviseFile, refusalError, type AdviseResult } from '../../advise/index.js';
 import { RUNTIME_DEFAULTS, type RuntimeDefaultName } from '../../generate/index.js';
 import { ARCHES, resolveArch } from '../../syscalls/index.js';
 import { println } from '../io.js';
@@ -31,12 +32,12 @@ function printText(r: AdviseResult, out: (s: string) => void): void {
 }
 
 export const registeradvise: Register = (program, io, setExit) => {
-  program.command('advise')
+  (program.command('advise') as unknown as TypedCommand)
     .description('Would RuntimeDefault break this workload? Checks a recording (audit log, strace output) or a profile against each runtime\'s exact RuntimeDefault.')
     .argument('<input>', 'a recording (audit log or strace -f output) or an allow-list profile, or - for standard input')
-    .addOption(new Option('-r, --runtime <runtime>', 'which RuntimeDefault').choices(['containerd', 'cri-o', 'crio', 'docker', 'all']).default('all'))
+    .addOption(new Option('-r, --runtime <runtime>', 'which RuntimeDefault').choices(['containerd', 'cri-o', 'crio', 'docker', 'all'] as const).default('all' as const))
     .option('-a, --arch <arch>', 'the node\'s architecture (default: this machine\'s)')
-    .addOption(capsOption())
+    .addOption(capsOption() as unknown as Option<'--caps <caps>', undefined, undefined, string[]>)
     .option('--json', 'print the advice as JSON (for CI)')
     .addHelpText('after', `
 Per runtime, one verdict:
@@ -57,7 +58,7 @@ Examples:
 
 Exit 0 when every runtime asked for is safe (or safe after its findings are only ENOSYS fallbacks), 1 when one
 needs a capability, a Localhost profile or an argument check, 2 when the input cannot be read.`)
-    .action(async (file: string, opts: { runtime: string; arch?: string; caps?: string[]; json?: boolean }) => {
+    .action(async (file, opts) => {
       let arch;
       if (opts.arch !== undefined) {
         const a = resolveArch(opts.arch);
@@ -65,15 +66,15 @@ needs a capability, a Localhost profile or an argument check, 2 when the input c
         arch = a.id;
       }
       const rt = opts.runtime === 'crio' ? 'cri-o' : opts.runtime;
-      const runtimes: readonly RuntimeDefaultName[] = rt === 'all' ? RUNTIME_DEFAULTS : [rt as RuntimeDefaultName];
-      const text = await readInput(file === '-' ? '-' : resolve(io.cwd, file), io.stdin);
-      const input = readAdviseInput(text, file, arch ? { arch } : {});
-      const r = advise(input, { runtimes, ...(arch ? { arch } : {}), ...(opts.caps ? { caps: opts.caps } : {}) });
+      const runtimes: readonly RuntimeDefaultName[] = rt === 'all' ? RUNTIME_DEFAULTS : [rt];
+      const a = await adviseFile(file, { runtimes, cwd: io.cwd, stdin: io.stdin, ...(arch ? { arch } : {}), ...(opts.caps ? { caps: opts.caps } : {}) });
+      if (a.outcome === 'refused') throw refusalError(a.diagnostics);
+      const r = a.result!;
       if (opts.json) {
-        println(io.stdout, JSON.stringify({ ...r, runtimes: r.runtimes.map((a) => ({ ...a, commands: adviseCommands(a, r.input, r.kind) })) }, null, 2));
+        println(io.stdout, JSON.stringify({ ...r, runtimes: r.runtimes.map((x) => ({ ...x, commands: adviseCommands(x, r.input, r.kind) })) }, null, 2));
       } else {
         printText(r, (s) => println(io.stdout, s));
       }
-      if (r.runtimes.some((a) => a.verdict !== 'safe')) setExit(1);
+      if (a.outcome === 'failed') setExit(1);
     });
 };

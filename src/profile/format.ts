@@ -1,35 +1,77 @@
 // The profile format, said once. Each object of the OCI / Docker / SPO formats is a table of fields (key, type,
-// which dialects have it, whether it is required or may be null). From this table come:
-//  - the decoder's key sets (decode.ts: which keys are known in which dialect; unknown keys warn),
-//  - the JSON Schema shipped as schema/seccomp-profile.schema.json (`profileJsonSchema()`, written by
-//    `npm run gen:schema`; test/profile/format.test.ts fails when the file and the table disagree),
+// which dialects have it, required / nullable / zero when absent), plus what the decoder says about it. From these
+// tables come:
+//  - the decoder (decode-object.ts walks them: known keys per dialect, type and range checks, required fields, the
+//    diagnostics' messages and fixes),
+//  - the JSON Schema shipped as schema/seccomp-profile.schema.json (format-schema.ts, written by
+//    `npm run gen:schema`; test/profile/format.test.ts fails when the file and the tables disagree, and
+//    test/profile/format-agreement.test.ts checks that ajv with it and the decoder accept the same documents),
 //  - a compile-time check that the TypeScript model in types.ts has exactly these keys (`KeysMatch` below).
-// The decoder's per-field rules (uint32/uint64 ranges, `null` meaning absent, last duplicate key wins) follow Go's
-// encoding/json, which is what containerd, CRI-O and runc decode profiles with.
+// What is deliberately NOT the decoder's job: enum strings (actions, operators, arches, flags, SPO state), non-empty
+// names and the 0-5 argument index are kept verbatim in the model and judged per runtime by validate.ts (runc and
+// crun disagree on some); the schema states them as enums / minLength / maximum.
 import { ACTIONS, FLAGS, OPERATORS, SPEC_ARCHES, type DockerArchMap, type DockerFilter, type DockerProfile, type DockerSyscallRule, type Profile, type SpoSpec, type SyscallArg, type SyscallRule } from './types.js';
 
 /** Dialects a field exists in. `spo` is the SeccompProfile CR's `spec`. */
 export type FieldDialect = 'oci' | 'docker' | 'spo';
 
+/** A string value the decoder checks against `pattern` (the schema's `pattern` too); a mismatch is INVALID_VALUE. */
+export interface StringCheck {
+  readonly pattern: string;
+  readonly message: (found: string) => string;
+  readonly fix: string;
+}
+
 /** A field's value type. `ref` names another definition of the schema. */
 export type FieldType =
   | { readonly t: 'ref'; readonly ref: Definition }
-  | { readonly t: 'string'; readonly minLength?: number; readonly pattern?: string; readonly enum?: readonly string[] }
+  /** `enum` and `minLength` are schema-only (see the top of this file); `check` the decoder enforces too. */
+  | { readonly t: 'string'; readonly minLength?: number; readonly enum?: readonly string[]; readonly check?: StringCheck }
   | { readonly t: 'boolean' }
-  | { readonly t: 'argIndex' }
+  /** An unsigned integer as Go's strconv.ParseUint reads it (decode-object.ts). `schemaMax` is schema-only. */
+  | { readonly t: 'uint'; readonly bits: 32 | 64; readonly schemaMax?: number; readonly description?: string }
   | { readonly t: 'array'; readonly of: FieldType; readonly minItems?: number }
   /** An object written inline (no named definition). */
-  | { readonly t: 'object'; readonly fields: readonly FieldDef[] };
+  | { readonly t: 'object'; readonly def: ObjectDef };
 
 /** One key of an object. */
 export interface FieldDef {
   readonly key: string;
   readonly type: FieldType;
   readonly dialects: readonly FieldDialect[];
+  /** Absent is MISSING_FIELD (`${noun} has no "key"`, with `missingFix`). */
   readonly required?: boolean;
-  /** `null` is accepted and means "absent" (what Go marshals for a nil slice). */
+  readonly missingFix?: string;
+  /** Absent means 0, as Go's decoder leaves a missing number (the schema says `default: 0`). */
+  readonly zeroWhenAbsent?: boolean;
+  /** `null` is accepted and means "absent" (Go: a JSON null leaves the field at its zero value / a nil slice). */
   readonly nullable?: boolean;
   readonly description?: string;
+}
+
+/** An object of the format: its fields and how the decoder reports on it. */
+export interface ObjectDef {
+  readonly fields: readonly FieldDef[];
+  /** What one such object is called: `${noun} has no "key"`. */
+  readonly noun: string;
+  /** Said after `unknown key "k"`: where (may be ''), then `(known: …)` when `listKnown`. */
+  readonly unknownIn: string;
+  readonly listKnown: boolean;
+  /** A list of these that is not an array: `expected an array of ${plural}` (without: `expected an array`). */
+  readonly plural?: string;
+  /** The known keys depend on the file's dialect (profile, rule); otherwise every key of the table is known. */
+  readonly byDialect?: boolean;
+  /**
+   * What a failed field does to the object:
+   *  - `stop`: a required field missing or of the wrong type ends the object there (later fields are not looked at)
+   *    and the object is dropped;
+   *  - `drop`: missing required keys are reported first, then every field is checked (those each one has, required
+   *    or zero when absent, before the optional ones), and the object is dropped if any failed;
+   *  - `keep`: missing required keys are reported first, every field is checked, what failed is left out.
+   */
+  readonly onError: 'stop' | 'drop' | 'keep';
+  /** A MISSING_FIELD points at the object's first character instead of the whole object (the profile: the file). */
+  readonly missingAtStart?: boolean;
 }
 
 /** Named definitions of the schema (`#/definitions/<name>`). */
@@ -42,19 +84,37 @@ const SPO = ['spo'] as const;
 const ref = (r: Definition): FieldType => ({ t: 'ref', ref: r });
 const arrayOf = (of: FieldType, minItems?: number): FieldType => ({ t: 'array', of, ...(minItems !== undefined ? { minItems } : {}) });
 
-/** One argument condition (`syscalls[].args[]`). */
+/** The scalar definitions. Enum strings are kept verbatim by the decoder (validate.ts judges them). */
+export const SCALARS = {
+  action: { t: 'string', enum: ACTIONS },
+  operator: { t: 'string', enum: OPERATORS },
+  flag: { t: 'string', enum: FLAGS },
+  arch: { t: 'string', enum: SPEC_ARCHES },
+  uint32: { t: 'uint', bits: 32 },
+  uint64: { t: 'uint', bits: 64, description: 'uint64; write it as a plain integer (JSON parsers that use doubles lose precision above 2^53, seccompctl does not)' },
+  syscallName: { t: 'string', minLength: 1 },
+} as const satisfies Record<string, FieldType>;
+
+/** One argument condition (`syscalls[].args[]`). Go leaves a missing `index` / `value` at 0 (SPO omits `value: 0`). */
 export const ARG_FIELDS = [
-  { key: 'index', type: { t: 'argIndex' }, dialects: ALL, required: true },
-  { key: 'value', type: ref('uint64'), dialects: ALL, required: true },
+  { key: 'index', type: { t: 'uint', bits: 32, schemaMax: 5, description: 'argument number 0-5' }, dialects: ALL, zeroWhenAbsent: true },
+  { key: 'value', type: ref('uint64'), dialects: ALL, zeroWhenAbsent: true },
   { key: 'valueTwo', type: ref('uint64'), dialects: ALL },
-  { key: 'op', type: ref('operator'), dialects: ALL, required: true },
+  { key: 'op', type: ref('operator'), dialects: ALL, required: true, missingFix: 'add "op"' },
 ] as const satisfies readonly FieldDef[];
+
+const MIN_KERNEL: StringCheck = {
+  // "0.0" is no kernel; the decoder and the schema refuse it alike.
+  pattern: '^(?!0\\.0$)[0-9]+\\.[0-9]+$',
+  message: (v) => `minKernel must be "MAJOR.MINOR" (not 0.0), found "${v}"`,
+  fix: 'write e.g. "4.8"',
+};
 
 /** Docker's `includes` / `excludes`. */
 export const FILTER_FIELDS = [
-  { key: 'caps', type: arrayOf({ t: 'string' }), dialects: DOCKER },
-  { key: 'arches', type: arrayOf({ t: 'string' }), dialects: DOCKER },
-  { key: 'minKernel', type: { t: 'string', pattern: '^[0-9]+\\.[0-9]+$' }, dialects: DOCKER },
+  { key: 'caps', type: arrayOf({ t: 'string' }), dialects: DOCKER, nullable: true },
+  { key: 'arches', type: arrayOf({ t: 'string' }), dialects: DOCKER, nullable: true },
+  { key: 'minKernel', type: { t: 'string', check: MIN_KERNEL }, dialects: DOCKER, nullable: true },
 ] as const satisfies readonly FieldDef[];
 
 /** Docker's `archMap[]` entry. */
@@ -65,32 +125,48 @@ export const ARCHMAP_FIELDS = [
 
 /** One syscall rule (`syscalls[]`). In OCI and SPO `names` is required; Docker also accepts the singular `name`. */
 export const RULE_FIELDS = [
-  { key: 'names', type: arrayOf(ref('syscallName'), 1), dialects: ALL },
-  { key: 'name', type: { t: 'string', minLength: 1 }, dialects: DOCKER, description: 'Docker only (deprecated): containerd drops rules written with it. Use "names".' },
-  { key: 'action', type: ref('action'), dialects: ALL, required: true },
-  { key: 'errnoRet', type: ref('uint32'), dialects: ALL },
-  { key: 'errno', type: { t: 'string' }, dialects: DOCKER, description: 'containers/common only' },
+  { key: 'names', type: arrayOf(ref('syscallName'), 1), dialects: ALL, nullable: true },
+  { key: 'name', type: { t: 'string', minLength: 1 }, dialects: DOCKER, nullable: true, description: 'Docker only (deprecated): containerd drops rules written with it. Use "names".' },
+  { key: 'action', type: ref('action'), dialects: ALL, required: true, missingFix: 'add e.g. "action": "SCMP_ACT_ALLOW"' },
+  { key: 'errnoRet', type: ref('uint32'), dialects: ALL, nullable: true },
+  { key: 'errno', type: { t: 'string' }, dialects: DOCKER, nullable: true, description: 'containers/common only' },
+  { key: 'comment', type: { t: 'string' }, dialects: DOCKER, nullable: true },
   { key: 'args', type: arrayOf(ref('arg')), dialects: ALL, nullable: true },
-  { key: 'comment', type: { t: 'string' }, dialects: DOCKER },
-  { key: 'includes', type: ref('filter'), dialects: DOCKER },
-  { key: 'excludes', type: ref('filter'), dialects: DOCKER },
+  { key: 'includes', type: ref('filter'), dialects: DOCKER, nullable: true },
+  { key: 'excludes', type: ref('filter'), dialects: DOCKER, nullable: true },
 ] as const satisfies readonly FieldDef[];
+
+export const ARCHMAP: ObjectDef = { fields: ARCHMAP_FIELDS, noun: 'archMap entry', unknownIn: 'in an archMap entry', listKnown: false, onError: 'stop' };
 
 /** The profile object (an OCI `LinuxSeccomp`, a Docker profile, or an SPO CR's `spec`). */
 export const PROFILE_FIELDS = [
-  { key: 'defaultAction', type: ref('action'), dialects: ALL, required: true },
-  { key: 'defaultErrnoRet', type: ref('uint32'), dialects: OCI_DOCKER },
-  { key: 'defaultErrno', type: { t: 'string' }, dialects: DOCKER, description: 'containers/common only' },
+  { key: 'defaultAction', type: ref('action'), dialects: ALL, required: true, missingFix: 'add e.g. "defaultAction": "SCMP_ACT_ERRNO"' },
+  { key: 'defaultErrnoRet', type: ref('uint32'), dialects: OCI_DOCKER, nullable: true },
+  { key: 'defaultErrno', type: { t: 'string' }, dialects: DOCKER, nullable: true, description: 'containers/common only' },
   { key: 'architectures', type: arrayOf(ref('arch')), dialects: ALL, nullable: true },
-  { key: 'archMap', type: arrayOf({ t: 'object', fields: ARCHMAP_FIELDS }), dialects: DOCKER, nullable: true, description: 'Docker only: containerd ignores it' },
   { key: 'flags', type: arrayOf(ref('flag')), dialects: ALL, nullable: true, description: 'write [] explicitly: a missing key turns on SECCOMP_FILTER_FLAG_SPEC_ALLOW' },
-  { key: 'listenerPath', type: { t: 'string' }, dialects: ALL },
-  { key: 'listenerMetadata', type: { t: 'string' }, dialects: ALL },
+  { key: 'listenerPath', type: { t: 'string' }, dialects: ALL, nullable: true },
+  { key: 'listenerMetadata', type: { t: 'string' }, dialects: ALL, nullable: true },
+  { key: 'archMap', type: arrayOf({ t: 'object', def: ARCHMAP }), dialects: DOCKER, nullable: true, description: 'Docker only: containerd ignores it' },
   { key: 'syscalls', type: arrayOf(ref('rule')), dialects: ALL, nullable: true },
-  { key: 'baseProfileName', type: { t: 'string' }, dialects: SPO },
-  { key: 'state', type: { t: 'string', enum: ['Enabled', 'Disabled'] }, dialects: SPO },
-  { key: 'disabled', type: { t: 'boolean' }, dialects: SPO },
+  { key: 'baseProfileName', type: { t: 'string' }, dialects: SPO, nullable: true },
+  { key: 'state', type: { t: 'string', enum: ['Enabled', 'Disabled'] }, dialects: SPO, nullable: true },
+  { key: 'disabled', type: { t: 'boolean' }, dialects: SPO, nullable: true },
 ] as const satisfies readonly FieldDef[];
+
+/** The object definitions, by schema name. */
+export const OBJECTS = {
+  arg: { fields: ARG_FIELDS, noun: 'argument condition', unknownIn: 'in an argument condition', listKnown: true, plural: 'argument conditions', onError: 'drop' },
+  filter: { fields: FILTER_FIELDS, noun: 'includes/excludes', unknownIn: 'in includes/excludes', listKnown: true, onError: 'keep' },
+  rule: { fields: RULE_FIELDS, noun: 'syscall rule', unknownIn: 'in a syscall rule', listKnown: true, plural: 'rules', byDialect: true, onError: 'stop' },
+  profile: { fields: PROFILE_FIELDS, noun: 'the profile', unknownIn: '', listKnown: true, byDialect: true, onError: 'keep', missingAtStart: true },
+} as const satisfies Record<string, ObjectDef>;
+
+/** What a `ref` stands for: a scalar type or an object. `ociRule` (the SPO spec's rules) decodes as a rule. */
+export function resolve(r: Definition): FieldType | ObjectDef {
+  if (r === 'ociRule') return OBJECTS.rule;
+  return r in SCALARS ? SCALARS[r as keyof typeof SCALARS] : OBJECTS[r as keyof typeof OBJECTS];
+}
 
 /** The keys of a table a dialect knows. */
 export function keysIn(fields: readonly FieldDef[], dialect: FieldDialect): string[] {
@@ -119,85 +195,10 @@ assertTrue<Equal<keyof SyscallRule, KeysIn<typeof RULE_FIELDS, 'oci'>>>();
 assertTrue<Equal<keyof Profile, KeysIn<typeof PROFILE_FIELDS, 'oci'>>>();
 assertTrue<Equal<keyof DockerProfile, KeysIn<typeof PROFILE_FIELDS, 'docker'>>>();
 assertTrue<Equal<keyof SpoSpec, KeysIn<typeof PROFILE_FIELDS, 'spo'>>>();
-
-// ---------------------------------------------------------------- JSON Schema
-
-type Json = string | number | bigint | boolean | null | Json[] | { [k: string]: Json };
-
-const U64_MAX = (1n << 64n) - 1n;
-
-function typeSchema(t: FieldType): { [k: string]: Json } {
-  switch (t.t) {
-    case 'ref': return { $ref: `#/definitions/${t.ref}` };
-    case 'string': return { type: 'string', ...(t.minLength !== undefined ? { minLength: t.minLength } : {}), ...(t.pattern ? { pattern: t.pattern } : {}), ...(t.enum ? { enum: [...t.enum] } : {}) };
-    case 'boolean': return { type: 'boolean' };
-    case 'argIndex': return { type: 'integer', minimum: 0, maximum: 5, description: 'argument number 0-5' };
-    case 'array': return { type: 'array', ...(t.minItems !== undefined ? { minItems: t.minItems } : {}), items: typeSchema(t.of) };
-    case 'object': return objectSchema(t.fields, 'any', requiredIn(t.fields));
-  }
-}
-
-function fieldSchema(f: FieldDef): { [k: string]: Json } {
-  const s = typeSchema(f.type);
-  if (f.nullable) s.type = [s.type as string, 'null'];
-  if (f.description) s.description = f.description;
-  return s;
-}
-
-function objectSchema(fields: readonly FieldDef[], dialect: FieldDialect | 'any', required: readonly string[], extra: { [k: string]: Json } = {}): { [k: string]: Json } {
-  const props: { [k: string]: Json } = {};
-  for (const f of fields) if (dialect === 'any' || f.dialects.includes(dialect)) props[f.key] = fieldSchema(f);
-  return { type: 'object', additionalProperties: false, ...extra, required: [...required], properties: props };
-}
-
-function requiredIn(fields: readonly FieldDef[]): string[] {
-  return fields.filter((f) => f.required).map((f) => f.key);
-}
-
-/** The JSON Schema (draft-07) of every profile format, generated from the tables above. */
-export function profileJsonSchema(): { [k: string]: Json } {
-  const ociOrDocker = PROFILE_FIELDS.filter((f) => f.dialects.some((d) => d === 'oci' || d === 'docker'));
-  const profile = objectSchema(ociOrDocker, 'any', requiredIn(PROFILE_FIELDS));
-  // The SPO spec's rules are OCI rules (`names` required, no Docker keys).
-  const spec = objectSchema(PROFILE_FIELDS.map((f): FieldDef => f.key === 'syscalls' ? { ...f, type: arrayOf(ref('ociRule')) } : f), 'spo', requiredIn(PROFILE_FIELDS));
-  const { required: ruleRequired, properties: ruleProps } = objectSchema(RULE_FIELDS, 'any', requiredIn(RULE_FIELDS));
-  const rule = { type: 'object', additionalProperties: false, required: ruleRequired!, anyOf: [{ required: ['names'] }, { required: ['name'] }], properties: ruleProps! };
-  const filter = { type: 'object', additionalProperties: false, description: 'Docker/containers-common only: containerd ignores it', properties: objectSchema(FILTER_FIELDS, 'docker', []).properties! };
-  return {
-    $schema: 'http://json-schema.org/draft-07/schema#',
-    title: 'seccomp profile (OCI runtime-spec LinuxSeccomp, Docker/containers-common format, or security-profiles-operator SeccompProfile)',
-    description: 'Shape and enums only. `seccompctl validate` checks what each container runtime does with a profile (e.g. containerd drops Docker-only keys such as the singular "name").',
-    anyOf: [{ $ref: '#/definitions/profile' }, { $ref: '#/definitions/seccompProfileResource' }],
-    definitions: {
-      action: { type: 'string', enum: [...ACTIONS] },
-      operator: { type: 'string', enum: [...OPERATORS] },
-      flag: { type: 'string', enum: [...FLAGS] },
-      arch: { type: 'string', enum: [...SPEC_ARCHES] },
-      uint32: { type: 'integer', minimum: 0, maximum: 0xffffffff },
-      uint64: { type: 'integer', minimum: 0, maximum: U64_MAX, description: 'uint64; write it as a plain integer (JSON parsers that use doubles lose precision above 2^53, seccompctl does not)' },
-      syscallName: { type: 'string', minLength: 1 },
-      arg: objectSchema(ARG_FIELDS, 'any', requiredIn(ARG_FIELDS)),
-      filter,
-      rule,
-      ociRule: objectSchema(RULE_FIELDS, 'oci', ['names', ...requiredIn(RULE_FIELDS)]),
-      profile,
-      seccompProfileResource: {
-        type: 'object',
-        required: ['apiVersion', 'kind', 'spec'],
-        properties: {
-          apiVersion: { type: 'string', pattern: '^security-profiles-operator\\.x-k8s\\.io/' },
-          kind: { const: 'SeccompProfile' },
-          metadata: { type: 'object' },
-          status: { type: 'object' },
-          spec,
-        },
-      },
-    },
-  };
-}
-
-/** The schema as the text of schema/seccomp-profile.schema.json (2-space JSON; uint64 bounds written exactly). */
-export function profileJsonSchemaText(): string {
-  return JSON.stringify(profileJsonSchema(), (_k, v: unknown) => typeof v === 'bigint' ? `\u0000bigint:${v}` : v, 2)
-    .replace(/"\\u0000bigint:(\d+)"/g, '$1') + '\n';
-}
+// Required keys are required in the model (zeroWhenAbsent ones too: the decoder fills them in).
+type RequiredKeys<T> = { [K in keyof T]-?: object extends Pick<T, K> ? never : K }[keyof T];
+type TableRequired<T extends readonly FieldDef[]> = T[number] extends infer F ? F extends { key: infer K; required: true } | { key: infer K; zeroWhenAbsent: true } ? K : never : never;
+assertTrue<Equal<RequiredKeys<SyscallArg>, TableRequired<typeof ARG_FIELDS>>>();
+assertTrue<Equal<RequiredKeys<DockerArchMap>, TableRequired<typeof ARCHMAP_FIELDS>>>();
+assertTrue<Equal<RequiredKeys<DockerSyscallRule>, TableRequired<typeof RULE_FIELDS>>>();
+assertTrue<Equal<RequiredKeys<DockerProfile>, TableRequired<typeof PROFILE_FIELDS>>>();

@@ -4,7 +4,8 @@
 import { Ajv } from 'ajv';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ARG_FIELDS, FILTER_FIELDS, keysIn, PROFILE_FIELDS, profileJsonSchemaText, RULE_FIELDS } from '../../src/profile/format.js';
+import { profileJsonSchemaText } from '../../src/profile/format-schema.js';
+import { ARG_FIELDS, FILTER_FIELDS, keysIn, PROFILE_FIELDS, RULE_FIELDS } from '../../src/profile/format.js';
 import { safeParseProfile } from '../../src/profile/index.js';
 import { parseJson, type TNode } from '../../src/profile/tree.js';
 

@@ -1,4 +1,5 @@
 // Syscall tables and architecture identities: the facts every other stage looks up.
+import type { Diagnostic } from '../common/index.js';
 import { KERNEL_VERSION, TABLES } from './tables.generated.js';
 
 /** Our short architecture ids, one per seccomp ABI that runc accepts. */
@@ -196,6 +197,58 @@ export function resolveSyscall(arch: ArchId, query: string): Resolution {
   if (nr !== undefined) return { kind: 'found', arch, name: q, number: nr };
   if (isKnownSyscall(q)) return { kind: 'absent', arch, query: q, existsOn: archesWith(q) };
   return { kind: 'unknown', arch, query: q, suggestions: suggestSyscalls(q) };
+}
+
+/** What `seccompctl resolve` gives for its queries: the names and numbers found, what is missing, the verdict. */
+export interface ResolveQueriesResult {
+  /** `ok` (exit 0); `failed` (exit 1): a query is unknown, or absent on a requested arch (with `allArches`: on every
+   * arch); `refused` (exit 2): an architecture token is unknown (UNKNOWN_ARCH). */
+  readonly outcome: 'ok' | 'failed' | 'refused';
+  /** Per query, in order: SYSCALL_NOT_ON_ARCH (absent there; names where it exists) and UNKNOWN_SYSCALL (with
+   * suggestions), an error when it fails the verdict, a warning when `allArches` found it elsewhere; or the refusal. */
+  readonly diagnostics: readonly Diagnostic[];
+  /** The architectures asked for (this machine's when none). */
+  readonly arches: readonly ArchInfo[];
+  /** Every hit, query by query, arch by arch. */
+  readonly found: readonly Extract<Resolution, { kind: 'found' }>[];
+}
+
+/**
+ * `seccompctl resolve QUERY...` as one call: each name or number (decimal or 0x hex) on each architecture of `arches`
+ * (tokens resolveArch accepts, comma-separated allowed; default this machine's), or on every one with `allArches`.
+ */
+export function resolveQueries(queries: readonly string[], opts: { arches?: readonly string[]; allArches?: boolean } = {}): ResolveQueriesResult {
+  const arches: ArchInfo[] = [];
+  if (opts.allArches === true) arches.push(...ARCHES);
+  else {
+    for (const t of (opts.arches ?? []).flatMap((x) => x.split(','))) {
+      const a = resolveArch(t);
+      if (!a) {
+        return { outcome: 'refused', diagnostics: [{ code: 'UNKNOWN_ARCH', severity: 'error', message: `unknown architecture "${t}"; try one of: ${ARCHES.map((x) => x.id).join(', ')}` }], arches: [], found: [] };
+      }
+      arches.push(a);
+    }
+  }
+  if (arches.length === 0) arches.push(hostArch());
+  const found: Extract<Resolution, { kind: 'found' }>[] = [];
+  const diagnostics: Diagnostic[] = [];
+  let failed = false;
+  for (const q of queries) {
+    const mine = arches.map((a) => resolveSyscall(a.id, q));
+    for (const r of mine) if (r.kind === 'found') found.push(r);
+    // With allArches a name is fine if it exists somewhere; absences are still reported.
+    const fatal = opts.allArches === true ? mine.every((r) => r.kind !== 'found') : mine.some((r) => r.kind !== 'found');
+    if (fatal) failed = true;
+    const severity = fatal ? 'error' : 'warning';
+    for (const r of mine) {
+      if (r.kind === 'absent') {
+        diagnostics.push({ code: 'SYSCALL_NOT_ON_ARCH', severity, message: `${q}: does not exist on ${r.arch} (it exists on ${r.existsOn.join(', ')})` });
+      } else if (r.kind === 'unknown') {
+        diagnostics.push({ code: 'UNKNOWN_SYSCALL', severity, message: `${q}: not a syscall on ${r.arch}${r.suggestions.length ? `; did you mean ${r.suggestions.join(', ')}?` : ''}` });
+      }
+    }
+  }
+  return { outcome: failed ? 'failed' : 'ok', diagnostics, arches, found };
 }
 
 /** Names close to a misspelt one (edit distance ≤ 2, or a shared prefix), best first, at most 3. */

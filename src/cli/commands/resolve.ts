@@ -1,13 +1,14 @@
-// `seccompctl resolve SYSCALL...`: names ↔ numbers on one, several or every architecture.
-import { Option } from 'commander';
-import { UserError } from '../../common/index.js';
-import { ARCHES, hostArch, resolveArch, resolveSyscall, type ArchInfo, type Resolution } from '../../syscalls/index.js';
+// `seccompctl resolve SYSCALL...`: names ↔ numbers on one, several or every architecture. The route: typed flags →
+// one library call (resolveQueries: the arches, the lookups, what is missing, the verdict) → print → exit code.
+import { Option, type Command as TypedCommand } from '@commander-js/extra-typings';
+import { ARCHES, resolveQueries } from '../../syscalls/index.js';
 import { println } from '../io.js';
+import { throwRefusal } from './refusal.js';
 import type { Register } from './types.js';
 import { collect } from './flags.js';
 
 export const registerresolve: Register = (program, io, setExit) => {
-  program.command('resolve')
+  (program.command('resolve') as unknown as TypedCommand)
     .description('Map syscall names to numbers and numbers to names, per architecture (like scmp_sys_resolver, for every arch at once).')
     .argument('<syscall...>', 'syscall names or numbers (decimal or 0x hex)')
     .addOption(new Option('-a, --arch <arch>', 'architecture(s), repeatable or comma-separated: SCMP_ARCH_AARCH64, aarch64, arm64 or an audit code like c00000b7 (default: this machine\'s)')
@@ -22,37 +23,16 @@ Examples:
   seccompctl resolve --arch c000003e 0x101   # an audit arch code works too: 257 openat
 
 Exit 1 when a name is unknown or absent on a requested arch (with suggestions for typos).`)
-    .action((queries: string[], opts: { arch?: string[]; allArches?: boolean; json?: boolean }) => {
-      const arches: ArchInfo[] = opts.allArches ? [...ARCHES] : (opts.arch ?? []).flatMap((t) => t.split(',')).map((t) => {
-        const a = resolveArch(t);
-        if (!a) throw new UserError(`unknown architecture "${t}"; try one of: ${ARCHES.map((x) => x.id).join(', ')}`);
-        return a;
-      });
-      if (arches.length === 0) arches.push(hostArch());
-      const results: Resolution[] = queries.flatMap((q) => arches.map((a) => resolveSyscall(a.id, q)));
-      const found = results.filter((r) => r.kind === 'found');
+    .action((queries, opts) => {
+      const r = resolveQueries(queries, { allArches: opts.allArches === true, ...(opts.arch !== undefined ? { arches: opts.arch } : {}) });
+      if (r.outcome === 'refused') throwRefusal(r.diagnostics);
       if (opts.json) {
-        println(io.stdout, JSON.stringify(found.map((r) => ({ arch: scmpOf(r.arch), number: r.number, name: r.name }))));
+        println(io.stdout, JSON.stringify(r.found.map((x) => ({ arch: scmpOf(x.arch), number: x.number, name: x.name }))));
       } else {
-        for (const r of found) println(io.stdout, arches.length > 1 ? `${scmpOf(r.arch).padEnd(22)} ${r.number} ${r.name}` : `${r.number} ${r.name}`);
+        for (const x of r.found) println(io.stdout, r.arches.length > 1 ? `${scmpOf(x.arch).padEnd(22)} ${x.number} ${x.name}` : `${x.number} ${x.name}`);
       }
-      let failed = false;
-      for (const q of queries) {
-        const mine = results.filter((r) => (r.kind === 'found' ? r.name === q || String(r.number) === q || `0x${r.number.toString(16)}` === q.toLowerCase() : r.query === q));
-        const misses = mine.filter((r) => r.kind !== 'found');
-        // With --all-arches a name is fine if it exists somewhere; absences are still reported.
-        const fatal = opts.allArches ? mine.every((r) => r.kind !== 'found') : misses.length > 0;
-        for (const r of misses) {
-          if (r.kind === 'absent') {
-            io.stderr.write(`${q}: does not exist on ${r.arch} (it exists on ${r.existsOn.join(', ')})\n`);
-          } else if (r.kind === 'unknown') {
-            const hint = r.suggestions.length ? `; did you mean ${r.suggestions.join(', ')}?` : '';
-            io.stderr.write(`${q}: not a syscall on ${r.arch}${hint}\n`);
-          }
-        }
-        if (fatal) failed = true;
-      }
-      if (failed) setExit(1);
+      for (const d of r.diagnostics) io.stderr.write(`${d.message}\n`);
+      if (r.outcome === 'failed') setExit(1);
     });
 };
 

@@ -184,6 +184,45 @@ export class Aggregator {
     return slot ? { o, stat: st, compat: ac, proc: p, procSyscalls: m, key, hasProcess } : undefined;
   }
 
+  // ---- for the WebAssembly record loop (wasm-agg.ts): what it registers, and where it adds its counts ----
+
+  /** The stat of (arch, key), if any. */
+  statOf(arch: ArchId, key: string): SyscallStat | undefined {
+    return this.syscalls.get(arch)?.get(key);
+  }
+
+  hasFormat(r: Rendering): boolean {
+    return this.formats.has(r);
+  }
+
+  archCompatOf(arch: ArchId): { compat: number; native: number; unknown: number } | undefined {
+    return this.archCompat.get(arch);
+  }
+
+  get filter(): ProcessFilter | undefined {
+    return this.opts.filter;
+  }
+
+  /** The index in `processes` of (pid, comm, exe), or -1. */
+  processIndex(pid: number | undefined, comm: string | undefined, exe: string | undefined): number {
+    const same = this.processesByPid.get(pid);
+    if (same === undefined) return -1;
+    for (const x of same) if (x.comm === comm && x.exe === exe) return this.processes.indexOf(x);
+    return -1;
+  }
+
+  get processCount(): number {
+    return this.processes.length;
+  }
+
+  processAt(i: number): ProcessStat {
+    return this.processes[i]!;
+  }
+
+  addOverflow(n: number): void {
+    this.processesOverflow += n;
+  }
+
   /** Keeps the first observations (IngestOptions.keepObservations) and hands each to onObservation. */
   private keep(o: Observation): void {
     const keep = this.opts.keepObservations ?? 0;

@@ -67,8 +67,9 @@ export class AuditParser {
   private readonly agg: Aggregator;
   private readonly file: string;
   private readonly native: ArchId;
-  private prevSerial = -1;
-  private prevSerialRendering: Rendering | undefined;
+  /** The serial state (checkSerial); also read and written by the WebAssembly record loop (wasm-agg.ts). */
+  prevSerial = -1;
+  prevSerialRendering: Rendering | undefined;
   private prevKmsgSeq = -1;
   private prevAuditLost = -1;
   private sawKmsg = false;

@@ -8,6 +8,7 @@ import { jsFindAudit, SCAN_BUFFER_BYTES, wasmScanner, type FindResult, type Wasm
 import { StraceParser } from './strace.js';
 import { splitPointOf, startTailWorker, waitForTail, type TailProgress, type TailWorker } from './twothreads.js';
 import type { IngestOptions, IngestResult, InputFormat } from './types.js';
+import { ST_END, ST_FLUSH, ST_NEED_REG, WasmAgg } from './wasm-agg.js';
 
 /** Lines longer than this are skipped (counted) instead of buffered: constant memory on hostile input. */
 export const MAX_LINE_BYTES = 1 << 20;
@@ -67,6 +68,8 @@ export class Ingester {
   private text = new TextChecker();
   /** The scanner of the pushFileSync in progress. */
   private scanner: WasmScanner | undefined;
+  /** The WebAssembly record loop's session on that scanner (none when observations are kept or handed out). */
+  private wagg: WasmAgg | undefined;
   private readonly found: FindResult = { hit: -1, newlines: 0, lastNewline: -1 };
   /** In the worker of a two-thread parse: tells the waiting thread that the parse advances. */
   private progress: TailProgress | undefined;
@@ -176,10 +179,30 @@ export class Ingester {
     while (pos < len) {
       const p = this.parser;
       if (p instanceof AuditParser && p.prefilterSafe) {
+        const wasm = this.scanner !== undefined && buf === this.scanner.buffer ? this.scanner : undefined;
+        const w = this.wagg;
+        if (wasm && w?.live) {
+          // The WebAssembly record loop settles what it can (wasm-agg.ts); the line it stops at goes to the JS
+          // path below, exactly as it would without it.
+          const r = w.run(p, pos, len);
+          this.lineNo += r.lines;
+          pos = r.pos;
+          if (w.status === ST_END) break;
+          if (w.status === ST_FLUSH) continue;
+          const nl = w.le;
+          wasm.eol(pos, len); // its `ascii`
+          this.agg.counters.lines++;
+          this.lineNo++;
+          if (!(wasm.ascii && (p.fastLine(buf, pos, nl, w.hit, this.lineNo, wasm) || p.fastOther(buf, pos, nl, w.hit, wasm)))) {
+            p.line(buf.toString('utf8', pos, nl), this.lineNo);
+          }
+          if (w.status === ST_NEED_REG) w.register();
+          pos = nl + 1;
+          continue;
+        }
         // Fast path: jump to the next line that mentions "audit", counting the lines in between; only that line
         // is decoded. In the read buffer of pushFileSync the search runs in WebAssembly SIMD (see scan.ts).
         const found = this.found;
-        const wasm = this.scanner !== undefined && buf === this.scanner.buffer ? this.scanner : undefined;
         if (wasm) wasm.find(pos, len, found);
         else jsFindAudit(buf, pos, len, found);
         const hit = found.hit;
@@ -229,6 +252,7 @@ export class Ingester {
       // The WebAssembly scanner's memory is the read buffer (no copy). Scanners are reused from file to file; a
       // pushFileSync nested in a callback (onObservation) gets its own.
       this.scanner = idleScanners.pop() ?? wasmScanner();
+      this.startWasmAgg();
       const split = this.splitPoint(fd);
       this.twoThreadSplit = undefined;
       const t = this.opts.twoThreads;
@@ -244,6 +268,7 @@ export class Ingester {
       closeSync(fd);
       if (this.scanner) idleScanners.push(this.scanner);
       this.scanner = undefined;
+      this.wagg = undefined;
     }
     this.endFile();
   }
@@ -282,12 +307,14 @@ export class Ingester {
     this.startParser('audit');
     const fd = openSync(path, 'r');
     this.scanner = idleScanners.pop() ?? wasmScanner();
+    this.startWasmAgg();
     try {
       this.readRange(fd, start, undefined);
       this.checkText(new Uint8Array(0), true);
     } finally {
       closeSync(fd);
       this.scanner = undefined;
+      this.wagg = undefined;
     }
     if (this.carry && this.carry.length > 0) {
       const last = this.carry.toString('utf8');
@@ -330,6 +357,12 @@ export class Ingester {
       have = filled - pos;
     }
     if (have > 0 && !this.discarding) this.carry = Buffer.from(buf.subarray(0, have));
+    if (this.wagg?.live) this.wagg.flush();
+  }
+
+  /** Starts the WebAssembly record loop's session on this.scanner (not when observations are kept or handed out). */
+  private startWasmAgg(): void {
+    this.wagg = this.scanner && !this.agg.retainsObservations ? new WasmAgg(this.scanner, this.agg) : undefined;
   }
 
 

@@ -1,9 +1,10 @@
 // `seccompctl schema`: prints the JSON Schema of the profile formats (for editors and CI).
+import { type Command as TypedCommand } from '@commander-js/extra-typings';
 import { readProfileSchema } from '../../profile/index.js';
 import type { Register } from './types.js';
 
 export const registerschema: Register = (program, io) => {
-  program.command('schema')
+  (program.command('schema') as unknown as TypedCommand)
     .description('Print the JSON Schema of seccomp profiles (OCI, Docker and SPO SeccompProfile) for editors and CI.')
     .addHelpText('after', `
 Examples:

@@ -1,6 +1,8 @@
 // `seccompctl completion bash|zsh|fish`: a shell completion script generated from commander's own command tree
 // (every command, subcommand, flag and flag choice), so it never drifts from the CLI. Static scripts: completing
-// needs no call back into node, so it is instant.
+// needs no call back into node, so it is instant. The unknown-shell refusal stays here: the script is the CLI's own
+// surface (commander's tree), with no library stage behind it.
+import type { Command as TypedCommand } from '@commander-js/extra-typings';
 import type { Command, Option } from 'commander';
 import { UserError } from '../../common/index.js';
 import type { Register } from './types.js';
@@ -117,7 +119,7 @@ export function fishScript(program: Command, bins: readonly string[]): string {
 }
 
 export const registercompletion: Register = (program, io) => {
-  program.command('completion')
+  (program.command('completion') as unknown as TypedCommand)
     .description('Print a shell completion script (commands, subcommands, flags and their choices) for bash, zsh or fish.')
     .argument('<shell>', 'bash, zsh or fish')
     .addHelpText('after', `
@@ -129,7 +131,7 @@ Examples:
 
 The script completes seccompctl and kubectl-seccomp (whose top level is the k8s subcommands).
 Exit codes: 0 script printed; 2 an unknown shell.`)
-    .action((shell: string) => {
+    .action((shell) => {
       const bins = ['seccompctl', 'kubectl-seccomp'];
       const make = ({ bash: bashScript, zsh: zshScript, fish: fishScript } as Record<string, (p: Command, b: readonly string[]) => string>)[shell];
       if (!make) throw new UserError(`unknown shell "${shell}"; use bash, zsh or fish`);

@@ -21,11 +21,14 @@ export function resourceNameFromFile(file: string): string {
 }
 
 /**
- * Wraps a profile in a SeccompProfile CR. Refuses (UserError) argument values above int64 (the CRD's `format:
- * int64`); a defaultErrnoRet other than EPERM (the CRD has no such field) is spelled out as a rule by ociToSpo.
+ * Why a profile cannot become a SeccompProfile CR: an invalid name (INVALID_RESOURCE_NAME), argument values above
+ * int64, the CRD's `format: int64` (SPO_VALUE_RANGE, one per value, under one summary). Undefined when it can.
  */
-export function buildSpoResource(p: Profile, opts: { name: string; namespace?: string }): SpoResource {
-  if (!DNS1123.test(opts.name)) throw new UserError(`"${opts.name}" is not a valid resource name; pass --name with lower-case letters, digits, "-" and "."`);
+export function spoProblems(p: Profile, opts: { name: string }): { summary: string; diagnostics: Diagnostic[] } | undefined {
+  if (!DNS1123.test(opts.name)) {
+    const message = `"${opts.name}" is not a valid resource name; pass --name with lower-case letters, digits, "-" and "."`;
+    return { summary: message, diagnostics: [{ code: 'INVALID_RESOURCE_NAME', severity: 'error', message }] };
+  }
   const big: Diagnostic[] = [];
   (p.syscalls ?? []).forEach((r, i) => (r.args ?? []).forEach((a, j) => {
     for (const [k, v] of [['value', a.value], ['valueTwo', a.valueTwo]] as const) {
@@ -34,7 +37,16 @@ export function buildSpoResource(p: Profile, opts: { name: string; namespace?: s
       }
     }
   }));
-  if (big.length > 0) throw new UserError(`the profile cannot be expressed as a SeccompProfile resource`, big);
+  return big.length > 0 ? { summary: 'the profile cannot be expressed as a SeccompProfile resource', diagnostics: big } : undefined;
+}
+
+/**
+ * Wraps a profile in a SeccompProfile CR. Refuses (UserError) what spoProblems finds; a defaultErrnoRet other than
+ * EPERM (the CRD has no such field) is spelled out as a rule by ociToSpo.
+ */
+export function buildSpoResource(p: Profile, opts: { name: string; namespace?: string }): SpoResource {
+  const bad = spoProblems(p, opts);
+  if (bad) throw new UserError(bad.summary, bad.diagnostics.filter((d) => d.message !== bad.summary));
   const resource = ociToSpo(p, { name: opts.name, ...(opts.namespace !== undefined ? { namespace: opts.namespace } : {}) });
   const localhostProfile = opts.namespace !== undefined ? `operator/${opts.namespace}/${opts.name}.json` : `operator/${opts.name}.json`;
   return { resource, localhostProfile };

@@ -1,10 +1,10 @@
-// `seccompctl k8s patch|lint|install|spo`: put profiles on Kubernetes (also `kubectl seccomp …`).
-import { basename, resolve } from 'node:path';
-import { Option } from 'commander';
-import { formatDiagnostic, readInput, UserError, type Diagnostic } from '../../common/index.js';
+// `seccompctl k8s patch|lint|install|spo`: put profiles on Kubernetes (also `kubectl seccomp …`). Each subcommand is a
+// route: typed flags → one library call (patchFiles, lintFiles, installFiles, spoFiles) → print → exit code.
+import { Option, type Command as TypedCommand } from '@commander-js/extra-typings';
+import { formatDiagnostic, UserError, type Diagnostic } from '../../common/index.js';
 import {
-  buildInstall, buildRecordInstall, buildSpoResource, checkProfileText, renderInstallYaml, renderRecordInstallYaml, renderSpoYaml, resourceNameFromFile, DEFAULT_IMAGE,
-  DEFAULT_KUBELET_ROOT, DEFAULT_NAMESPACE, DEFAULT_SUBDIR,
+  installFiles, refusalDetails, renderInstallYaml, renderRecordInstallYaml, renderSpoYaml, spoFiles, DEFAULT_IMAGE, DEFAULT_KUBELET_ROOT,
+  DEFAULT_NAMESPACE, DEFAULT_SUBDIR, type Refusal,
 } from '../../k8s/index.js';
 import { printSpoProfile } from '../../profile/index.js';
 import { println } from '../io.js';
@@ -13,42 +13,30 @@ import { addPatchCommand } from './k8s-patch.js';
 import type { Register } from './types.js';
 import { collect } from './flags.js';
 
-
 export const registerk8s: Register = (program, io, setExit) => {
   const k8s = program.command('k8s')
     .description('Put profiles on Kubernetes: patch manifests, lint workloads, install profiles on every node, emit security-profiles-operator resources.')
     .addHelpText('after', `
 As a kubectl plugin (the kubectl-seccomp bin): kubectl seccomp patch|lint|install|spo …`);
 
-  const abs = (p: string): string => (p === '-' ? p : resolve(io.cwd, p));
-  const printDiags = (ds: readonly Diagnostic[]): void => {
-    for (const d of ds) io.stderr.write(formatDiagnostic(d) + '\n');
+  // The profiles' warnings (not their infos), then a refusal's errors and its summary.
+  const printWarnings = (ds: readonly Diagnostic[]): void => {
+    for (const d of ds) if (d.severity === 'warning') io.stderr.write(formatDiagnostic(d) + '\n');
+  };
+  const refused = (r: Refusal): UserError => {
+    printWarnings(r.diagnostics);
+    return new UserError(r.summary, refusalDetails(r));
   };
 
   addPatchCommand(k8s, io, setExit);
   addLintCommand(k8s, io, setExit);
 
-  const readProfiles = async (files: string[]) => {
-    const out: { file: string; text: string; checked: ReturnType<typeof checkProfileText> }[] = [];
-    const errors: Diagnostic[] = [];
-    for (const f of files) {
-      if (f === '-') throw new UserError('profiles must be files (their names become file names on the nodes)');
-      const text = await readInput(abs(f), io.stdin);
-      const checked = checkProfileText(text, f);
-      errors.push(...checked.errors);
-      printDiags(checked.warnings.filter((d) => d.severity === 'warning'));
-      out.push({ file: f, text, checked });
-    }
-    if (errors.length > 0) throw new UserError('invalid profile(s); nothing emitted', errors);
-    return out;
-  };
-
-  k8s.command('install')
+  (k8s.command('install') as unknown as TypedCommand)
     .description('Emit a ConfigMap with the profiles and a hardened DaemonSet that keeps <kubelet-root>/seccomp/<subdir>/ in sync on every node (seccompctl node sync); prints the localhostProfile each pod uses.')
     .argument('[profile...]', 'profile files (OCI, Docker or SPO; written to nodes as OCI JSON named <basename>.json)')
     .option('-n, --namespace <ns>', 'namespace for the ConfigMap and DaemonSet', DEFAULT_NAMESPACE)
     .option('--record', 'emit the recording DaemonSet instead (seccompctl agent on every node; see docs/agent.md)')
-    .addOption(new Option('--source <source>', 'with --record: the agent\'s source (decides its capabilities)').choices(['ebpf', 'audit', 'auto']).default('ebpf'))
+    .addOption(new Option('--source <source>', 'with --record: the agent\'s source (decides its capabilities)').choices(['ebpf', 'audit', 'auto'] as const).default('ebpf' as const))
     .option('--all', 'with --record: record every container, not only annotated pods')
     .option('--state-dir <dir>', 'with --record: the agent\'s state directory on the nodes', '/var/lib/seccompctl')
     .option('--kubelet-root <dir>', 'the kubelet root directory on the nodes', DEFAULT_KUBELET_ROOT)
@@ -64,32 +52,26 @@ Examples:
   seccompctl k8s install --record --image registry.example/seccompctl:0.1.0 | kubectl apply -f -   # the recording agents
 
 The namespace gets pod-security.kubernetes.io/enforce=privileged (the DaemonSet mounts a hostPath).`)
-    .action(async (files: string[], opts: { namespace: string; kubeletRoot: string; subdir: string; nodeSelector?: string[]; image: string; json?: boolean; record?: boolean; source: 'ebpf' | 'audit' | 'auto'; all?: boolean; stateDir: string }) => {
-      const nodeSelector: Record<string, string> = {};
-      for (const kv of opts.nodeSelector ?? []) {
-        const i = kv.indexOf('=');
-        if (i <= 0) throw new UserError(`--node-selector "${kv}": expected KEY=VALUE`);
-        nodeSelector[kv.slice(0, i)] = kv.slice(i + 1);
-      }
-      if (opts.record) {
-        if (files.length > 0) throw new UserError('--record emits the recording DaemonSet and takes no profile files; install profiles in a separate run');
-        // Without --image: the agent image (the Dockerfile's agent target, with bpftrace), not the sync one.
-        const rr = buildRecordInstall({ namespace: opts.namespace, ...(opts.image !== DEFAULT_IMAGE ? { image: opts.image } : {}), source: opts.source, all: opts.all === true, stateDir: opts.stateDir, nodeSelector });
-        if (opts.json) println(io.stdout, JSON.stringify({ manifests: { apiVersion: 'v1', kind: 'List', items: rr.objects }, grants: rr.grants }, null, 2));
-        else io.stdout.write(renderRecordInstallYaml(rr));
+    .action(async (files, opts) => {
+      const r = await installFiles(files, {
+        namespace: opts.namespace, kubeletRoot: opts.kubeletRoot, subdir: opts.subdir, nodeSelector: opts.nodeSelector ?? [], cwd: io.cwd,
+        // The flag's default stands for "not given": with --record the library picks the agent image.
+        ...(opts.image !== DEFAULT_IMAGE ? { image: opts.image } : {}),
+        ...(opts.record ? { record: true, source: opts.source, all: opts.all === true, stateDir: opts.stateDir } : {}),
+      });
+      if (r.outcome === 'refused') throw refused(r);
+      printWarnings(r.diagnostics);
+      if (r.mode === 'record') {
+        if (opts.json) println(io.stdout, JSON.stringify({ manifests: { apiVersion: 'v1', kind: 'List', items: r.record.objects }, grants: r.record.grants }, null, 2));
+        else io.stdout.write(renderRecordInstallYaml(r.record));
         return;
       }
-      if (files.length === 0) throw new UserError('no profile files given (or pass --record for the recording DaemonSet)');
-      const ps = await readProfiles(files);
-      const r = buildInstall(ps.map((p) => ({ name: basename(p.file).replace(/\.(json|ya?ml)$/i, '') + '.json', text: p.checked.canonical! })), {
-        namespace: opts.namespace, kubeletRoot: opts.kubeletRoot, subdir: opts.subdir, nodeSelector, image: opts.image,
-      });
-      if (opts.json) println(io.stdout, JSON.stringify({ manifests: { apiVersion: 'v1', kind: 'List', items: r.objects }, localhostProfiles: r.localhostProfiles }, null, 2));
-      else io.stdout.write(renderInstallYaml(r));
-      for (const [k, v] of Object.entries(r.localhostProfiles)) io.stderr.write(`${k}: localhostProfile: ${v}\n`);
+      if (opts.json) println(io.stdout, JSON.stringify({ manifests: { apiVersion: 'v1', kind: 'List', items: r.install.objects }, localhostProfiles: r.install.localhostProfiles }, null, 2));
+      else io.stdout.write(renderInstallYaml(r.install));
+      for (const [k, v] of Object.entries(r.install.localhostProfiles)) io.stderr.write(`${k}: localhostProfile: ${v}\n`);
     });
 
-  k8s.command('spo')
+  (k8s.command('spo') as unknown as TypedCommand)
     .description('Emit security-profiles-operator SeccompProfile resources (security-profiles-operator.x-k8s.io/v1beta1) for clusters that run the operator.')
     .argument('<profile...>', 'profile files')
     .option('-n, --namespace <ns>', 'metadata.namespace (operators before 0.9 have namespaced SeccompProfiles; later ones are cluster-scoped: leave it out)')
@@ -99,16 +81,14 @@ The namespace gets pod-security.kubernetes.io/enforce=privileged (the DaemonSet 
 Examples:
   seccompctl k8s spo nginx.json | kubectl apply -f -        # pods then use localhostProfile: operator/nginx.json
   seccompctl convert --to oci sp.yaml                        # read a SeccompProfile back as an OCI profile`)
-    .action(async (files: string[], opts: { namespace?: string; name?: string; json?: boolean }) => {
-      if (opts.name !== undefined && files.length > 1) throw new UserError('--name works with one profile only');
-      const ps = await readProfiles(files);
-      const rs = ps.map((p) => buildSpoResource(p.checked.profile!, { name: opts.name ?? resourceNameFromFile(p.file), ...(opts.namespace !== undefined ? { namespace: opts.namespace } : {}) }));
-      const names = rs.map((r) => r.resource.metadata.name);
-      const dup = names.find((n, i) => names.indexOf(n) !== i);
-      if (dup) throw new UserError(`two profiles would both be named "${dup}"; rename a file`);
+    .action(async (files, opts) => {
+      const r = await spoFiles(files, { cwd: io.cwd, ...(opts.name !== undefined ? { name: opts.name } : {}), ...(opts.namespace !== undefined ? { namespace: opts.namespace } : {}) });
+      if (r.outcome === 'refused') throw refused(r);
+      printWarnings(r.diagnostics);
+      const rs = r.resources;
       // printSpoProfile keeps uint64 argument values exact; JSON.stringify would not.
-      if (opts.json) println(io.stdout, `{"apiVersion": "v1", "kind": "List", "items": [\n${rs.map((r) => printSpoProfile(r.resource, 'json').trimEnd()).join(',\n')}\n]}`);
+      if (opts.json) println(io.stdout, `{"apiVersion": "v1", "kind": "List", "items": [\n${rs.map((x) => printSpoProfile(x.resource, 'json').trimEnd()).join(',\n')}\n]}`);
       else io.stdout.write(renderSpoYaml(rs));
-      for (const r of rs) io.stderr.write(`${r.resource.metadata.name}: localhostProfile: ${r.localhostProfile}\n`);
+      for (const x of rs) io.stderr.write(`${x.resource.metadata.name}: localhostProfile: ${x.localhostProfile}\n`);
     });
 };

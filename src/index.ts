@@ -45,7 +45,7 @@ export { verifyProfile } from './verify/index.js';
 export type { VerifyOptions, VerifyResult, Denial } from './verify/index.js';
 export { advise, adviseFile } from './advise/index.js';
 export type { AdviseInput, AdviseOptions, AdviseResult, AdviseFileOptions, AdviseReport, AdviseOutcome } from './advise/index.js';
-export { gatherNodeFacts, judgeNode } from './node/index.js';
+export { doctorNode, gatherNodeFacts, judgeNode } from './node/index.js';
 export type { NodeFacts, DoctorReport } from './node/index.js';
 
 // Kubernetes: patch manifests, lint them, install profiles on nodes, SPO resources.

@@ -6,7 +6,7 @@ import { join, relative } from 'node:path';
 import type { Diagnostic } from '../common/index.js';
 import { safeParseProfile, validateProfile, type Profile, type ProfileSource, type RuntimeName } from '../profile/index.js';
 import { syscallNumber } from '../syscalls/index.js';
-import { nodeAbis, type NodeFacts, type ProfileFile } from './facts.js';
+import { gatherNodeFacts, nodeAbis, type GatherOptions, type NodeFacts, type ProfileFile } from './facts.js';
 
 export type CheckStatus = 'ok' | 'warning' | 'error' | 'skip';
 
@@ -241,4 +241,13 @@ export function judgeNode(facts: NodeFacts, profiles: ProfileFile[] | null): Doc
 export function doctorFromFacts(facts: NodeFacts): DoctorReport {
   const dir = join(facts.kubelet.rootDir, 'seccomp');
   return judgeNode(facts, existsSync(dir) ? readProfileDir(dir) : null);
+}
+
+/**
+ * `seccompctl doctor` as one call: gather this node's facts (kernel, runc/crun, libseccomp, kubelet settings,
+ * recording prerequisites) and judge them with the Localhost profiles under <kubelet root>/seccomp/. `failed`: something
+ * would break a profile here (the CLI exits 1). A kubelet configuration that cannot be read is a UserError.
+ */
+export function doctorNode(opts: GatherOptions = {}): DoctorReport {
+  return doctorFromFacts(gatherNodeFacts(opts));
 }

@@ -6,4 +6,4 @@ export {
   parseRuntimeVersion, findKubelet, tracefsMount, nodeAbis,
 } from './facts.js';
 export type { CheckStatus, DoctorCheck, DoctorReport } from './doctor.js';
-export { judgeNode, doctorFromFacts, checkProfileFile, nodeProfileFindings, readProfileDir } from './doctor.js';
+export { judgeNode, doctorFromFacts, doctorNode, checkProfileFile, nodeProfileFindings, readProfileDir } from './doctor.js';

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { doctorNode } from '../../src/node/index.js';
 import { createHostBundle, runContainer } from '../../src/runtime/index.js';
 import { syscallNumber, syscallsOf } from '../../src/syscalls/index.js';
 import { cli } from '../helpers/cli.js';
@@ -193,5 +194,22 @@ describe.skipIf(!live)('seccompctl doctor on this machine', () => {
     const up = run('mount -t tracefs nodev /sys/kernel/tracing &&');
     expect(up.facts.recording.tracefs.mounted).toBe('/sys/kernel/tracing');
     expect(check(up, 'record.tracefs')).toMatchObject({ status: 'ok' });
+  }, 60_000);
+});
+
+describe.skipIf(!live)('doctorNode, the library call behind `seccompctl doctor`', () => {
+  it('gives the verdict (failed) and the profile checks the CLI prints and exits by', async () => {
+    const root = join(tmp, 'root-lib');
+    mkdirSync(join(root, 'seccomp'), { recursive: true });
+    writeFileSync(join(root, 'seccomp', 'valid.json'), OCI({ syscalls: [{ names: ['read'], action: 'SCMP_ACT_ALLOW' }] }));
+    writeFileSync(join(root, 'seccomp', 'broken.json'), '{ "defaultAction": ');
+    const r = doctorNode({ kubeletRoot: root });
+    expect(r.failed).toBe(true);
+    expect(r.profiles).toEqual([{ path: 'broken.json', ok: false }, { path: 'valid.json', ok: true }]);
+    const c = await doctor(['--kubelet-root', root]);
+    expect(c.code).toBe(1);
+    const profileChecks = (x: { checks: Check[] }): Check[] => x.checks.filter((k) => k.id.startsWith('profile:')).map(({ id, status, message }) => ({ id, status, message }));
+    expect(profileChecks(c.r)).toEqual(profileChecks(r));
+    expect(check(c.r, 'profile:broken.json')).toMatchObject({ status: 'error' });
   }, 60_000);
 });

@@ -1,6 +1,8 @@
-// `seccompctl doctor`: what seccomp will do on this node, one ok / warning / error line per check with the fix.
-import type { Command } from 'commander';
-import { doctorFromFacts, gatherNodeFacts, type DoctorCheck } from '../../node/index.js';
+// `seccompctl doctor`: what seccomp will do on this node, one ok / warning / error line per check with the fix. The
+// route: typed flags → one library call (doctorNode: gather the facts, judge them and the Localhost profiles) → print
+// → exit code.
+import type { Command as TypedCommand } from '@commander-js/extra-typings';
+import { doctorNode, type DoctorCheck } from '../../node/index.js';
 import { println } from '../io.js';
 import { isQuiet } from '../terminal.js';
 import type { Register } from './types.js';
@@ -8,7 +10,7 @@ import type { Register } from './types.js';
 const TAG: Record<DoctorCheck['status'], string> = { ok: 'ok     ', warning: 'warning', error: 'error  ', skip: 'skip   ' };
 
 export const registerdoctor: Register = (program, io, setExit) => {
-  program.command('doctor')
+  (program.command('doctor') as unknown as TypedCommand)
     .description('Check this node: kernel seccomp actions, runc/crun and their libseccomp, the kubelet\'s seccompDefault, the Localhost profiles under <kubelet root>/seccomp/, recording prerequisites.')
     .option('--kubelet-config <file>', 'the kubelet\'s KubeletConfiguration file (default: the running kubelet\'s --config, from /proc)')
     .option('--kubelet-root <dir>', 'the kubelet root directory (default: the running kubelet\'s --root-dir, else /var/lib/kubelet)')
@@ -31,14 +33,13 @@ With the global --quiet only the errors print (the install DaemonSet's readiness
 would break on this node).
 
 Exit 0 when nothing would break a profile on this node (warnings allowed), 1 when something would, 2 on bad input.`)
-    .action((opts: { kubeletConfig?: string; kubeletRoot?: string; json?: boolean }, cmd: Command) => {
+    .action((opts, cmd) => {
       const quiet = isQuiet(cmd);
-      const facts = gatherNodeFacts({
+      const r = doctorNode({
         cwd: io.cwd, env: io.env,
         ...(opts.kubeletConfig !== undefined ? { kubeletConfig: opts.kubeletConfig } : {}),
         ...(opts.kubeletRoot !== undefined ? { kubeletRoot: opts.kubeletRoot } : {}),
       });
-      const r = doctorFromFacts(facts);
       if (opts.json) {
         println(io.stdout, JSON.stringify(r, null, 2));
       } else {

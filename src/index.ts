@@ -9,17 +9,17 @@ export { UserError, EnvironmentError, formatDiagnostic, DIAGNOSTIC_CODES } from 
 export type { Diagnostic, DiagnosticCode, Severity } from './common/index.js';
 
 // Syscalls and architectures.
-export { resolveSyscall, syscallName, syscallNumber, resolveArch, hostArch, ARCHES } from './syscalls/index.js';
-export type { ArchId, Resolution } from './syscalls/index.js';
+export { resolveSyscall, resolveQueries, syscallName, syscallNumber, resolveArch, hostArch, ARCHES } from './syscalls/index.js';
+export type { ArchId, Resolution, ResolveQueriesResult } from './syscalls/index.js';
 
 // Profiles: parse (OCI, Docker, SPO; JSON or YAML, with positions), validate per runtime, print, convert.
 export {
   parseProfile, safeParseProfile, validateProfile, judgeProfile, normalizeProfile, printProfile, printDockerProfile, printSpoProfile,
-  dockerToOci, ociToDocker, ociToSpo, spoToOci, readProfileSchema, PROFILE_SCHEMA_PATH, RUNTIMES,
+  dockerToOci, ociToDocker, ociToSpo, spoToOci, convertProfile, readProfileSchema, PROFILE_SCHEMA_PATH, RUNTIMES,
 } from './profile/index.js';
 export type {
   Profile, SyscallRule, SyscallArg, Action, Operator, Dialect, RuntimeName, ParseResult, ParseOptions, ValidateOptions,
-  DockerProfile, SpoProfile, ProfileVerdict, RuntimeVerdict,
+  DockerProfile, SpoProfile, ProfileVerdict, RuntimeVerdict, ConvertOptions, ConvertResult, ConvertTarget,
 } from './profile/index.js';
 
 // Observations: audit logs (every rendering) and strace output → syscalls per arch, processes, loss.
@@ -31,14 +31,19 @@ export { recordWorkload, recordProfile } from './record/index.js';
 export type { RecordOptions, RecordResult, RecordBackend, RecordProfileOptions, RecordProfileResult, RecordOutcome } from './record/index.js';
 
 // Generating, merging and comparing profiles; the runtimes' RuntimeDefault profiles.
-export { generate, generateFromFiles, generateWithArgs, mergeProfiles, diffProfiles, loadRuntimeDefault, readProfileRef } from './generate/index.js';
+export {
+  generate, generateFromFiles, generateWithArgs, mergeProfiles, mergeProfileFiles, diffProfiles, diffProfileRefs, loadRuntimeDefault, readProfileRef,
+} from './generate/index.js';
 export type {
   GenerateOptions, GenerateResult, GenerateOutcome, GenerateFromFilesOptions, GenerateArgsResult, ArgRecording, MergeResult, ProfileDiff, RuntimeDefault, RuntimeDefaultName,
+  DiffRefsOptions, DiffRefsResult, DiffSide, MergeFilesResult, CompareReadOptions,
 } from './generate/index.js';
 
 // What the kernel will do: compile to classic BPF as libseccomp does, emulate, check a call.
-export { compileProfile, checkSyscall, checkSyscalls, emulate, disassemble } from './bpf/index.js';
-export type { CompiledFilter, CheckOptions, CheckResult, EmulationResult } from './bpf/index.js';
+export { compileProfile, compileProfileRef, checkSyscall, checkSyscalls, checkProfileCalls, emulate, disassemble } from './bpf/index.js';
+export type {
+  CompiledFilter, CheckOptions, CheckResult, EmulationResult, CheckCallsOptions, CheckCallsResult, CompileFormat, CompileRefOptions, CompileRefResult,
+} from './bpf/index.js';
 
 // Verifying under enforcement in runc; will RuntimeDefault break it?; what seccomp does on this node.
 export { verifyProfile } from './verify/index.js';
@@ -53,5 +58,5 @@ export { patchManifest, lintManifest, buildInstall, renderInstallYaml, buildSpoR
 export type { PatchOptions, PatchPlan, LintOptions, LintFinding, InstallProfile, InstallOptions, InstallResult, SpoResource } from './k8s/index.js';
 
 // Reports (self-contained HTML or Markdown).
-export { createReport } from './report/index.js';
-export type { ReportInput, ReportFormat, ReportModel } from './report/index.js';
+export { createReport, reportFromFiles } from './report/index.js';
+export type { ReportInput, ReportFormat, ReportModel, ReportFilesOptions, ReportFilesResult } from './report/index.js';

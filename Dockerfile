@@ -11,9 +11,11 @@
 FROM node:20-bookworm-slim AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
-# No install scripts: the build needs only TypeScript, and the runtime only plain-JS dependencies.
+# No install scripts: the build needs only TypeScript and esbuild (its binary comes as an optional dependency), and
+# the runtime only plain-JS dependencies.
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
+COPY scripts/build-cli.mjs ./scripts/
 COPY src ./src
 RUN npm run build && npm prune --omit=dev --ignore-scripts
 

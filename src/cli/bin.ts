@@ -20,11 +20,13 @@ const argv = process.argv.slice(2);
 const asPlugin = basename(process.argv[1] ?? '').startsWith('kubectl-seccomp');
 const k8sSubs = new Set(['patch', 'lint', 'install', 'spo']);
 const args = asPlugin && argv[0] !== undefined && k8sSubs.has(argv[0]) ? ['k8s', ...argv] : argv;
-process.exitCode = await run(args, {
-  stdin: process.stdin,
+// No top-level await: the built CLI is a CommonJS bundle (scripts/build-cli.mjs). A rejection is fatal (signals.ts).
+void run(args, {
+  // Read only by commands that take `-`: creating process.stdin loads fs streams (or net, for a pipe) at start-up.
+  get stdin() { return process.stdin; },
   stdout: process.stdout,
   stderr: process.stderr,
   env: process.env,
   isTTY: Boolean(process.stderr.isTTY),
   cwd: process.cwd(),
-}, { plugin: asPlugin });
+}, { plugin: asPlugin }).then((code) => { process.exitCode = code; });

@@ -14,7 +14,7 @@ export { unifiedDiff } from './textdiff.js';
 export type { PatchMode, PatchFilesOptions, PatchFilesResult, PatchedFile } from './patch-files.js';
 export { patchFiles } from './patch-files.js';
 export type { CommandOutcome, Refusal } from './outcome.js';
-export { refusalDetails } from './outcome.js';
+export { refusal, refusalDetails, refusalOf } from './outcome.js';
 export type { PssLevel, LintOptions, LintFinding, ProfileLookup } from './lint.js';
 export { lintManifest, LINT_RULES, atLeast } from './lint.js';
 export type { LintFilesOptions, LintFilesResult } from './lint-files.js';
@@ -32,6 +32,6 @@ export { AGENT_NAME, buildRecordInstall, DEFAULT_AGENT_STATE_DIR, renderRecordIn
 export type { SpoResource } from './spo.js';
 export { buildSpoResource, renderSpoYaml, resourceNameFromFile, spoProblems } from './spo.js';
 export type { SourceEntry, SyncReport, SyncOptions, WatchOptions } from './nodesync.js';
-export { readSourceDir, syncEntries, syncOnce, watchSync, markReady, reportIsQuiet, OWNERSHIP_FILE, MAX_PROFILE_BYTES } from './nodesync.js';
+export { readSourceDir, syncEntries, syncOnce, syncOnceReady, watchSync, markReady, reportIsQuiet, OWNERSHIP_FILE, MAX_PROFILE_BYTES } from './nodesync.js';
 export type { ProfileDirOptions } from './lookup.js';
 export { profileDirLookup } from './lookup.js';

@@ -263,6 +263,14 @@ export function syncOnce(from: string, to: string, opts: SyncOptions = {}): Sync
   return syncEntries(readSourceDir(from), to, opts);
 }
 
+/** `node sync --once` as one call: sync, then write or remove the readiness marker (see WatchOptions.readyFile). */
+export function syncOnceReady(from: string, to: string, opts: SyncOptions & { readonly readyFile?: string } = {}): SyncReport {
+  const { readyFile, ...sopts } = opts;
+  const r = syncOnce(from, to, sopts);
+  if (readyFile !== undefined) markReady(readyFile, r);
+  return r;
+}
+
 /** Whether a report says anything happened. */
 export function reportIsQuiet(r: SyncReport): boolean {
   return r.written.length === 0 && r.removed.length === 0 && r.rejected.length === 0 && r.notes.length === 0;

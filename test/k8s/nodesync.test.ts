@@ -5,7 +5,7 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { OWNERSHIP_FILE, syncEntries, syncOnce, watchSync, type SyncReport } from '../../src/k8s/index.js';
+import { OWNERSHIP_FILE, syncEntries, syncOnce, syncOnceReady, watchSync, type SyncReport } from '../../src/k8s/index.js';
 import { cli } from '../helpers/cli.js';
 
 const BASE = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
@@ -227,6 +227,25 @@ describe('node sync CLI', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('1 written');
     expect(r.stderr).toContain('refused "bad.json"');
+  });
+
+  it('--once --ready-file is syncOnceReady: the marker after a sync that refused nothing, removed after a refusal', async () => {
+    const from = tmp();
+    const to = tmp();
+    const ready = join(tmp(), 'ready');
+    writeFileSync(join(from, 'a.json'), profileText(1));
+    expect(syncOnceReady(from, to, { readyFile: ready }).rejected).toEqual([]);
+    expect(JSON.parse(readFileSync(ready, 'utf8'))).toMatchObject({ written: 1, removed: 0 });
+    writeFileSync(join(from, 'bad.json'), '{');
+    expect(syncOnceReady(from, to, { readyFile: ready }).rejected.map((x) => x.name)).toEqual(['bad.json']);
+    expect(existsSync(ready)).toBe(false);
+    // The CLI makes that one call: the same marker, the same exit codes.
+    unlinkSync(join(from, 'bad.json'));
+    expect((await cli(['node', 'sync', '--once', '--from', from, '--to', to, '--ready-file', ready])).code).toBe(0);
+    expect(JSON.parse(readFileSync(ready, 'utf8'))).toMatchObject({ written: 0, unchanged: 1 });
+    writeFileSync(join(from, 'bad.json'), '{');
+    expect((await cli(['node', 'sync', '--once', '--from', from, '--to', to, '--ready-file', ready])).code).toBe(1);
+    expect(existsSync(ready)).toBe(false);
   });
 
   it('the loop stops cleanly on SIGTERM (a real process)', async () => {

@@ -1,13 +1,15 @@
-// `seccompctl node sync`: the loop the install DaemonSet runs on every node.
+// `seccompctl node sync`: the loop the install DaemonSet runs on every node. The route: typed flags → one library call
+// (syncOnceReady for --once, else watchSync; both in k8s/nodesync.ts) → print → exit code.
 import { resolve } from 'node:path';
+import type { Command as TypedCommand } from '@commander-js/extra-typings';
 import { UserError } from '../../common/index.js';
-import { markReady, syncOnce, watchSync, type SyncReport } from '../../k8s/index.js';
+import { syncOnceReady, watchSync, type SyncReport } from '../../k8s/index.js';
 import { println } from '../io.js';
 import { forwardSignals } from '../signals.js';
 import type { Register } from './types.js';
 
 export const registernode: Register = (program, io, setExit) => {
-  const node = program.command('node').description('Node-side commands (run by the seccompctl DaemonSet).');
+  const node = (program.command('node') as unknown as TypedCommand).description('Node-side commands (run by the seccompctl DaemonSet).');
   node.command('sync')
     .description('Keep a node directory (<kubelet-root>/seccomp/<subdir>) equal to a mounted ConfigMap: validate, write atomically, remove only files it owns.')
     .requiredOption('--from <dir>', 'source directory (the mounted ConfigMap)')
@@ -24,7 +26,7 @@ Examples:
 
 Refuses names with "/" or "..", hidden names, invalid profiles (the previous file stays) and symlinks planted in
 the target. Removes only files listed in <to>/.seccompctl-owned.json. Stops cleanly on SIGTERM/SIGINT.`)
-    .action(async (opts: { from: string; to: string; once?: boolean; interval: string; adopt?: boolean; readyFile?: string; json?: boolean }) => {
+    .action(async (opts) => {
       const from = resolve(io.cwd, opts.from);
       const to = resolve(io.cwd, opts.to);
       const interval = Number(opts.interval);
@@ -39,9 +41,8 @@ the target. Removes only files listed in <to>/.seccompctl-owned.json. Stops clea
         for (const n of r.notes) io.stderr.write(`  note: ${n}\n`);
       };
       if (opts.once) {
-        const r = syncOnce(from, to, sopts);
+        const r = syncOnceReady(from, to, { ...sopts, ...(opts.readyFile !== undefined ? { readyFile: resolve(io.cwd, opts.readyFile) } : {}) });
         print(r);
-        if (opts.readyFile !== undefined) markReady(resolve(io.cwd, opts.readyFile), r);
         if (r.rejected.length > 0) setExit(1);
         return;
       }

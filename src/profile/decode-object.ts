@@ -26,7 +26,7 @@ export class Decoder {
     this.diagnostics.push({ code, severity: 'warning', message, path, file: this.file, range, ...(fix ? { fix } : {}) });
   }
   /** The entries of an object (last duplicate wins, as in Go), warning on unknown and duplicate keys. */
-  object(node: TNode, path: string, known: readonly string[], unknownHint: string): Map<string, TEntry> | undefined {
+  object(node: TNode, path: string, known: readonly string[], unknownHint: string, warnUnknown = true): Map<string, TEntry> | undefined {
     if (node.kind !== 'object') {
       this.err('INVALID_TYPE', node, path, `expected an object, found ${describe(node)}`);
       return undefined;
@@ -34,7 +34,7 @@ export class Decoder {
     const m = new Map<string, TEntry>();
     for (const e of node.entries) {
       if (m.has(e.key)) this.warn('DUPLICATE_KEY', e.keyRange, join(path, e.key), `key "${e.key}" appears twice; runtimes use the last one`, 'remove the duplicate key');
-      else if (!known.includes(e.key)) this.warn('UNKNOWN_KEY', e.keyRange, join(path, e.key), `unknown key "${e.key}" ${unknownHint}`, 'remove it or fix its spelling');
+      else if (warnUnknown && !known.includes(e.key)) this.warn('UNKNOWN_KEY', e.keyRange, join(path, e.key), `unknown key "${e.key}" ${unknownHint}`, 'remove it or fix its spelling');
       m.set(e.key, e);
     }
     return m;
@@ -117,6 +117,18 @@ export function decodeValue(d: Decoder, t: FieldType, node: TNode, path: string,
     case 'boolean': return d.boolean(node, path);
     case 'uint': return t.bits === 32 ? d.u32(node, path) : d.u64(node, path);
     case 'object': return decodeObject(d, t.def, node, path, dialects);
+    case 'any': return undefined;
+    case 'map': {
+      const m = d.object(node, path, [], '', false);
+      if (!m) return undefined;
+      const out: Record<string, unknown> = {};
+      for (const [key, e] of m) {
+        const v = decodeValue(d, t.of, e.value, join(path, key), dialects);
+        // defineProperty: a key such as "__proto__" must stay an ordinary key.
+        if (v !== undefined) Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
+      }
+      return out;
+    }
     case 'array': {
       if (node.kind !== 'array') {
         d.err('INVALID_TYPE', node, path, `expected an array${arrayNoun(t.of)}, found ${describe(node)}`);
@@ -128,6 +140,12 @@ export function decodeValue(d: Decoder, t: FieldType, node: TNode, path: string,
       return out;
     }
   }
+}
+
+/** MISSING_FIELD for a required field an object lacks. */
+export function reportMissing(d: Decoder, def: ObjectDef, f: FieldDef, node: TNode, path: string): void {
+  const at = def.missingAtStart ? [node.range[0], node.range[0] + 1] as const : undefined;
+  d.err('MISSING_FIELD', node, join(path, f.key), f.missingMessage ?? `${def.noun} has no "${f.key}"`, f.missingFix, at);
 }
 
 /** Go's zero value of a uint field: 0 (number) or 0n (uint64, a bigint in the model). */
@@ -151,12 +169,9 @@ export function decodeObject(d: Decoder, def: ObjectDef, node: TNode, path: stri
   const known = knownKeys(def, dialects);
   const m = entries ?? d.object(node, path, known, [def.unknownIn, def.listKnown ? `(known: ${known.join(', ')})` : ''].filter((s) => s !== '').join(' '));
   if (!m) return undefined;
-  const missing = (f: FieldDef): void => {
-    const at = def.missingAtStart ? [node.range[0], node.range[0] + 1] as const : undefined;
-    d.err('MISSING_FIELD', node, join(path, f.key), `${def.noun} has no "${f.key}"`, f.missingFix, at);
-  };
+  const missing = (f: FieldDef): void => reportMissing(d, def, f, node, path);
   let failed = false;
-  if (def.onError !== 'stop') for (const f of fields) if (f.required && !m.has(f.key)) { missing(f); failed = true; }
+  if (def.onError === 'drop') for (const f of fields) if (f.required && !m.has(f.key)) { missing(f); failed = true; }
   // `drop` objects (argument conditions) check the fields every one has first, then the optional ones.
   const order = def.onError === 'drop' ? [...fields.filter((f) => f.required || f.zeroWhenAbsent), ...fields.filter((f) => !(f.required || f.zeroWhenAbsent))] : fields;
   const got = new Map<string, unknown>();
@@ -165,9 +180,10 @@ export function decodeObject(d: Decoder, def: ObjectDef, node: TNode, path: stri
     if (!e) {
       if (f.zeroWhenAbsent) got.set(f.key, zeroOf(f.type));
       else if (f.required && def.onError === 'stop') { missing(f); return undefined; }
+      else if (f.required && def.onError === 'keep') missing(f);
       continue;
     }
-    if (f.nullable && e.value.kind === 'null') continue;
+    if ((f.nullable && e.value.kind === 'null') || f.type.t === 'any') continue;
     const v = decodeValue(d, f.type, e.value, join(path, f.key), dialects);
     if (v !== undefined) got.set(f.key, v);
     else if (f.required && def.onError === 'stop') return undefined;

@@ -2,16 +2,15 @@
 // The profile object and everything in it is decoded along the format tables (format.ts, by decode-object.ts); what
 // is written here is the dialect detection and the SPO CR's Kubernetes envelope (apiVersion, kind, metadata).
 import type { Diagnostic } from '../common/index.js';
-import { Decoder, decodeObject, entriesOf } from './decode-object.js';
-import { dockerOnlyKeys, OBJECTS, PROFILE_FIELDS, RULE_FIELDS, type FieldDialect } from './format.js';
+import { Decoder, decodeObject, entriesOf, knownKeys, reportMissing } from './decode-object.js';
+import { dockerOnlyKeys, OBJECTS, PROFILE_FIELDS, RESOURCE_FIELDS, RULE_FIELDS, SPO_GROUP, type FieldDialect } from './format.js';
 import type { TNode, TEntry } from './tree.js';
 import type { Action, DockerProfile, SpoProfile, SpoSpec, SyscallRule } from './types.js';
 
 /** Input dialects. */
 export type Dialect = 'oci' | 'docker' | 'spo';
 
-/** The API group of security-profiles-operator CRs. */
-export const SPO_GROUP = 'security-profiles-operator.x-k8s.io';
+export { SPO_GROUP };
 
 // Which keys make a file Docker comes from the format tables (format.ts), the one description of the format.
 const DOCKER_TOP_KEYS = dockerOnlyKeys(PROFILE_FIELDS);
@@ -44,52 +43,28 @@ function decodeProfile(d: Decoder, node: TNode, path: string, dialects: readonly
   return decodeObject(d, OBJECTS.profile, node, path, dialects, PROFILE_BODY) as DockerProfile | undefined;
 }
 
+const RESOURCE_HEAD = RESOURCE_FIELDS.filter((f) => f.key === 'apiVersion' || f.key === 'kind');
+const RESOURCE_META = RESOURCE_FIELDS.filter((f) => f.key === 'metadata');
+const SPEC_FIELD = RESOURCE_FIELDS.find((f) => f.key === 'spec')!;
+
 function decodeSpo(d: Decoder, node: TNode): { cr: SpoProfile; spec: DockerProfile } | undefined {
-  const m = d.object(node, '', ['apiVersion', 'kind', 'metadata', 'spec', 'status'], 'in a SeccompProfile resource');
+  const R = OBJECTS.resource;
+  const m = d.object(node, '', knownKeys(R, ['spo']), R.unknownIn);
   if (!m) return undefined;
-  const api = m.get('apiVersion');
-  const apiVersion = api ? d.string(api.value, 'apiVersion') : undefined;
-  if (!api) d.err('MISSING_FIELD', node, 'apiVersion', 'SeccompProfile has no apiVersion', `add "apiVersion: ${SPO_GROUP}/v1"`, [node.range[0], node.range[0] + 1]);
-  else if (apiVersion !== undefined && !apiVersion.startsWith(SPO_GROUP + '/')) d.err('INVALID_VALUE', api.value, 'apiVersion', `apiVersion "${apiVersion}" is not in group ${SPO_GROUP}`, `use ${SPO_GROUP}/v1`);
+  const head = decodeObject(d, R, node, '', ['spo'], RESOURCE_HEAD, m) as { kind?: string };
+  // Not a table rule: a kind that is not even a string is also told what it must be (the message predates the tables).
   const ke = m.get('kind');
-  const kind = ke ? d.string(ke.value, 'kind') : undefined;
-  if (kind !== 'SeccompProfile') d.err(ke ? 'INVALID_VALUE' : 'MISSING_FIELD', ke?.value ?? node, 'kind', `kind must be SeccompProfile${kind !== undefined ? `, found "${kind}"` : ''}`, 'set "kind: SeccompProfile"', ke ? undefined : [node.range[0], node.range[0] + 1]);
-  const metadata: SpoProfile['metadata'] = {};
-  const me = m.get('metadata');
-  if (me && me.value.kind !== 'null') {
-    const mm = d.object(me.value, 'metadata', ['name', 'namespace', 'labels', 'annotations', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'managedFields', 'finalizers', 'ownerReferences', 'generateName', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'selfLink'], 'in metadata (kept: name, namespace, labels, annotations)');
-    if (mm) {
-      for (const k of ['name', 'namespace'] as const) {
-        const e = mm.get(k);
-        if (e) { const v = d.string(e.value, `metadata.${k}`); if (v !== undefined) metadata[k] = v; }
-      }
-      for (const k of ['labels', 'annotations'] as const) {
-        const e = mm.get(k);
-        if (!e || e.value.kind === 'null') continue;
-        const om = d.object(e.value, `metadata.${k}`, [], '');
-        if (!om) continue;
-        const rec: Record<string, string> = {};
-        for (const [key, ent] of om) {
-          const v = d.string(ent.value, `metadata.${k}.${key}`);
-          // defineProperty: a key such as "__proto__" must stay an ordinary key.
-          if (v !== undefined) Object.defineProperty(rec, key, { value: v, enumerable: true, writable: true, configurable: true });
-        }
-        metadata[k] = rec;
-      }
-    }
-  }
-  // unknown-key warnings for labels/annotations keys are noise: drop them.
-  for (let i = d.diagnostics.length - 1; i >= 0; i--) {
-    const x = d.diagnostics[i]!;
-    if (x.code === 'UNKNOWN_KEY' && /^metadata\.(labels|annotations)\./.test(x.path ?? '')) d.diagnostics.splice(i, 1);
-  }
+  if (ke && ke.value.kind !== 'string') d.err('INVALID_VALUE', ke.value, 'kind', 'kind must be SeccompProfile', 'set "kind: SeccompProfile"');
+  const metadata = ((decodeObject(d, R, node, '', ['spo'], RESOURCE_META, m) as { metadata?: SpoProfile['metadata'] }).metadata ?? {});
   const se = m.get('spec');
   if (!se) {
-    d.err('MISSING_FIELD', node, 'spec', 'SeccompProfile has no spec', 'add a spec with defaultAction and syscalls', [node.range[0], node.range[0] + 1]);
+    reportMissing(d, R, SPEC_FIELD, node, '');
     return undefined;
   }
   const spec = decodeProfile(d, se.value, 'spec', ['oci', 'spo']);
-  if (!spec || apiVersion === undefined || kind !== 'SeccompProfile') return undefined;
+  // A wrong group is reported and the spec still looked at; a kind other than SeccompProfile stops here.
+  const api = m.get('apiVersion')?.value;
+  if (!spec || api?.kind !== 'string' || head.kind !== 'SeccompProfile') return undefined;
   const sm = se.value.kind === 'object' ? se.value : undefined;
   const out: SpoSpec = { defaultAction: spec.defaultAction };
   if (spec.architectures) out.architectures = spec.architectures;
@@ -105,7 +80,7 @@ function decodeSpo(d: Decoder, node: TNode): { cr: SpoProfile; spec: DockerProfi
     d.warn('SPO_NO_DEFAULT_ERRNO', e?.keyRange ?? [0, 0], 'spec.defaultErrnoRet', 'the SeccompProfile CRD has no defaultErrnoRet; the API server prunes it and the default errno becomes EPERM',
       'remove defaultErrnoRet, or deploy the profile as a plain OCI file instead of an SPO resource');
   }
-  return { cr: { apiVersion: apiVersion, kind: 'SeccompProfile', metadata, spec: out }, spec };
+  return { cr: { apiVersion: api.value, kind: 'SeccompProfile', metadata, spec: out }, spec };
 }
 
 /** Decodes a tree in a dialect. Returns the model (undefined on shape errors) and the diagnostics. */

@@ -1,7 +1,7 @@
 // The JSON Schema (draft-07) of every profile format, generated from the tables in format.ts and shipped as
-// schema/seccomp-profile.schema.json (`npm run gen:schema`). Only the Kubernetes envelope of an SPO CR
-// (apiVersion, kind, metadata, status) is written here: it is Kubernetes' format, not the profile's.
-import { ARG_FIELDS, FILTER_FIELDS, PROFILE_FIELDS, RULE_FIELDS, SCALARS, type FieldDef, type FieldDialect, type FieldType } from './format.js';
+// schema/seccomp-profile.schema.json (`npm run gen:schema`). Nothing of the format is written here, only how a
+// table becomes a schema (and the Docker rule's "names or name", which is validate's EMPTY_NAMES for the decoder).
+import { ARG_FIELDS, FILTER_FIELDS, PROFILE_FIELDS, RESOURCE_FIELDS, RULE_FIELDS, SCALARS, type FieldDef, type FieldDialect, type FieldType } from './format.js';
 
 type Json = string | number | bigint | boolean | null | Json[] | { [k: string]: Json };
 type Obj = { [k: string]: Json };
@@ -22,6 +22,8 @@ function typeSchema(t: FieldType): Obj {
     };
     case 'array': return { type: 'array', ...(t.minItems !== undefined ? { minItems: t.minItems } : {}), items: typeSchema(t.of) };
     case 'object': return objectSchema(t.def.fields, 'any', requiredIn(t.def.fields));
+    case 'map': return { type: 'object', additionalProperties: typeSchema(t.of) };
+    case 'any': return {};
   }
 }
 
@@ -64,17 +66,8 @@ export function profileJsonSchema(): Obj {
       rule,
       ociRule: objectSchema(RULE_FIELDS, 'oci', ['names', ...requiredIn(RULE_FIELDS)]),
       profile,
-      seccompProfileResource: {
-        type: 'object',
-        required: ['apiVersion', 'kind', 'spec'],
-        properties: {
-          apiVersion: { type: 'string', pattern: '^security-profiles-operator\\.x-k8s\\.io/' },
-          kind: { const: 'SeccompProfile' },
-          metadata: { type: 'object' },
-          status: { type: 'object' },
-          spec,
-        },
-      },
+      spoSpec: spec,
+      seccompProfileResource: objectSchema(RESOURCE_FIELDS, 'any', requiredIn(RESOURCE_FIELDS)),
     },
   };
 }

@@ -10,7 +10,7 @@
 // What is deliberately NOT the decoder's job: enum strings (actions, operators, arches, flags, SPO state), non-empty
 // names and the 0-5 argument index are kept verbatim in the model and judged per runtime by validate.ts (runc and
 // crun disagree on some); the schema states them as enums / minLength / maximum.
-import { ACTIONS, FLAGS, OPERATORS, SPEC_ARCHES, type DockerArchMap, type DockerFilter, type DockerProfile, type DockerSyscallRule, type Profile, type SpoSpec, type SyscallArg, type SyscallRule } from './types.js';
+import { ACTIONS, FLAGS, OPERATORS, SPEC_ARCHES, type DockerArchMap, type DockerFilter, type DockerProfile, type DockerSyscallRule, type Profile, type SpoProfile, type SpoSpec, type SyscallArg, type SyscallRule } from './types.js';
 
 /** Dialects a field exists in. `spo` is the SeccompProfile CR's `spec`. */
 export type FieldDialect = 'oci' | 'docker' | 'spo';
@@ -32,7 +32,11 @@ export type FieldType =
   | { readonly t: 'uint'; readonly bits: 32 | 64; readonly schemaMax?: number; readonly description?: string }
   | { readonly t: 'array'; readonly of: FieldType; readonly minItems?: number }
   /** An object written inline (no named definition). */
-  | { readonly t: 'object'; readonly def: ObjectDef };
+  | { readonly t: 'object'; readonly def: ObjectDef }
+  /** An object with any keys, each value of type `of` (Kubernetes labels and annotations). */
+  | { readonly t: 'map'; readonly of: FieldType }
+  /** A known key whose value is neither checked nor kept (Kubernetes metadata seccompctl has no use for). */
+  | { readonly t: 'any' };
 
 /** One key of an object. */
 export interface FieldDef {
@@ -42,6 +46,8 @@ export interface FieldDef {
   /** Absent is MISSING_FIELD (`${noun} has no "key"`, with `missingFix`). */
   readonly required?: boolean;
   readonly missingFix?: string;
+  /** The MISSING_FIELD message when not `${noun} has no "key"`. */
+  readonly missingMessage?: string;
   /** Absent means 0, as Go's decoder leaves a missing number (the schema says `default: 0`). */
   readonly zeroWhenAbsent?: boolean;
   /** `null` is accepted and means "absent" (Go: a JSON null leaves the field at its zero value / a nil slice). */
@@ -67,7 +73,8 @@ export interface ObjectDef {
    *    and the object is dropped;
    *  - `drop`: missing required keys are reported first, then every field is checked (those each one has, required
    *    or zero when absent, before the optional ones), and the object is dropped if any failed;
-   *  - `keep`: missing required keys are reported first, every field is checked, what failed is left out.
+   *  - `keep`: every field is checked in table order (a missing required one reported at its place), what failed is
+   *    left out.
    */
   readonly onError: 'stop' | 'drop' | 'keep';
   /** A MISSING_FIELD points at the object's first character instead of the whole object (the profile: the file). */
@@ -75,7 +82,10 @@ export interface ObjectDef {
 }
 
 /** Named definitions of the schema (`#/definitions/<name>`). */
-export type Definition = 'action' | 'operator' | 'flag' | 'arch' | 'uint32' | 'uint64' | 'syscallName' | 'arg' | 'filter' | 'rule' | 'ociRule' | 'profile';
+export type Definition = 'action' | 'operator' | 'flag' | 'arch' | 'uint32' | 'uint64' | 'syscallName' | 'arg' | 'filter' | 'rule' | 'ociRule' | 'profile' | 'spoSpec';
+
+/** The API group of security-profiles-operator CRs. */
+export const SPO_GROUP = 'security-profiles-operator.x-k8s.io';
 
 const ALL = ['oci', 'docker', 'spo'] as const;
 const OCI_DOCKER = ['oci', 'docker'] as const;
@@ -154,17 +164,45 @@ export const PROFILE_FIELDS = [
   { key: 'disabled', type: { t: 'boolean' }, dialects: SPO, nullable: true },
 ] as const satisfies readonly FieldDef[];
 
+/** A SeccompProfile's `metadata` (Kubernetes ObjectMeta): every key is known, four are kept. */
+export const METADATA_FIELDS = [
+  { key: 'name', type: { t: 'string' }, dialects: SPO },
+  { key: 'namespace', type: { t: 'string' }, dialects: SPO },
+  { key: 'labels', type: { t: 'map', of: { t: 'string' } }, dialects: SPO, nullable: true },
+  { key: 'annotations', type: { t: 'map', of: { t: 'string' } }, dialects: SPO, nullable: true },
+  ...['uid', 'resourceVersion', 'generation', 'creationTimestamp', 'managedFields', 'finalizers', 'ownerReferences', 'generateName',
+    'deletionTimestamp', 'deletionGracePeriodSeconds', 'selfLink'].map((key) => ({ key, type: { t: 'any' } as const, dialects: SPO })),
+] as const satisfies readonly FieldDef[];
+
+const START = `add "apiVersion: ${SPO_GROUP}/v1"`;
+/** The SeccompProfile resource around the spec (Kubernetes' envelope). */
+export const RESOURCE_FIELDS = [
+  {
+    key: 'apiVersion', dialects: SPO, required: true, missingMessage: 'SeccompProfile has no apiVersion', missingFix: START,
+    type: { t: 'string', check: { pattern: `^${SPO_GROUP.replace(/[.]/g, '\\.')}/`, message: (v) => `apiVersion "${v}" is not in group ${SPO_GROUP}`, fix: `use ${SPO_GROUP}/v1` } },
+  },
+  {
+    key: 'kind', dialects: SPO, required: true, missingMessage: 'kind must be SeccompProfile', missingFix: 'set "kind: SeccompProfile"',
+    type: { t: 'string', check: { pattern: '^SeccompProfile$', message: (v) => `kind must be SeccompProfile, found "${v}"`, fix: 'set "kind: SeccompProfile"' } },
+  },
+  { key: 'metadata', type: { t: 'object', def: { fields: METADATA_FIELDS, noun: 'metadata', unknownIn: 'in metadata (kept: name, namespace, labels, annotations)', listKnown: false, onError: 'keep' } }, dialects: SPO, nullable: true },
+  { key: 'spec', type: ref('spoSpec'), dialects: SPO, required: true, missingMessage: 'SeccompProfile has no spec', missingFix: 'add a spec with defaultAction and syscalls' },
+  { key: 'status', type: { t: 'any' }, dialects: SPO },
+] as const satisfies readonly FieldDef[];
+
 /** The object definitions, by schema name. */
 export const OBJECTS = {
   arg: { fields: ARG_FIELDS, noun: 'argument condition', unknownIn: 'in an argument condition', listKnown: true, plural: 'argument conditions', onError: 'drop' },
   filter: { fields: FILTER_FIELDS, noun: 'includes/excludes', unknownIn: 'in includes/excludes', listKnown: true, onError: 'keep' },
   rule: { fields: RULE_FIELDS, noun: 'syscall rule', unknownIn: 'in a syscall rule', listKnown: true, plural: 'rules', byDialect: true, onError: 'stop' },
   profile: { fields: PROFILE_FIELDS, noun: 'the profile', unknownIn: '', listKnown: true, byDialect: true, onError: 'keep', missingAtStart: true },
+  resource: { fields: RESOURCE_FIELDS, noun: 'SeccompProfile', unknownIn: 'in a SeccompProfile resource', listKnown: false, onError: 'keep', missingAtStart: true },
 } as const satisfies Record<string, ObjectDef>;
 
 /** What a `ref` stands for: a scalar type or an object. `ociRule` (the SPO spec's rules) decodes as a rule. */
 export function resolve(r: Definition): FieldType | ObjectDef {
   if (r === 'ociRule') return OBJECTS.rule;
+  if (r === 'spoSpec') return OBJECTS.profile;
   return r in SCALARS ? SCALARS[r as keyof typeof SCALARS] : OBJECTS[r as keyof typeof OBJECTS];
 }
 
@@ -195,6 +233,9 @@ assertTrue<Equal<keyof SyscallRule, KeysIn<typeof RULE_FIELDS, 'oci'>>>();
 assertTrue<Equal<keyof Profile, KeysIn<typeof PROFILE_FIELDS, 'oci'>>>();
 assertTrue<Equal<keyof DockerProfile, KeysIn<typeof PROFILE_FIELDS, 'docker'>>>();
 assertTrue<Equal<keyof SpoSpec, KeysIn<typeof PROFILE_FIELDS, 'spo'>>>();
+type KeptKeys<T extends readonly FieldDef[]> = T[number] extends infer F ? F extends { key: infer K; type: { t: infer X } } ? (X extends 'any' ? never : K) : never : never;
+assertTrue<Equal<keyof SpoProfile['metadata'], KeptKeys<typeof METADATA_FIELDS>>>();
+assertTrue<Equal<keyof SpoProfile, KeptKeys<typeof RESOURCE_FIELDS>>>();
 // Required keys are required in the model (zeroWhenAbsent ones too: the decoder fills them in).
 type RequiredKeys<T> = { [K in keyof T]-?: object extends Pick<T, K> ? never : K }[keyof T];
 type TableRequired<T extends readonly FieldDef[]> = T[number] extends infer F ? F extends { key: infer K; required: true } | { key: infer K; zeroWhenAbsent: true } ? K : never : never;

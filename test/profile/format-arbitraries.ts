@@ -36,11 +36,15 @@ const WRONG: Doc[] = [true, 'x', 7, -1, 1.5, [], {}, ['a'], { a: 1 }];
 /** Values of another JSON type than `t` (a string for a string field would be a wrong enum value: validate's). */
 function wrongTypeFor(t: FieldType): fc.Arbitrary<Doc> {
   const r = t.t === 'ref' ? resolve(t.ref) : t;
-  const kind = 'fields' in r || r.t === 'object' ? 'object' : r.t === 'uint' ? 'number' : r.t;
+  const kind = 'fields' in r || r.t === 'object' || r.t === 'map' ? 'object' : r.t === 'uint' ? 'number' : r.t;
   const jsonKind = (v: Doc): string => (Array.isArray(v) ? 'array' : typeof v === 'boolean' ? 'boolean' : typeof v === 'string' ? 'string' : typeof v === 'number' ? 'number' : 'object');
   return fc.constantFrom(...WRONG.filter((v) => jsonKind(v) !== kind));
 }
 const UNKNOWN = fc.constantFrom('flagz', 'Names', 'defaultaction', 'valueThree', 'x-comment');
+
+/** Strings for fields with a pattern (minKernel, apiVersion, kind): each field takes those its pattern matches as right. */
+const CHECKED = ['4.8', '5.10', '10.0', '00.0', '0.0', '4', 'x.y', '4.8.1', ' 4.8', '', 'SeccompProfile', 'Seccompprofile',
+  'security-profiles-operator.x-k8s.io/v1', 'security-profiles-operator.x-k8s.io/v1beta1', 'x-k8s.io/v1', 'security-profiles-operator.x-k8s.io'];
 
 const faultWeight = (o: GenOptions): number => Math.max(1, Math.round(80 / (o.faultEvery ?? 10)));
 
@@ -63,18 +67,24 @@ export function valueOf(t: FieldType, o: GenOptions, depth: number): fc.Arbitrar
   switch (r.t) {
     case 'string':
       if (r.enum) return fc.constantFrom(...r.enum);
-      if (r.check) return fc.oneof({ arbitrary: fc.constantFrom('4.8', '5.10', '10.0', '00.0'), weight: 80 }, { arbitrary: fc.constantFrom('0.0', '4', 'x.y', '4.8.1', ' 4.8'), weight: faultWeight(o) });
+      if (r.check) {
+        const re = new RegExp(r.check.pattern, 'u');
+        return fc.oneof({ arbitrary: fc.constantFrom(...CHECKED.filter((v) => re.test(v))), weight: 80 }, { arbitrary: fc.constantFrom(...CHECKED.filter((v) => !re.test(v))), weight: faultWeight(o) });
+      }
       return r.minLength ? fc.string({ minLength: r.minLength, maxLength: 8 }) : fc.string({ maxLength: 8 });
     case 'boolean': return fc.boolean();
     case 'uint': return uintGen(r.bits, r.schemaMax, o);
     case 'array': return depth > 4 ? fc.constant([]) : fc.array(fc.oneof({ arbitrary: valueOf(r.of, o, depth + 1), weight: 80 }, { arbitrary: wrongTypeFor(r.of), weight: faultWeight(o) }), { minLength: r.minItems ?? 0, maxLength: 3 });
     case 'object': return objectOf(r.def, o, depth + 1);
+    case 'map': return fc.dictionary(fc.string({ maxLength: 5 }), valueOf(r.of, o, depth + 1), { maxKeys: 2 });
+    case 'any': return fc.constantFrom<Doc>(1, 'x', null, {});
     case 'ref': throw new Error('unreachable');
   }
 }
 
 /** One field: left out, right, null, or of the wrong type. */
 function fieldOf(f: FieldDef, o: GenOptions, depth: number): fc.Arbitrary<Doc | undefined> {
+  if (f.type.t === 'any') return fc.option(valueOf(f.type, o, depth), { nil: undefined });
   const w = faultWeight(o);
   const present = fc.oneof({ arbitrary: valueOf(f.type, o, depth), weight: 80 }, { arbitrary: fc.constant(null), weight: f.nullable ? 10 : w }, { arbitrary: wrongTypeFor(f.type), weight: w });
   return fc.oneof({ arbitrary: present, weight: f.required ? 80 : 50 }, { arbitrary: fc.constant(undefined), weight: f.required ? w : 30 });
@@ -109,7 +119,9 @@ export function documentOf(dialect: 'oci' | 'docker' | 'spo', o: GenOptions = {}
     // The SPO spec sometimes carries defaultErrnoRet, which the CRD does not have (SPO_NO_DEFAULT_ERRNO).
     fixRules(dialect === 'spo' && errno && doc !== null && typeof doc === 'object' && !Array.isArray(doc) ? { ...doc, defaultErrnoRet: 1 } : doc, (r) => ('names' in r ? r : { ...r, names: ['read'] })));
   if (dialect === 'oci') return body;
-  return body.map((spec) => ({ apiVersion: 'security-profiles-operator.x-k8s.io/v1beta1', kind: 'SeccompProfile', metadata: { name: 'p' }, spec }));
+  // The resource around it: every envelope field right or wrong too; the spec is the body (rarely left out).
+  const envelope = objectOf(OBJECTS.resource, o, 0, OBJECTS.resource.fields.filter((f) => f.key !== 'spec'));
+  return fc.tuple(envelope, body, fc.integer({ min: 0, max: (o.faultEvery ?? 10) * 4 })).map(([env, spec, drop]) => (drop === 0 ? env : { ...(env as object), spec }));
 }
 
 function fixRules(doc: Doc, fix: (r: { [k: string]: Doc }) => Doc): fc.Arbitrary<Doc> {

@@ -18,4 +18,6 @@ export { flatProfileName, localhostProfileOf, profilePath, recordingProfile, rec
 export type { AgentServer, ListenAddress } from './server.js';
 export { parseListen, serveAgent } from './server.js';
 export type { PulledProfile, WorkloadRef } from './pull.js';
-export { kubectl, parseWorkloadRef, recordPatch, selectRecordings, statesFromCluster, statesFromDirs, writePulled } from './pull.js';
+export { kubectl, parseWorkloadRef, recordPatch, selectRecordings, statesFromCluster, statesFromDirs, workloadRef, writePulled } from './pull.js';
+export type { AnnotateOptions, AnnotateResult, PullOptions, PullResult, RunAgentOptions, RunAgentResult } from './commands.js';
+export { AGENT_MINIMUMS, annotateWorkload, pullRecordings, runAgent } from './commands.js';

@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { EnvironmentError, UserError, writeFileAtomic } from '../common/index.js';
+import { EnvironmentError, UserError, writeFileAtomic, type Diagnostic, type DiagnosticCode } from '../common/index.js';
 import { flatProfileName, localhostProfileOf, recordingProfile, type ProfileOptions } from './output.js';
 import { mergeRecordings, parseStateFile, readStateFile, type RecordingData } from './store.js';
 import { RECORD_ANNOTATION, WORKLOAD_ANNOTATION } from './workload.js';
@@ -25,16 +25,27 @@ export interface WorkloadRef {
 
 const NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
-/** `deployment/web` (kubectl's short kinds too); the kind may be left out for pull. */
+/** `deployment/web` (kubectl's short kinds too); the kind may be left out for pull. Throws workloadRef's problem. */
 export function parseWorkloadRef(s: string, namespace: string, kindRequired: boolean): WorkloadRef {
+  const r = workloadRef(s, namespace, kindRequired);
+  if ('code' in r) throw new UserError(r.message);
+  return r;
+}
+
+/**
+ * The reference, or why it is none: an unknown kind, a missing kind (`kindRequired`), a bad name
+ * (INVALID_WORKLOAD_REF), a bad namespace (INVALID_OPTION).
+ */
+export function workloadRef(s: string, namespace: string, kindRequired: boolean): WorkloadRef | Diagnostic {
+  const bad = (code: DiagnosticCode, message: string): Diagnostic => ({ code, severity: 'error', message });
   const i = s.indexOf('/');
   const kindText = i >= 0 ? s.slice(0, i).toLowerCase().replace(/\..*$/, '') : '';
   const name = i >= 0 ? s.slice(i + 1) : s;
   const kind = kindText === '' ? '' : KINDS[kindText];
-  if (kind === undefined) throw new UserError(`"${s}": unknown workload kind "${kindText}"; use deployment/NAME, statefulset/NAME, daemonset/NAME, job/NAME or cronjob/NAME`);
-  if (kindRequired && kind === '') throw new UserError(`"${s}": name the kind, e.g. deployment/${s}`);
-  if (!NAME.test(name) || name.length > 253) throw new UserError(`"${name}" is not a valid workload name (lower-case letters, digits, "-", ".")`);
-  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace)) throw new UserError(`--namespace "${namespace}" is not a valid namespace name`);
+  if (kind === undefined) return bad('INVALID_WORKLOAD_REF', `"${s}": unknown workload kind "${kindText}"; use deployment/NAME, statefulset/NAME, daemonset/NAME, job/NAME or cronjob/NAME`);
+  if (kindRequired && kind === '') return bad('INVALID_WORKLOAD_REF', `"${s}": name the kind, e.g. deployment/${s}`);
+  if (!NAME.test(name) || name.length > 253) return bad('INVALID_WORKLOAD_REF', `"${name}" is not a valid workload name (lower-case letters, digits, "-", ".")`);
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace)) return bad('INVALID_OPTION', `--namespace "${namespace}" is not a valid namespace name`);
   return { kind, name, namespace };
 }
 

@@ -1,57 +1,40 @@
 // `seccompctl agent`: the node agent (what the recording DaemonSet runs), and `seccompctl record start|stop|pull
-// WORKLOAD`: opt a workload in or out of recording and gather its recordings from every node.
+// WORKLOAD`: opt a workload in or out of recording and gather its recordings from every node. Each is a route: typed
+// flags → one library call (runAgent, annotateWorkload, pullRecordings) → print → exit code.
 import { resolve } from 'node:path';
-import { Option, type Command } from 'commander';
+import { Option, type Command as TypedCommand } from '@commander-js/extra-typings';
+import type { Command } from 'commander';
 import { UserError } from '../../common/index.js';
-import {
-  Agent, DEFAULT_RUNTIME_PATHS, parseListen, parseWorkloadRef, recordPatch, selectRecordings, serveAgent, statesFromCluster, statesFromDirs,
-  kubectl, writePulled, type AgentServer,
-} from '../../agent/index.js';
+import { AGENT_MINIMUMS, annotateWorkload, DEFAULT_RUNTIME_PATHS, pullRecordings, runAgent } from '../../agent/index.js';
+import { refusalDetails, type Refusal } from '../../k8s/index.js';
 import { println } from '../io.js';
 import { forwardSignals } from '../signals.js';
 import type { Register } from './types.js';
 import { collect } from './flags.js';
 
-interface AgentFlags {
-  source: 'auto' | 'ebpf' | 'audit';
-  stateDir: string;
-  all?: boolean;
-  flushInterval: string;
-  listen: string;
-  cgroupRoot: string;
-  cgroupVersion?: '1' | '2';
-  cgroupPrefix: string[];
-  containerdState: string;
-  containerdNamespace: string[];
-  crioRoot: string[];
-  node?: string;
-  newPrivileges?: boolean;
-  maxContainers: string;
-  counts: boolean;
-  auditLog: string;
-}
-
-
-function intFlag(name: string, v: string, min: number): number {
+/** A number flag (the range is the library's rule); text that is no number is refused in the library's words. */
+function numberFlag(name: string, v: string, min: number): number {
   const n = Number(v);
-  if (!Number.isFinite(n) || n < min) throw new UserError(`${name} "${v}": expected a number ≥ ${min}`);
+  if (!Number.isFinite(n)) throw new UserError(`${name} "${v}": expected a number ≥ ${min}`);
   return n;
 }
 
+const refused = (r: Refusal): UserError => new UserError(r.summary, refusalDetails(r));
+
 export const registeragent: Register = (program, io, setExit) => {
-  program.command('agent')
+  (program.command('agent') as unknown as TypedCommand)
     .description('Run the node agent: record the syscalls of opted-in pods\' containers on this node, attributed from the container runtime\'s own files (no API server), into per-workload recordings and profiles.')
-    .addOption(new Option('--source <source>', 'how to observe syscalls').choices(['auto', 'ebpf', 'audit']).default('auto'))
+    .addOption(new Option('--source <source>', 'how to observe syscalls').choices(['auto', 'ebpf', 'audit'] as const).default('auto' as const))
     .option('--state-dir <dir>', 'where recordings, profiles and state.json live (a host directory in the DaemonSet)', '/var/lib/seccompctl')
     .option('--all', 'record every container, not only pods annotated seccompctl.io/record')
     .option('--flush-interval <seconds>', 'write state.json and changed profiles this often (atomically); a kill -9 loses at most this much', '5')
     .option('--listen <addr>', 'read-only endpoint: unix:/path.sock or 127.0.0.1:PORT, or "none" (default unix:<state-dir>/agent.sock)')
     .option('--cgroup-root <dir>', 'where the cgroup file systems are mounted', '/sys/fs/cgroup')
-    .addOption(new Option('--cgroup-version <n>', 'key events on cgroup v2 ids (default when cgroup2 is mounted) or a v1 controller\'s ids').choices(['1', '2']))
-    .option('--cgroup-prefix <path>', 'kubelet\'s pod cgroup root (repeatable); matches the cgroupfs and systemd forms', collect)
+    .addOption(new Option('--cgroup-version <n>', 'key events on cgroup v2 ids (default when cgroup2 is mounted) or a v1 controller\'s ids').choices(['1', '2'] as const))
+    .addOption(new Option('--cgroup-prefix <path>', 'kubelet\'s pod cgroup root (repeatable); matches the cgroupfs and systemd forms').argParser(collect))
     .option('--containerd-state <dir>', 'containerd\'s runtime v2 task directory (bundles with config.json)', DEFAULT_RUNTIME_PATHS.containerdTasks)
-    .option('--containerd-namespace <ns>', 'containerd namespace of the CRI plugin (repeatable)', collect)
-    .option('--crio-root <dir>', 'CRI-O storage root holding overlay-containers/<id>/userdata/config.json (repeatable)', collect)
+    .addOption(new Option('--containerd-namespace <ns>', 'containerd namespace of the CRI plugin (repeatable)').argParser(collect))
+    .addOption(new Option('--crio-root <dir>', 'CRI-O storage root holding overlay-containers/<id>/userdata/config.json (repeatable)').argParser(collect))
     .option('--node <name>', 'node name recorded with each replica (default $NODE_NAME, else the host name)')
     .option('--no-new-privileges', 'profiles assume allowPrivilegeEscalation: false (smaller runc base set)')
     .option('--max-containers <n>', 'containers tracked at once (bounds memory)', '10000')
@@ -80,58 +63,45 @@ spo/<namespace>/<workload>/<container>.yaml. Endpoint: GET /healthz /recordings
 Examples:
   seccompctl agent --all --state-dir /tmp/rec --listen 127.0.0.1:9808
   curl -s --unix-socket /var/lib/seccompctl/agent.sock http://agent/recordings`)
-    .action(async (opts: AgentFlags, cmd: Command) => {
-      // -q (global): no line per container recorded
-      const flushIntervalMs = intFlag('--flush-interval', opts.flushInterval, 0.1) * 1000;
+    .action(async (opts) => {
       const stateDir = resolve(io.cwd, opts.stateDir);
-      const listen = opts.listen === 'none' ? undefined : parseListen(opts.listen ?? `unix:${stateDir}/agent.sock`);
-      const agent = new Agent({
-        source: opts.source, stateDir, all: opts.all === true, flushIntervalMs,
-        cgroupRoot: opts.cgroupRoot, ...(opts.cgroupVersion ? { cgroupVersion: Number(opts.cgroupVersion) as 1 | 2 } : {}),
-        cgroupPrefixes: opts.cgroupPrefix ?? ['/kubepods'],
-        runtimePaths: {
-          containerdTasks: opts.containerdState,
-          containerdNamespaces: opts.containerdNamespace ?? DEFAULT_RUNTIME_PATHS.containerdNamespaces,
-          crioRoots: opts.crioRoot ?? DEFAULT_RUNTIME_PATHS.crioRoots,
-        },
-        ...((opts.node ?? io.env.NODE_NAME) !== undefined ? { node: (opts.node ?? io.env.NODE_NAME)! } : {}),
-        noNewPrivileges: opts.newPrivileges === false,
-        maxContainers: intFlag('--max-containers', opts.maxContainers, 1),
-        counts: opts.counts,
-        auditLog: opts.auditLog === 'auto' || opts.auditLog === 'kmsg' ? opts.auditLog : resolve(io.cwd, opts.auditLog),
-        log: (m) => {
-          if ((cmd.optsWithGlobals() as { quiet?: boolean }).quiet !== true || !m.startsWith('recording ')) io.stderr.write(`seccompctl agent: ${m}\n`);
-        },
-      });
-      let server: AgentServer | undefined;
+      const node = opts.node ?? io.env.NODE_NAME;
       // The first SIGINT/SIGTERM is ours: stop the source, flush, exit 0 (a second one ends the process at once).
       const fw = forwardSignals();
-      const ac = { signal: fw.signal };
+      let r;
       try {
-        await agent.start();
-        if (listen) server = await serveAgent(agent, listen);
-        io.stderr.write(`seccompctl agent: recording (source ${agent.source}, state ${stateDir}, flush every ${flushIntervalMs / 1000} s${server ? `, endpoint ${server.address}` : ''})\n`);
-        await new Promise<void>((res) => {
-          ac.signal.addEventListener('abort', () => res());
-          const t = setInterval(() => {
-            if (agent.failed !== undefined) {
-              clearInterval(t);
-              res();
-            }
-          }, 500);
-          ac.signal.addEventListener('abort', () => clearInterval(t));
+        r = await runAgent({
+          source: opts.source, stateDir, all: opts.all === true, signal: fw.signal,
+          flushIntervalSec: numberFlag('--flush-interval', opts.flushInterval, AGENT_MINIMUMS.flushIntervalSec),
+          ...(opts.listen !== undefined ? { listen: opts.listen } : {}),
+          cgroupRoot: opts.cgroupRoot, ...(opts.cgroupVersion ? { cgroupVersion: Number(opts.cgroupVersion) as 1 | 2 } : {}),
+          cgroupPrefixes: opts.cgroupPrefix ?? ['/kubepods'],
+          runtimePaths: {
+            containerdTasks: opts.containerdState,
+            containerdNamespaces: opts.containerdNamespace ?? DEFAULT_RUNTIME_PATHS.containerdNamespaces,
+            crioRoots: opts.crioRoot ?? DEFAULT_RUNTIME_PATHS.crioRoots,
+          },
+          ...(node !== undefined ? { node } : {}),
+          noNewPrivileges: opts.newPrivileges === false,
+          maxContainers: numberFlag('--max-containers', opts.maxContainers, AGENT_MINIMUMS.maxContainers),
+          counts: opts.counts,
+          auditLog: opts.auditLog === 'auto' || opts.auditLog === 'kmsg' ? opts.auditLog : resolve(io.cwd, opts.auditLog),
+          // -q (global): no line per container recorded
+          log: (m) => {
+            if ((program.opts() as { quiet?: boolean }).quiet !== true || !m.startsWith('recording ')) io.stderr.write(`seccompctl agent: ${m}\n`);
+          },
+          onStarted: (s) => io.stderr.write(`seccompctl agent: recording (source ${s.source}, state ${s.stateDir}, flush every ${s.flushIntervalSec} s${s.endpoint ? `, endpoint ${s.endpoint}` : ''})\n`),
         });
       } finally {
-        await server?.close();
-        await agent.stop();
         fw.dispose();
       }
-      if (agent.failed !== undefined) {
-        io.stderr.write(`seccompctl agent: ${agent.failed}\n`);
+      if (r.outcome === 'refused') throw refused(r);
+      if (r.outcome === 'failed') {
+        for (const d of r.diagnostics) io.stderr.write(`seccompctl agent: ${d.message}\n`);
         setExit(1);
         return;
       }
-      io.stderr.write(`seccompctl agent: stopped; ${agent.store.recordings.size} recording(s) in ${stateDir}/state.json\n`);
+      io.stderr.write(`seccompctl agent: stopped; ${r.recordings} recording(s) in ${r.stateDir}/state.json\n`);
     });
 
   const record = program.commands.find((c) => c.name() === 'record');
@@ -142,22 +112,13 @@ Examples:
  * `record` itself declares --json, -o/--output and --no-new-privileges, and commander lets a parent's options be
  * given after a subcommand: read them from either.
  */
-function withParent<T extends { json?: boolean; output?: string; newPrivileges?: boolean }>(local: T, cmd: Command): T {
+function parentFlags(cmd: Command): { json: boolean; output?: string; noNewPrivileges: boolean } {
   const p = (cmd.parent?.opts() ?? {}) as { json?: boolean; output?: string; newPrivileges?: boolean };
-  const out = { ...local };
-  if (p.json === true) out.json = true;
-  if (local.output === undefined && p.output !== undefined) out.output = p.output;
-  if (p.newPrivileges === false) out.newPrivileges = false;
-  return out;
+  return { json: p.json === true, ...(p.output !== undefined ? { output: p.output } : {}), noNewPrivileges: p.newPrivileges === false };
 }
 
-interface WorkloadFlags {
-  namespace: string;
-  containers?: string;
-  print?: boolean;
-  json?: boolean;
-  kubectl?: string;
-}
+/** An argument as a shell reads it back. */
+const shellWord = (a: string): string => (/^[\w./:-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
 
 /**
  * `record start|stop|pull` are subcommands of `record`, which also takes `-- CMD`: commander dispatches on the first
@@ -166,13 +127,14 @@ interface WorkloadFlags {
  */
 function addRecordSubcommands(record: Command, io: Parameters<Register>[1], setExit: Parameters<Register>[2]): void {
   for (const start of [true, false]) {
-    record.command(start ? 'start' : 'stop')
+    const sub = record.command(start ? 'start' : 'stop');
+    (sub as unknown as TypedCommand)
       .description(start
         ? 'Opt a workload\'s pods in to recording by the node agents: annotates the pod template (seccompctl.io/record, seccompctl.io/workload), which rolls the pods.'
         : 'Opt a workload out of recording: removes the annotations from its pod template (rolls the pods).')
       .argument('<workload>', 'KIND/NAME, e.g. deployment/web, statefulset/db, daemonset/agent, job/migrate, cronjob/report')
       .option('-n, --namespace <ns>', 'the workload\'s namespace', 'default')
-      .option('--containers <names>', start ? 'record only these containers (comma-separated); default all' : 'ignored', undefined)
+      .option('--containers <names>', start ? 'record only these containers (comma-separated); default all' : 'ignored')
       .option('--print', 'print the patch and the kubectl command instead of applying it')
       .option('--json', 'print the patch as JSON only')
       .option('--kubectl <path>', 'kubectl binary', 'kubectl')
@@ -181,34 +143,34 @@ Examples:
   kubectl seccomp record ${start ? 'start' : 'stop'} deployment/web -n shop --print
   kubectl seccomp record ${start ? 'start deployment/web -n shop --containers app' : 'stop deployment/web -n shop'}
 Without --print, kubectl must reach the cluster; when it cannot, this says so and exits 2.`)
-      .action((workload: string, local: WorkloadFlags, cmd: Command) => {
-        const opts = withParent(local, cmd);
-        const ref = parseWorkloadRef(workload, opts.namespace, true);
-        const containers = opts.containers?.split(',').map((s) => s.trim()).filter(Boolean);
-        if (containers?.some((c) => !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(c))) throw new UserError(`--containers "${opts.containers}": container names are lower-case letters, digits and "-"`);
-        const p = recordPatch(ref, start, containers);
-        if (opts.json) {
-          println(io.stdout, JSON.stringify(p.patch));
-          return;
+      .action((workload, local) => {
+        const parent = parentFlags(sub);
+        const json = local.json === true || parent.json;
+        const containers = local.containers?.split(',').map((s) => s.trim()).filter(Boolean);
+        const r = annotateWorkload(workload, {
+          start, namespace: local.namespace, apply: !json && local.print !== true, kubectlPath: local.kubectl,
+          ...(containers ? { containers } : {}),
+        });
+        if (r.outcome === 'refused') throw refused(r);
+        if (json) println(io.stdout, JSON.stringify(r.patch));
+        else if (local.print) println(io.stdout, r.kubectl.map(shellWord).join(' '));
+        else {
+          io.stdout.write(r.applied ?? '');
+          const w = `${r.workload.kind.toLowerCase()}/${r.workload.name}`;
+          println(io.stdout, start
+            ? `${w}: pods will be recorded by the node agents once they roll; then run: kubectl seccomp record pull ${w} -n ${r.workload.namespace} -o DIR`
+            : `${w}: recording stopped (pods roll without the annotation)`);
         }
-        if (opts.print) {
-          println(io.stdout, p.kubectl.map((a) => (/^[\w./:-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' '));
-          return;
-        }
-        const out = kubectl(p.kubectl.slice(1), { kubectlPath: opts.kubectl ?? 'kubectl' });
-        io.stdout.write(out);
-        println(io.stdout, start
-          ? `${ref.kind.toLowerCase()}/${ref.name}: pods will be recorded by the node agents once they roll; then run: kubectl seccomp record pull ${ref.kind.toLowerCase()}/${ref.name} -n ${ref.namespace} -o DIR`
-          : `${ref.kind.toLowerCase()}/${ref.name}: recording stopped (pods roll without the annotation)`);
       });
   }
 
-  record.command('pull')
+  const pull = record.command('pull');
+  (pull as unknown as TypedCommand)
     .description('Gather a workload\'s recordings from every node\'s agent (kubectl exec, or copied state directories), merge nodes and replicas, and write one profile per container.')
     .argument('<workload>', 'KIND/NAME or NAME (as the agent derived it from the pods)')
     .option('-n, --namespace <ns>', 'the workload\'s namespace', 'default')
     .option('-o, --output <dir>', 'write the profiles here (<namespace>_<workload>_<container>.json); default the current directory')
-    .option('--from-dir <dir>', 'a copy of a node agent\'s state directory (repeatable); no cluster needed', collect)
+    .addOption(new Option('--from-dir <dir>', 'a copy of a node agent\'s state directory (repeatable); no cluster needed').argParser(collect))
     .option('--agent-namespace <ns>', 'namespace of the agent DaemonSet', 'seccompctl-system')
     .option('--agent-selector <labels>', 'label selector of the agent pods', 'app.kubernetes.io/name=seccompctl-agent')
     .option('--state-dir <dir>', 'the agents\' --state-dir inside their pods', '/var/lib/seccompctl')
@@ -223,26 +185,29 @@ Then install and use them:
   seccompctl k8s install profiles/*.json | kubectl apply -f -
   seccompctl k8s patch deploy.yaml --localhost seccompctl/shop_web_app.json --container app -i
 Exit 1 when no recording of the workload was found or a recording lost events; 2 when no cluster is reachable.`)
-    .action((workload: string, local: WorkloadFlags & { output?: string; fromDir?: string[]; agentNamespace: string; agentSelector: string; stateDir: string; newPrivileges?: boolean }, cmd: Command) => {
-      const opts = withParent(local, cmd);
-      const ref = parseWorkloadRef(workload, opts.namespace, false);
-      const states = opts.fromDir
-        ? statesFromDirs(opts.fromDir.map((d) => resolve(io.cwd, d)))
-        : statesFromCluster({ namespace: opts.agentNamespace, selector: opts.agentSelector, stateDir: opts.stateDir, kubectlPath: opts.kubectl ?? 'kubectl' });
-      const { recordings, nodes } = selectRecordings(states, ref);
-      if (recordings.length === 0) {
-        io.stderr.write(`seccompctl: no recording of ${ref.namespace}/${ref.name} on ${nodes.length} node(s) (${nodes.join(', ')}); is the workload annotated (record start) and has it run?\n`);
+    .action((workload, local) => {
+      const parent = parentFlags(pull);
+      const output = local.output ?? parent.output;
+      const r = pullRecordings(workload, {
+        namespace: local.namespace, cwd: io.cwd, ...(output !== undefined ? { output } : {}),
+        ...(local.fromDir ? { fromDirs: local.fromDir } : {}),
+        agentNamespace: local.agentNamespace, agentSelector: local.agentSelector, stateDir: local.stateDir, kubectlPath: local.kubectl,
+        noNewPrivileges: local.newPrivileges === false || parent.noNewPrivileges,
+      });
+      if (r.outcome === 'refused') throw refused(r);
+      const none = r.diagnostics.find((d) => d.code === 'NO_RECORDINGS');
+      if (none) {
+        io.stderr.write(`seccompctl: ${none.message}\n`);
         setExit(1);
         return;
       }
-      const written = writePulled(recordings, resolve(io.cwd, opts.output ?? '.'), { noNewPrivileges: opts.newPrivileges === false });
-      if (opts.json) println(io.stdout, JSON.stringify({ workload: ref, nodes, profiles: written }, null, 2));
+      if (local.json === true || parent.json) println(io.stdout, JSON.stringify({ workload: r.workload, nodes: r.nodes, profiles: r.profiles }, null, 2));
       else {
-        for (const w of written) {
+        for (const w of r.profiles) {
           println(io.stdout, `${w.file}: ${w.syscalls} syscalls from ${w.replicas} replica(s) on ${w.nodes.join(', ')}; localhostProfile: ${w.localhostProfile}`);
           for (const l of w.loss) io.stderr.write(`  warning: ${w.container}: ${l}\n`);
         }
       }
-      if (written.some((w) => w.loss.length > 0)) setExit(1);
+      if (r.outcome === 'failed') setExit(1);
     });
 }

@@ -8,7 +8,7 @@ root=$(cd "$here/../.." && pwd)
 CLANG=${CLANG:-clang}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-"$CLANG" --target=wasm32 -O2 -msimd128 -mbulk-memory -nostdlib -ffreestanding -fno-builtin-memset \
+"$CLANG" --target=wasm32 ${EXTRA_CFLAGS:-} -O2 -msimd128 -mbulk-memory -nostdlib -ffreestanding -fno-builtin-memset \
   -Wall -Wextra -Werror -Wno-unused-function \
   -Wl,--no-entry -Wl,--strip-all -Wl,-z,stack-size=65536 -fuse-ld=lld \
   -o "$tmp/ingest.wasm" "$here/ingest.c"

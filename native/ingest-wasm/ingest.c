@@ -16,6 +16,11 @@
 #include <wasm_simd128.h>
 
 #define EXPORT(n) __attribute__((export_name(#n)))
+#ifdef XP_PROFILE
+#define HOT __attribute__((noinline))
+#else
+#define HOT
+#endif
 #define BUF_BYTES (4u << 20)
 #define ARENA_BYTES (1u << 20)
 
@@ -51,7 +56,7 @@ static inline int match_audit(const uint8_t *p) {
 }
 
 /** The first `audit` in [i, end) or -1; *nl ← newlines in [i, hit) (or [i, end)). */
-static int32_t find_audit(int32_t i, int32_t end, int32_t *nl) {
+HOT static int32_t find_audit(int32_t i, int32_t end, int32_t *nl) {
   int32_t n = 0;
   const v128_t A = wasm_i8x16_splat('a'), D = wasm_i8x16_splat('d'), T = wasm_i8x16_splat('t'), NL = wasm_i8x16_splat('\n');
   while (i + 68 <= end) {
@@ -91,7 +96,7 @@ static int32_t find_audit(int32_t i, int32_t end, int32_t *nl) {
 }
 
 /** The last newline in [from, to) or -1. */
-static int32_t last_newline(int32_t from, int32_t to) {
+HOT static int32_t last_newline(int32_t from, int32_t to) {
   for (int32_t i = to - 1; i >= from; i--) if (buf[i] == '\n') return i;
   return -1;
 }
@@ -105,7 +110,7 @@ EXPORT(find) int32_t find(int32_t i, int32_t end) {
 }
 
 /** The first newline in [i, end) or -1; *high ← non-zero when a byte before it is ≥ 0x80. */
-static int32_t find_eol(int32_t i, int32_t end, int32_t *high) {
+HOT static int32_t find_eol(int32_t i, int32_t end, int32_t *high) {
   const v128_t NL = wasm_i8x16_splat('\n');
   int32_t hi = 0;
   while (i + 16 <= end) {
@@ -156,7 +161,7 @@ static void nib_init(void) {
 }
 
 /** 1 when no marker triple starts in [i, end) (exactly), else 0. */
-static int plain_range(int32_t i, int32_t end) {
+HOT static int plain_range(int32_t i, int32_t end) {
   if (!nib_ready) nib_init();
   const v128_t L0 = wasm_v128_load(nib_lo[0]), L1 = wasm_v128_load(nib_lo[1]), L2 = wasm_v128_load(nib_lo[2]);
   const v128_t H0 = wasm_v128_load(nib_hi[0]), H1 = wasm_v128_load(nib_hi[1]), H2 = wasm_v128_load(nib_hi[2]);
@@ -211,7 +216,7 @@ EXPORT(same) int32_t same(int32_t a, int32_t b, int32_t len) {
 #define PROC_SLOTS 16384
 #define PROC_MAX 8192
 #define CELL_SLOTS (1 << 19)
-#define CELL_MAX (1 << 18)
+#define CELL_MAX (1 << 18) // at most half the slots
 #define LOG_MAX 16384
 #define INTERN_SLOTS 32768
 #define INTERN_MAX 16384
@@ -236,9 +241,8 @@ static int32_t proc_ref[PROC_SLOTS];
 static uint8_t proc_used[PROC_SLOTS];
 static int32_t n_proc;
 // cells: (process index, stat index) → count; new ones are logged for JS (first-seen order)
-static int32_t cell_slot[CELL_SLOTS]; // cell index + 1
-static uint32_t cell_key[CELL_MAX];
-static uint32_t cell_count[CELL_MAX];
+// open addressing, one 8-byte slot per cell: key + 1 (0: free) and its count, so a record touches one cache line
+static uint32_t cell_tab[CELL_SLOTS][2];
 static int32_t n_cell;
 static int32_t cell_log[LOG_MAX];
 // comm/exe values by their bytes and quoting → id
@@ -256,14 +260,13 @@ EXPORT(stat_action_ptr) uint32_t *stat_action_ptr(void) { return &stat_action[0]
 EXPORT(stat_mask_ptr) uint32_t *stat_mask_ptr(void) { return stat_mask; }
 EXPORT(arch_compat_ptr) uint32_t *arch_compat_ptr(void) { return &arch_compat[0][0]; }
 EXPORT(proc_records_ptr) uint32_t *proc_records_ptr(void) { return proc_records; }
-EXPORT(cell_key_ptr) uint32_t *cell_key_ptr(void) { return cell_key; }
-EXPORT(cell_count_ptr) uint32_t *cell_count_ptr(void) { return cell_count; }
+EXPORT(cell_tab_ptr) uint32_t *cell_tab_ptr(void) { return &cell_tab[0][0]; }
 EXPORT(cell_log_ptr) int32_t *cell_log_ptr(void) { return cell_log; }
 EXPORT(intern_off_ptr) int32_t *intern_off_ptr(void) { return intern_off; }
 EXPORT(intern_len_ptr) int32_t *intern_len_ptr(void) { return intern_len; }
 EXPORT(intern_quoted_ptr) int32_t *intern_quoted_ptr(void) { return intern_quoted; }
 EXPORT(intern_bytes_ptr) uint8_t *intern_bytes_ptr(void) { return intern_bytes; }
-EXPORT(cells) int32_t cells(void) { return n_cell; }
+
 
 static void zero(void *p, uint32_t n) { __builtin_memset(p, 0, n); }
 
@@ -276,13 +279,7 @@ EXPORT(reset) void reset(void) {
   zero(arch_compat, sizeof arch_compat);
   zero(proc_records, sizeof proc_records);
   zero(proc_used, sizeof proc_used);
-  for (int32_t c = 0; c < n_cell; c++) {
-    uint32_t s = (cell_key[c] * 2654435761u) >> 13;
-    while (cell_slot[s] != 0) {
-      cell_slot[s] = 0;
-      s = (s + 1) & (CELL_SLOTS - 1);
-    }
-  }
+  if (n_cell > 0) zero(cell_tab, sizeof cell_tab);
   zero(intern_slot, sizeof intern_slot);
   n_arch = 0;
   rend_mask = 0;
@@ -299,7 +296,7 @@ EXPORT(clear_counts) void clear_counts(void) {
   zero(stat_action, sizeof stat_action);
   zero(arch_compat, sizeof arch_compat);
   zero(proc_records, sizeof proc_records);
-  zero(cell_count, (uint32_t)n_cell * sizeof cell_count[0]);
+  // (the cells' counts: JS zeroes them as it adds them)
 }
 
 EXPORT(reg_arch) int32_t reg_arch(uint32_t code, int32_t x32, int32_t compat_ok) {
@@ -323,7 +320,7 @@ static inline uint32_t proc_hash(int32_t pid, int32_t comm, int32_t exe) {
   return (h ^ (h >> 16)) & (PROC_SLOTS - 1);
 }
 
-static int32_t proc_find(int32_t pid, int32_t comm, int32_t exe, int32_t *ref) {
+HOT static int32_t proc_find(int32_t pid, int32_t comm, int32_t exe, int32_t *ref) {
   uint32_t s = proc_hash(pid, comm, exe);
   while (proc_used[s]) {
     if (proc_key[s][0] == pid && proc_key[s][1] == comm && proc_key[s][2] == exe) {
@@ -354,7 +351,7 @@ EXPORT(reg_proc) void reg_proc(int32_t pid, int32_t comm, int32_t exe, int32_t r
 }
 
 /** The id of the value buf[a, b) (quoted or not), interned on first sight; -2 when the table is full. */
-static int32_t intern(int32_t a, int32_t b, int32_t quoted) {
+HOT static int32_t intern(int32_t a, int32_t b, int32_t quoted) {
   uint32_t h = 2166136261u ^ (uint32_t)quoted;
   for (int32_t i = a; i < b; i++) h = (h ^ buf[i]) * 16777619u;
   uint32_t s = (h ^ (h >> 15)) & (INTERN_SLOTS - 1);
@@ -395,7 +392,7 @@ static int bytes_at(int32_t i, int32_t end, const char *s, int32_t n) {
 }
 
 /** `type=1326 ` or `type=SECCOMP ` in [from, to). */
-static int has_kernel_marker(int32_t from, int32_t to) {
+HOT static int has_kernel_marker(int32_t from, int32_t to) {
   for (int32_t i = from; i < to; i++) {
     if (buf[i] != 't') continue;
     if (bytes_at(i, to, "type=1326 ", 10) || bytes_at(i, to, "type=SECCOMP ", 13)) return 1;
@@ -404,7 +401,7 @@ static int has_kernel_marker(int32_t from, int32_t to) {
 }
 
 /** `) : ` in [from, to). */
-static int has_ausearch_sep(int32_t from, int32_t to) {
+HOT static int has_ausearch_sep(int32_t from, int32_t to) {
   for (int32_t i = from; i + 3 < to; i++) {
     if (buf[i] == ')' && buf[i + 1] == ' ' && buf[i + 2] == ':' && buf[i + 3] == ' ') return 1;
   }
@@ -412,7 +409,7 @@ static int has_ausearch_sep(int32_t from, int32_t to) {
 }
 
 /** serialOfBytes: 1 to 15 digits after the last colon of [from, to), else -1. */
-static int64_t serial_of(int32_t from, int32_t to) {
+HOT static int64_t serial_of(int32_t from, int32_t to) {
   int32_t i = to;
   while (i > from && buf[i - 1] != ':') i--;
   if (to - i < 1 || to - i > 15) return -1;
@@ -430,7 +427,7 @@ static int32_t sh_rend, sh_p;
 static int64_t sh_serial; // -1: none (journald)
 
 /** audit-bytes.ts lineShape; -1 for an odd serial (the JS path decides), 0 not this shape, 1 this shape. */
-static int line_shape(int32_t ls, int32_t le, int32_t h) {
+HOT static int line_shape(int32_t ls, int32_t le, int32_t h) {
   uint8_t b0 = buf[ls];
   if (b0 == 'n') return 0;
   if (buf[h + 5] == '[') {
@@ -578,28 +575,36 @@ static int32_t value_id(int32_t v, int32_t end, int32_t le) {
 }
 
 /** decodeRawBytes on buf[p, le): 1 when the fields are of the common shape (into f_*), else 0. */
-static int decode(int32_t p, int32_t le) {
+HOT static int decode(int32_t p, int32_t le) {
   int32_t at[7] = {-1, -1, -1, -1, -1, -1, -1};
+  // The token starts (the payload's start, each byte after a space) before the first 0x1d, 16 bytes a step; the
+  // first occurrence of each key at a token start counts (parseRawFields' rules).
   int32_t end = le;
-  int32_t i = p;
-  while (i < end) {
-    uint8_t c = buf[i];
-    if (c == 0x1d) {
-      end = i;
-      break;
+  int32_t t = p;
+  const v128_t SP = wasm_i8x16_splat(' '), GS = wasm_i8x16_splat(0x1d);
+  for (int32_t i = p; i < end; i += 16) {
+    v128_t v = wasm_v128_load(buf + i);
+    uint32_t lim = end - i < 16 ? (1u << (end - i)) - 1 : 0xffffu;
+    uint32_t g = wasm_i8x16_bitmask(wasm_i8x16_eq(v, GS)) & lim;
+    uint32_t sp = wasm_i8x16_bitmask(wasm_i8x16_eq(v, SP)) & lim;
+    if (g) {
+      end = i + __builtin_ctz(g);
+      sp &= (1u << __builtin_ctz(g)) - 1;
     }
-    if (c == 'a' || c == 's' || c == 'c' || c == 'p' || c == 'e') {
-      int k = which_key(i, le);
-      if (k >= 0 && at[k] == -1) at[k] = i + KEYLEN[k];
+    for (;;) {
+      if (t < end) {
+        uint8_t c = buf[t];
+        if (c == 'a' || c == 's' || c == 'c' || c == 'p' || c == 'e') {
+          int k = which_key(t, le);
+          if (k >= 0 && at[k] == -1) at[k] = t + KEYLEN[k];
+        }
+      }
+      if (!sp) break;
+      t = i + __builtin_ctz(sp) + 1;
+      sp &= sp - 1;
     }
-    uint8_t x = buf[i];
-    while (x != ' ' && x != 0x1d && ++i < end) x = buf[i];
-    if (i >= end) break;
-    if (x == 0x1d) {
-      end = i;
-      break;
-    }
-    i++;
+    t = 0x7fffffff; // all checked: the next start comes from a space
+    if (g) break;
   }
   int32_t sa = at[K_SYSCALL], aa = at[K_ARCH];
   if (sa < 0 || aa < 0) return 0;
@@ -642,16 +647,18 @@ static int decode(int32_t p, int32_t le) {
 
 static inline uint32_t cell_hash(uint32_t key) { return (key * 2654435761u) >> 13; }
 
-/** The cell of (process, stat), -1 absent. */
-static int32_t cell_find(uint32_t key, uint32_t *slot) {
+/** The slot of (process, stat): found (*found = 1) or the free slot where it goes. */
+HOT static uint32_t cell_find(uint32_t key, int *found) {
   uint32_t s = cell_hash(key);
-  while (cell_slot[s] != 0) {
-    int32_t c = cell_slot[s] - 1;
-    if (cell_key[c] == key) return c;
+  while (cell_tab[s][0] != 0) {
+    if (cell_tab[s][0] == key + 1) {
+      *found = 1;
+      return s;
+    }
     s = (s + 1) & (CELL_SLOTS - 1);
   }
-  *slot = s;
-  return -1;
+  *found = 0;
+  return s;
 }
 
 /**
@@ -716,14 +723,14 @@ EXPORT(run) int32_t run(int32_t pos, int32_t len) {
       int32_t ref;
       if (!proc_find(f_pid, f_comm, f_exe, &ref)) goto stop;
       int32_t stat = (entry >> 2) - 1;
-      int32_t cell = -1;
-      uint32_t key = 0, free_slot = 0;
+      int found = 1;
+      uint32_t key = 0, cell = 0;
       if (ref != P_FILTERED) {
         if (stat < 0 || !(stat_mask[stat] & (1u << f_action)) || !arch_compat_ok[slot]) goto stop;
         if (ref >= 0) {
           key = ((uint32_t)ref << 12) | (uint32_t)stat;
-          cell = cell_find(key, &free_slot);
-          if (cell < 0) {
+          cell = cell_find(key, &found);
+          if (!found) {
             st = ST_ODD;
             if (n_cell >= CELL_MAX) goto stop;
             st = ST_FLUSH;
@@ -751,14 +758,12 @@ EXPORT(run) int32_t run(int32_t pos, int32_t len) {
         stat_action[stat][f_action]++;
         arch_compat[slot][f_compat == 1 ? 0 : f_compat == 0 ? 1 : 2]++;
         if (ref >= 0) {
-          if (cell < 0) {
-            cell = n_cell++;
-            cell_key[cell] = key;
-            cell_count[cell] = 0;
-            cell_slot[free_slot] = cell + 1;
-            cell_log[io[R_NEWCELLS]++] = cell;
+          if (!found) {
+            n_cell++;
+            cell_tab[cell][0] = key + 1;
+            cell_log[io[R_NEWCELLS]++] = (int32_t)cell;
           }
-          cell_count[cell]++;
+          cell_tab[cell][1]++;
           proc_records[ref]++;
         } else if (ref == P_OVERFLOW) {
           overflow++;
@@ -769,7 +774,10 @@ EXPORT(run) int32_t run(int32_t pos, int32_t len) {
       continue;
     }
     // another record type or a line that mentions audit (AuditParser.fastOther)
+#ifndef XP_NOPLAIN
     if (!plain_range(ls, le)) goto stop;
+#endif
+#ifndef XP_NOSTAMP
     {
       int32_t k = h;
       for (;;) {
@@ -789,6 +797,7 @@ EXPORT(run) int32_t run(int32_t pos, int32_t len) {
         k++;
       }
     }
+#endif
     lines++;
     skipped++;
     pos = le + 1;

@@ -68,7 +68,7 @@ type Fn2 = (a: number, b: number) => number;
 export interface WasmCore {
   readonly mem: ArrayBuffer;
   readonly fn: {
-    run: Fn2; reset: () => void; clear_counts: () => void; cells: Fn0;
+    run: Fn2; reset: () => void; clear_counts: () => void;
     reg_arch: (code: number, x32: number, compatOk: number) => number;
     reg_rendering: (r: number) => void;
     reg_proc: (pid: number, comm: number, exe: number, ref: number) => void;

@@ -44,8 +44,8 @@ export class WasmAgg {
   private readonly statMask: Uint32Array;
   private readonly archCompat: Uint32Array;
   private readonly procRecords: Uint32Array;
-  private readonly cellKey: Uint32Array;
-  private readonly cellCount: Uint32Array;
+  /** The cell table: per slot, key + 1 (0: free) and count. */
+  private readonly cellTab: Uint32Array;
   private readonly cellLog: Int32Array;
   private readonly internOff: Int32Array;
   private readonly internLen: Int32Array;
@@ -55,7 +55,8 @@ export class WasmAgg {
   private readonly statIndex = new Map<SyscallStat, number>();
   private readonly archOfSlot: (ArchId | undefined)[] = [];
   private readonly values = new Map<number, string | undefined>();
-  /** Per cell: the process map and key its count goes to. */
+  /** Per cell (in creation order): its slot, and the process map and key its count goes to. */
+  private readonly cellSlot: number[] = [];
   private readonly cellMap: Map<string, number>[] = [];
   private readonly cellName: string[] = [];
   /** What the last run() stopped at (status ODD, NEED_REG: the line [ls, le) with its first `audit` at hit). */
@@ -80,8 +81,7 @@ export class WasmAgg {
     this.statMask = u32('stat_mask_ptr', MAX_STAT);
     this.archCompat = u32('arch_compat_ptr', MAX_ARCH * 3);
     this.procRecords = u32('proc_records_ptr', MAX_PROCESSES);
-    this.cellKey = u32('cell_key_ptr', 1 << 18);
-    this.cellCount = u32('cell_count_ptr', 1 << 18);
+    this.cellTab = u32('cell_tab_ptr', 2 << 19);
     this.cellLog = i32('cell_log_ptr', 16384);
     this.internOff = i32('intern_off_ptr', 16384);
     this.internLen = i32('intern_len_ptr', 16384);
@@ -128,16 +128,17 @@ export class WasmAgg {
   private replayCells(): void {
     const n = this.io[R_NEWCELLS]!;
     for (let k = 0; k < n; k++) {
-      const cell = this.cellLog[k]!;
-      const key = this.cellKey[cell]!;
+      const slot = this.cellLog[k]!;
+      const key = this.cellTab[slot * 2]! - 1;
       const proc = this.agg.processAt(key >>> 12);
       const st = this.stats[key & 0xfff]!;
       let m = proc.syscalls.get(st.arch);
       if (!m) proc.syscalls.set(st.arch, (m = new Map()));
       const name = syscallKey(st.name, st.nr);
       if (!m.has(name)) m.set(name, 0);
-      this.cellMap[cell] = m;
-      this.cellName[cell] = name;
+      this.cellSlot.push(slot);
+      this.cellMap.push(m);
+      this.cellName.push(name);
     }
     this.io[R_NEWCELLS] = 0;
   }
@@ -233,10 +234,12 @@ export class WasmAgg {
       const n = this.procRecords[i]!;
       if (n !== 0) this.agg.processAt(i).records += n;
     }
-    const nc = this.sc.core.fn.cells();
-    for (let c = 0; c < nc; c++) {
-      const n = this.cellCount[c]!;
+    const tab = this.cellTab;
+    for (let c = 0; c < this.cellSlot.length; c++) {
+      const at = this.cellSlot[c]! * 2 + 1;
+      const n = tab[at]!;
       if (n === 0) continue;
+      tab[at] = 0;
       const m = this.cellMap[c]!;
       const k = this.cellName[c]!;
       m.set(k, m.get(k)! + n);

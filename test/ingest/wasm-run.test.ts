@@ -20,7 +20,7 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const hexOf = (s: string) => Buffer.from(s).toString('hex').toUpperCase();
 
 /** A deterministic log: `n` seccomp records of `procs` processes in journald, dmesg and auditd renderings. */
-function log(n: number, procs: number, opts: { gapEvery?: number; seed?: number } = {}): string {
+function log(n: number, procs: number, opts: { gapEvery?: number | undefined; seed?: number } = {}): string {
   let x = opts.seed ?? 12345;
   const rnd = (k: number) => {
     x = (Math.imul(x, 1103515245) + 12345) >>> 0;

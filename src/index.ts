@@ -56,6 +56,15 @@ export type { NodeFacts, DoctorReport } from './node/index.js';
 // Kubernetes: patch manifests, lint them, install profiles on nodes, SPO resources.
 export { patchManifest, lintManifest, buildInstall, renderInstallYaml, buildSpoResource, renderSpoYaml, toSarif } from './k8s/index.js';
 export type { PatchOptions, PatchPlan, LintOptions, LintFinding, InstallProfile, InstallOptions, InstallResult, SpoResource } from './k8s/index.js';
+// The k8s commands as one call each (what the CLI runs): an outcome ok/failed/refused with coded diagnostics.
+export { patchFiles, lintFiles, installFiles, spoFiles, renderRecordInstallYaml } from './k8s/index.js';
+export type {
+  CommandOutcome, Refusal, PatchFilesOptions, PatchFilesResult, LintFilesOptions, LintFilesResult, InstallFilesOptions, InstallFilesResult,
+  SpoFilesOptions, SpoFilesResult,
+} from './k8s/index.js';
+// Recording in a cluster: opt a workload in or out, pull its recordings, run the node agent.
+export { annotateWorkload, pullRecordings, runAgent } from './agent/index.js';
+export type { AnnotateOptions, AnnotateResult, PullOptions, PullResult, RunAgentOptions, RunAgentResult } from './agent/index.js';
 
 // Reports (self-contained HTML or Markdown).
 export { createReport, reportFromFiles } from './report/index.js';

@@ -13,6 +13,7 @@
 import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Script } from 'node:vm';
 
 /** Filled in by scripts/build-cli.mjs: the bundle's file name (next to this file) and a hash of its content. */
@@ -141,7 +142,8 @@ const source = readFileSync(bundle, 'latin1'); // the build checks that the bund
 const dir = cacheDir(process.env);
 const cacheName = `${SECCOMPCTL_BUNDLE_HASH}-${process.version}-${process.arch}${flagsKey()}-${cacheKey(process.argv.slice(2))}.v8`;
 const cached = dir === undefined ? undefined : readCache(join(dir, cacheName));
-const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+// __seccompctlUrl(path): what import.meta.url was in the module whose tsc output is `path` (see build-cli.mjs).
+const script = new Script(`(function (exports, require, module, __filename, __dirname, __seccompctlUrl) {${source}\n})`, {
   filename: bundle,
   ...(cached === undefined ? {} : { cachedData: cached }),
 });
@@ -150,4 +152,5 @@ if (dir !== undefined && (cached === undefined || script.cachedDataRejected === 
   process.on('exit', () => { writeCache(dir, cacheName, script.createCachedData()); });
 }
 const mod = { exports: {} };
-(script.runInThisContext() as (...a: unknown[]) => void).call(mod.exports, mod.exports, bundleRequire, mod, bundle, __dirname);
+const distUrl = (path: string): string => pathToFileURL(join(__dirname, path)).href;
+(script.runInThisContext() as (...a: unknown[]) => void).call(mod.exports, mod.exports, bundleRequire, mod, bundle, __dirname, distUrl);

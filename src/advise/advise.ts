@@ -397,10 +397,8 @@ export function judgeAdvice(input: AdviseInput, opts: AdviseOptions = {}): { res
   return { result: { input: input.label, kind: input.kind, syscalls: distinct, runtimes, notes }, diagnostics: [] };
 }
 
-/** Codes that refuse advise's input; the last diagnostic of a refusal is one of them (the headline). */
-export const ADVISE_REFUSALS: ReadonlySet<string> = new Set(['ALLOW_LIKE_DEFAULT', 'INVALID_PROFILE', 'INPUT_UNRECOGNIZED', 'NO_SYSCALLS_FOUND']);
-
-/** A refusal as the UserError the throwing entry points raise: the headline's message, the findings behind it. */
+/** A refusal as the UserError the throwing entry points raise: the headline's message (the last diagnostic:
+ *  INVALID_PROFILE, INPUT_UNRECOGNIZED, ALLOW_LIKE_DEFAULT or NO_SYSCALLS_FOUND), the findings behind it. */
 export function refusalError(diagnostics: readonly Diagnostic[]): UserError {
   const head = diagnostics[diagnostics.length - 1]!;
   return new UserError(head.message, diagnostics.slice(0, -1));

@@ -9,6 +9,8 @@ import { resolve, type FieldDef, type FieldDialect, type FieldType, type ObjectD
 import type { TEntry, TNode } from './tree.js';
 
 const U32_MAX = 0xffffffff;
+/** `resolve` looked up once per definition (it is on the path of every value). */
+const RESOLVED = new Map<string, FieldType | ObjectDef>((['action', 'operator', 'flag', 'arch', 'uint32', 'uint64', 'syscallName', 'arg', 'filter', 'rule', 'ociRule', 'profile', 'spoSpec'] as const).map((r) => [r, resolve(r)]));
 const U64_MAX = (1n << 64n) - 1n;
 
 /** Collects shape diagnostics while decoding. */
@@ -103,27 +105,29 @@ export function knownKeys(def: ObjectDef, dialects: readonly FieldDialect[]): st
 
 /** A value of a field type; undefined (with a diagnostic) when it is not one. */
 export function decodeValue(d: Decoder, t: FieldType, node: TNode, path: string, dialects: readonly FieldDialect[]): unknown {
-  switch (t.t) {
-    case 'ref': {
-      const r = resolve(t.ref);
-      return 'fields' in r ? decodeObject(d, r, node, path, dialects) : decodeValue(d, r, node, path, dialects);
-    }
+  return decodeResolved(d, t.t === 'ref' ? RESOLVED.get(t.ref) ?? resolve(t.ref) : t, node, path, dialects);
+}
+
+function decodeResolved(d: Decoder, r: FieldType | ObjectDef, node: TNode, path: string, dialects: readonly FieldDialect[]): unknown {
+  if ('fields' in r) return decodeObject(d, r, node, path, dialects);
+  switch (r.t) {
+    case 'ref': return decodeValue(d, r, node, path, dialects);
     case 'string': {
       const v = d.string(node, path);
-      if (v === undefined || !t.check || new RegExp(t.check.pattern, 'u').test(v)) return v;
-      d.err('INVALID_VALUE', node, path, t.check.message(v), t.check.fix);
+      if (v === undefined || !r.check || new RegExp(r.check.pattern, 'u').test(v)) return v;
+      d.err('INVALID_VALUE', node, path, r.check.message(v), r.check.fix);
       return undefined;
     }
     case 'boolean': return d.boolean(node, path);
-    case 'uint': return t.bits === 32 ? d.u32(node, path) : d.u64(node, path);
-    case 'object': return decodeObject(d, t.def, node, path, dialects);
+    case 'uint': return r.bits === 32 ? d.u32(node, path) : d.u64(node, path);
+    case 'object': return decodeObject(d, r.def, node, path, dialects);
     case 'any': return undefined;
     case 'map': {
       const m = d.object(node, path, [], '', false);
       if (!m) return undefined;
       const out: Record<string, unknown> = {};
       for (const [key, e] of m) {
-        const v = decodeValue(d, t.of, e.value, join(path, key), dialects);
+        const v = decodeValue(d, r.of, e.value, join(path, key), dialects);
         // defineProperty: a key such as "__proto__" must stay an ordinary key.
         if (v !== undefined) Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
       }
@@ -131,12 +135,16 @@ export function decodeValue(d: Decoder, t: FieldType, node: TNode, path: string,
     }
     case 'array': {
       if (node.kind !== 'array') {
-        d.err('INVALID_TYPE', node, path, `expected an array${arrayNoun(t.of)}, found ${describe(node)}`);
+        d.err('INVALID_TYPE', node, path, `expected an array${arrayNoun(r.of)}, found ${describe(node)}`);
         return undefined;
       }
+      const item = r.of.t === 'ref' ? RESOLVED.get(r.of.ref) ?? resolve(r.of.ref) : r.of;
       const out: unknown[] = [];
       // An item that fails is reported and left out; the list itself is kept.
-      node.items.forEach((it, i) => { const v = decodeValue(d, t.of, it, `${path}[${i}]`, dialects); if (v !== undefined) out.push(v); });
+      for (let i = 0; i < node.items.length; i++) {
+        const v = decodeResolved(d, item, node.items[i]!, `${path}[${i}]`, dialects);
+        if (v !== undefined) out.push(v);
+      }
       return out;
     }
   }
@@ -160,37 +168,67 @@ function arrayNoun(of: FieldType): string {
   return r.t === 'string' ? ' of strings' : '';
 }
 
+/** What decoding one kind of object needs, worked out once per table, field subset and dialects (not per object). */
+interface Plan {
+  readonly known: readonly string[];
+  readonly hint: string;
+  /** The fields in checking order (`drop`: those every object has first). */
+  readonly order: readonly FieldDef[];
+  readonly drop: boolean;
+}
+const plans = new WeakMap<readonly FieldDef[], WeakMap<readonly FieldDialect[], Plan>>();
+
+function planFor(def: ObjectDef, fields: readonly FieldDef[], dialects: readonly FieldDialect[]): Plan {
+  let byDialect = plans.get(fields);
+  if (!byDialect) plans.set(fields, byDialect = new WeakMap());
+  // Keyed by the dialects array itself: one decode passes the same array all the way down.
+  const k = dialects;
+  let p = byDialect.get(k);
+  if (!p) {
+    const known = knownKeys(def, dialects);
+    const always = (f: FieldDef): boolean => f.required === true || f.zeroWhenAbsent === true;
+    p = {
+      known,
+      hint: [def.unknownIn, def.listKnown ? `(known: ${known.join(', ')})` : ''].filter((x) => x !== '').join(' '),
+      // `drop` objects (argument conditions) check the fields every one has first, then the optional ones.
+      order: def.onError === 'drop' ? [...fields.filter(always), ...fields.filter((f) => !always(f))] : fields,
+      drop: def.onError === 'drop',
+    };
+    byDialect.set(k, p);
+  }
+  return p;
+}
+
 /**
  * Decodes an object along its table: every field of `fields` (default: all) that the object has. `entries`: the
  * object's keys were already looked at (unknown and duplicate keys reported), decode these.
  */
 export function decodeObject(d: Decoder, def: ObjectDef, node: TNode, path: string, dialects: readonly FieldDialect[],
   fields: readonly FieldDef[] = def.fields, entries?: Map<string, TEntry>): Record<string, unknown> | undefined {
-  const known = knownKeys(def, dialects);
-  const m = entries ?? d.object(node, path, known, [def.unknownIn, def.listKnown ? `(known: ${known.join(', ')})` : ''].filter((s) => s !== '').join(' '));
+  const plan = planFor(def, fields, dialects);
+  const m = entries ?? d.object(node, path, plan.known, plan.hint);
   if (!m) return undefined;
-  const missing = (f: FieldDef): void => reportMissing(d, def, f, node, path);
   let failed = false;
-  if (def.onError === 'drop') for (const f of fields) if (f.required && !m.has(f.key)) { missing(f); failed = true; }
-  // `drop` objects (argument conditions) check the fields every one has first, then the optional ones.
-  const order = def.onError === 'drop' ? [...fields.filter((f) => f.required || f.zeroWhenAbsent), ...fields.filter((f) => !(f.required || f.zeroWhenAbsent))] : fields;
-  const got = new Map<string, unknown>();
-  for (const f of order) {
+  if (plan.drop) for (const f of fields) if (f.required && !m.has(f.key)) { reportMissing(d, def, f, node, path); failed = true; }
+  // Values land in `got` and then in table order into the model (the checking order may differ: `drop`).
+  const got: Record<string, unknown> = {};
+  for (const f of plan.order) {
     const e = m.get(f.key);
     if (!e) {
-      if (f.zeroWhenAbsent) got.set(f.key, zeroOf(f.type));
-      else if (f.required && def.onError === 'stop') { missing(f); return undefined; }
-      else if (f.required && def.onError === 'keep') missing(f);
+      if (f.zeroWhenAbsent) got[f.key] = zeroOf(f.type);
+      else if (f.required && def.onError === 'stop') { reportMissing(d, def, f, node, path); return undefined; }
+      else if (f.required && def.onError === 'keep') reportMissing(d, def, f, node, path);
       continue;
     }
     if ((f.nullable && e.value.kind === 'null') || f.type.t === 'any') continue;
     const v = decodeValue(d, f.type, e.value, join(path, f.key), dialects);
-    if (v !== undefined) got.set(f.key, v);
+    if (v !== undefined) got[f.key] = v;
     else if (f.required && def.onError === 'stop') return undefined;
     else failed = true;
   }
-  // The model's keys in table order.
+  if (failed && plan.drop) return undefined;
+  if (!plan.drop) return got;
   const out: Record<string, unknown> = {};
-  for (const f of fields) if (got.has(f.key)) out[f.key] = got.get(f.key);
-  return failed && def.onError === 'drop' ? undefined : out;
+  for (const f of fields) if (Object.hasOwn(got, f.key)) out[f.key] = got[f.key];
+  return out;
 }

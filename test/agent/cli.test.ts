@@ -5,10 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { AgentStateFile, RecordingData } from '../../src/agent/index.js';
-import { syscallNumber } from '../../src/syscalls/index.js';
+import type { RecordingData } from '../../src/agent/index.js';
 import { cli } from '../helpers/cli.js';
 import { validateK8s, validateK8sText } from '../k8s/helpers.js';
+import { syscallNumber } from '../../src/syscalls/index.js';
+import { webRecording, writeStateDir } from './state-fixtures.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'seccompctl-agent-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -83,20 +84,8 @@ describe('record start|stop', () => {
 });
 
 describe('record pull --from-dir', () => {
-  const x = (n: string): number => syscallNumber('x86_64', n)!;
-  const rec = (node: string, pod: string, calls: string[], loss: string[] = []): RecordingData => ({
-    namespace: 'shop', workload: 'web', workloadKind: 'Deployment', workloadBy: 'labels', container: 'app', images: ['nginx:1'],
-    syscalls: { x86_64: calls.map(x).sort((a, b) => a - b) }, calls: 100,
-    replicas: [{ pod, podUid: `${pod}-uid`, node, containerIds: ['c'], syscalls: calls.length, calls: 100, firstSeen: '2026-01-01T00:00:00Z', lastSeen: '2026-01-01T00:01:00Z' }],
-    replicasDropped: 0, loss, lossCount: loss.length, firstSeen: '2026-01-01T00:00:00Z', lastSeen: '2026-01-01T00:01:00Z',
-  });
-  const stateDir = (node: string, recs: RecordingData[]): string => {
-    const d = join(tmp, node);
-    mkdirSync(d, { recursive: true });
-    const st: AgentStateFile = { version: 1, node, source: 'ebpf', startedAt: '2026-01-01T00:00:00Z', lastFlush: '2026-01-01T00:01:00Z', flushIntervalMs: 5000, lossWindows: [], recordings: recs };
-    writeFileSync(join(d, 'state.json'), JSON.stringify(st));
-    return d;
-  };
+  const rec = webRecording;
+  const stateDir = (node: string, recs: RecordingData[]): string => writeStateDir(tmp, node, recs);
 
   it('merges two nodes\' replicas into one profile per container that validates and allows both nodes\' calls', async () => {
     const n1 = stateDir('node1', [rec('node1', 'web-7d4b9c8f6d-x2k9p', ['accept4', 'read', 'getsid']), { ...rec('node1', 'other-0', ['bpf']), workload: 'other' }]);

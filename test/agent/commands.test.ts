@@ -5,10 +5,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { annotateWorkload, pullRecordings, runAgent, type AgentStateFile, type RecordingData } from '../../src/agent/index.js';
+import { annotateWorkload, pullRecordings, runAgent, type RecordingData } from '../../src/agent/index.js';
 import type { Refusal } from '../../src/k8s/index.js';
-import { syscallNumber } from '../../src/syscalls/index.js';
 import { cli } from '../helpers/cli.js';
+import { webRecording, writeStateDir } from './state-fixtures.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'seccompctl-agent-commands-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -51,20 +51,8 @@ describe('annotateWorkload (record start|stop)', () => {
 });
 
 describe('pullRecordings (record pull)', () => {
-  const x = (n: string): number => syscallNumber('x86_64', n)!;
-  const rec = (node: string, calls: string[], loss: string[] = []): RecordingData => ({
-    namespace: 'shop', workload: 'web', workloadKind: 'Deployment', workloadBy: 'labels', container: 'app', images: ['nginx:1'],
-    syscalls: { x86_64: calls.map(x).sort((a, b) => a - b) }, calls: 10,
-    replicas: [{ pod: 'web-7d4b9c8f6d-x2k9p', podUid: 'u', node, containerIds: ['c'], syscalls: calls.length, calls: 10, firstSeen: '2026-01-01T00:00:00Z', lastSeen: '2026-01-01T00:01:00Z' }],
-    replicasDropped: 0, loss, lossCount: loss.length, firstSeen: '2026-01-01T00:00:00Z', lastSeen: '2026-01-01T00:01:00Z',
-  });
-  const stateDir = (node: string, recs: RecordingData[]): string => {
-    const d = join(tmp, node);
-    mkdirSync(d, { recursive: true });
-    const st: AgentStateFile = { version: 1, node, source: 'ebpf', startedAt: '2026-01-01T00:00:00Z', lastFlush: '2026-01-01T00:01:00Z', flushIntervalMs: 5000, lossWindows: [], recordings: recs };
-    writeFileSync(join(d, 'state.json'), JSON.stringify(st));
-    return d;
-  };
+  const rec = (node: string, calls: string[], loss: string[] = []): RecordingData => webRecording(node, 'web-7d4b9c8f6d-x2k9p', calls, loss);
+  const stateDir = (node: string, recs: RecordingData[]): string => writeStateDir(tmp, node, recs);
 
   it('no recording of the workload: outcome failed with NO_RECORDINGS (exit 1, the same line)', async () => {
     const n = stateDir('n1', [rec('n1', ['read'])]);

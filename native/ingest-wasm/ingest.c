@@ -1,3 +1,4 @@
+// (One file on purpose, ~800 lines: the module is one translation unit without libc, and run() inlines its helpers.)
 // seccompctl's audit-log scanner, compiled to WebAssembly (wasm32 + SIMD128) by build.sh; loaded by
 // src/ingest/scan.ts from the generated src/ingest/ingest-wasm.generated.ts. No libc, no allocation: every table is a
 // static array in the module's memory, the read buffer too (JS reads the file straight into it).
@@ -391,19 +392,32 @@ static int bytes_at(int32_t i, int32_t end, const char *s, int32_t n) {
   return 1;
 }
 
-/** `type=1326 ` or `type=SECCOMP ` in [from, to). */
+/** `type=1326 ` or `type=SECCOMP ` in [from, to) (16 positions a step: `t` there and `=` four further). */
 HOT static int has_kernel_marker(int32_t from, int32_t to) {
-  for (int32_t i = from; i < to; i++) {
-    if (buf[i] != 't') continue;
-    if (bytes_at(i, to, "type=1326 ", 10) || bytes_at(i, to, "type=SECCOMP ", 13)) return 1;
+  const v128_t T = wasm_i8x16_splat('t'), EQ = wasm_i8x16_splat('=');
+  for (int32_t i = from; i + 10 <= to; i += 16) {
+    uint32_t m = wasm_i8x16_bitmask(wasm_v128_and(wasm_i8x16_eq(wasm_v128_load(buf + i), T), wasm_i8x16_eq(wasm_v128_load(buf + i + 4), EQ)));
+    while (m) {
+      int32_t c = i + __builtin_ctz(m);
+      if (c + 10 > to) return 0;
+      if (bytes_at(c, to, "type=1326 ", 10) || bytes_at(c, to, "type=SECCOMP ", 13)) return 1;
+      m &= m - 1;
+    }
   }
   return 0;
 }
 
-/** `) : ` in [from, to). */
+/** `) : ` in [from, to) (16 positions a step: `)` there and `:` two further). */
 HOT static int has_ausearch_sep(int32_t from, int32_t to) {
-  for (int32_t i = from; i + 3 < to; i++) {
-    if (buf[i] == ')' && buf[i + 1] == ' ' && buf[i + 2] == ':' && buf[i + 3] == ' ') return 1;
+  const v128_t CL = wasm_i8x16_splat(')'), CO = wasm_i8x16_splat(':');
+  for (int32_t i = from; i + 4 <= to; i += 16) {
+    uint32_t m = wasm_i8x16_bitmask(wasm_v128_and(wasm_i8x16_eq(wasm_v128_load(buf + i), CL), wasm_i8x16_eq(wasm_v128_load(buf + i + 2), CO)));
+    while (m) {
+      int32_t c = i + __builtin_ctz(m);
+      if (c + 4 > to) return 0;
+      if (buf[c + 1] == ' ' && buf[c + 3] == ' ') return 1;
+      m &= m - 1;
+    }
   }
   return 0;
 }
@@ -645,6 +659,21 @@ HOT static int decode(int32_t p, int32_t le) {
   return 1;
 }
 
+/** The first `audit(` starting in [k, le - 6], or -1 (16 positions a step: `a` there and `(` five further). */
+HOT static int32_t find_paren_stamp(int32_t k, int32_t le) {
+  const v128_t A = wasm_i8x16_splat('a'), P = wasm_i8x16_splat('(');
+  for (; k + 6 <= le; k += 16) {
+    uint32_t m = wasm_i8x16_bitmask(wasm_v128_and(wasm_i8x16_eq(wasm_v128_load(buf + k), A), wasm_i8x16_eq(wasm_v128_load(buf + k + 5), P)));
+    while (m) {
+      int32_t c = k + __builtin_ctz(m);
+      if (c + 6 > le) return -1;
+      if (bytes_at(c, le, "audit(", 6)) return c;
+      m &= m - 1;
+    }
+  }
+  return -1;
+}
+
 static inline uint32_t cell_hash(uint32_t key) { return (key * 2654435761u) >> 13; }
 
 /** The slot of (process, stat): found (*found = 1) or the free slot where it goes. */
@@ -681,12 +710,8 @@ EXPORT(run) int32_t run(int32_t pos, int32_t len) {
     if (h < 0) break;
     int32_t high;
     int32_t ls = pos;
-    int32_t le = find_eol(h, len, &high);
+    int32_t le = find_eol(ls, len, &high);
     if (le < 0) break;
-    if (!high) {
-      // the bytes before the hit (find_eol only looked from it)
-      for (int32_t k = ls; k < h; k++) high |= buf[k] & 0x80;
-    }
     int st = ST_ODD;
     uint8_t b0 = buf[ls];
     if (high || buf[le - 1] == '\r' || (b0 >= '0' && b0 <= '9') || b0 == '{') goto stop;
@@ -781,8 +806,8 @@ EXPORT(run) int32_t run(int32_t pos, int32_t len) {
     {
       int32_t k = h;
       for (;;) {
-        while (k + 6 <= le && !(buf[k] == 'a' && buf[k + 5] == '(' && bytes_at(k, le, "audit(", 6))) k++;
-        if (k + 6 > le) break;
+        k = find_paren_stamp(k, le);
+        if (k < 0) break;
         int32_t close = k + 6;
         while (close < le && buf[close] != ')') close++;
         if (close >= le) break;

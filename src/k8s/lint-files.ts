@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { readInput, type Diagnostic, type Severity } from '../common/index.js';
 import { containerAdvisor } from '../advise/index.js';
 import type { RuntimeDefaultName } from '../generate/index.js';
-import { nodeProfileFindings, parseNodeFacts, readKubeletConfig } from '../node/index.js';
+import { nodeProfileFindings, parseKubeletConfig, parseNodeFacts } from '../node/index.js';
 import { atLeast, lintParsed, noObjectMessage, type LintFinding, type LintOptions, type PssLevel } from './lint.js';
 import { profileDirLookup } from './lookup.js';
 import { safeParseManifest } from './manifest.js';
@@ -55,7 +55,7 @@ export async function lintFiles(files: readonly string[], opts: LintFilesOptions
   const abs = (p: string): string => (p === '-' ? p : resolve(opts.cwd ?? process.cwd(), p));
   if (opts.seccompDefault && opts.kubeletConfig !== undefined) return refusal('CONFLICTING_OPTIONS', 'give --seccomp-default or --kubelet-config FILE, not both');
   const seccompDefault = opts.kubeletConfig !== undefined
-    ? readKubeletConfig(resolve(opts.cwd ?? process.cwd(), opts.kubeletConfig)).seccompDefault === true
+    ? parseKubeletConfig(await readInput(abs(opts.kubeletConfig), opts.stdin), opts.kubeletConfig).seccompDefault === true
     : opts.seccompDefault === true;
   if (opts.nodeFacts !== undefined && opts.profiles === undefined) return refusal('MISSING_OPTION', '--node-facts needs --profiles DIR (the profiles to judge for that node)');
   const facts = opts.nodeFacts !== undefined ? parseNodeFacts(await readInput(abs(opts.nodeFacts), opts.stdin), opts.nodeFacts) : undefined;

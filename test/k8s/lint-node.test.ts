@@ -1,44 +1,44 @@
 // k8s lint with the node's kubelet setting (issue 16): --seccomp-default / --kubelet-config turn "no profile" from
 // Unconfined (warning) into RuntimeDefault from the kubelet (info) at baseline; restricted still requires the field.
 // And input holding no Kubernetes object is an input error (issue 14).
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { lintFiles, lintManifest, type LintFinding } from '../../src/k8s/index.js';
-import { readKubeletConfig } from '../../src/node/index.js';
+import { parseKubeletConfig, readKubeletConfig } from '../../src/node/index.js';
 import { cli } from '../helpers/cli.js';
 
 const FIX = join(import.meta.dirname, '../fixtures/k8s');
 const ON = join(FIX, 'kubelet/seccomp-default.yaml');
 const OFF = join(FIX, 'kubelet/no-seccomp-default.yaml');
-const CORPUS = readFileSync(join(FIX, 'lint/corpus.yaml'), 'utf8');
+const CORPUS_FILE = join(FIX, 'lint/corpus.yaml');
+const CORPUS = readFileSync(CORPUS_FILE, 'utf8');
 const key = (f: LintFinding) => `${f.object.kind}/${f.object.name}/${f.container ?? '-'}:${f.line}`;
 
 describe('KubeletConfiguration (the node stage\'s reader, one for doctor and lint)', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'seccompctl-kubelet-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const file = (name: string, text: string): string => { const p = join(dir, name); writeFileSync(p, text); return p; };
+  const JSON_ON = '{"apiVersion": "kubelet.config.k8s.io/v1beta1", "kind": "KubeletConfiguration", "seccompDefault": true}';
 
-  it('reads seccompDefault (absent means false, as in the kubelet)', async () => {
+  it('reads seccompDefault (absent means false, as in the kubelet)', () => {
+    expect(parseKubeletConfig(readFileSync(ON, 'utf8'), ON)).toEqual({ seccompDefault: true });
     expect(readKubeletConfig(ON)).toEqual({ seccompDefault: true });
-    expect(readKubeletConfig(OFF).seccompDefault ?? false).toBe(false);
-    const json = file('c.json', '{"apiVersion": "kubelet.config.k8s.io/v1beta1", "kind": "KubeletConfiguration", "seccompDefault": true}');
-    expect(readKubeletConfig(json)).toEqual({ seccompDefault: true });
-    // lint takes it from the file: the same setting, as a boolean.
-    const pod = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n';
-    for (const [f, want] of [[ON, true], [OFF, false], [json, true]] as const) {
-      const r = await lintFiles(['-'], { kubeletConfig: f, stdin: Readable.from([pod]) });
+    expect(parseKubeletConfig(readFileSync(OFF, 'utf8'), OFF).seccompDefault ?? false).toBe(false);
+    expect(parseKubeletConfig(JSON_ON, 'c.json')).toEqual({ seccompDefault: true });
+  });
+
+  it('lint takes the setting from the file, or from standard input when the manifests are files', async () => {
+    for (const [f, want] of [[ON, true], [OFF, false]] as const) {
+      const r = await lintFiles([CORPUS_FILE], { kubeletConfig: f });
       expect(r.outcome !== 'refused' && r.seccompDefault, f).toBe(want);
     }
+    const fromStdin = await lintFiles([CORPUS_FILE], { kubeletConfig: '-', stdin: Readable.from([JSON_ON]) });
+    expect(fromStdin.outcome !== 'refused' && fromStdin.seccompDefault).toBe(true);
+    expect((await cli(['k8s', 'lint', '--kubelet-config', '-', CORPUS_FILE], { stdin: JSON_ON })).stderr).toContain('(kubelet seccompDefault on)');
   });
 
   it('refuses what is not one, or a seccompDefault that is not a boolean, with where', () => {
-    const p = file('p.yaml', 'kind: Pod\n');
-    expect(() => readKubeletConfig(p)).toThrow(/p.yaml: kind is "Pod", expected KubeletConfiguration/);
-    const k = file('k.yaml', 'apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nseccompDefault: "yes please"\n');
-    expect(() => readKubeletConfig(k)).toThrow(/k.yaml:3:17: seccompDefault must be true or false/);
+    expect(() => parseKubeletConfig('kind: Pod\n', 'p.yaml')).toThrow(/p.yaml: kind is "Pod", expected KubeletConfiguration/);
+    expect(() => parseKubeletConfig('apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nseccompDefault: "yes please"\n', 'k.yaml')).toThrow(/k.yaml:3:17: seccompDefault must be true or false/);
   });
 });
 

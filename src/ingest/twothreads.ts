@@ -74,7 +74,9 @@ export function splitPointOf(fd: number, t: IngestOptions['twoThreads'], maxScan
 export function startTailWorker(path: string, start: number, opts: IngestOptions, fault?: TailFault): TailWorker {
   const state = new Int32Array(new SharedArrayBuffer(8));
   const { port1, port2 } = new MessageChannel();
-  const options = { workerData: { path, start, state, port: port2, opts, fault }, transferList: [port2] };
+  // A small young generation: the worker's records are counted in WebAssembly memory (wasm-agg.ts), so it allocates
+  // little, and V8's default (up to 16 MiB semi-spaces) only adds to the peak RSS of a two-thread parse.
+  const options = { workerData: { path, start, state, port: port2, opts, fault }, transferList: [port2], resourceLimits: { maxYoungGenerationSizeMb: 4 } };
   // Run from the TypeScript sources (tests, tsx), the worker loads them through tsx's in-thread CommonJS hooks (its
   // ESM hooks run on a thread of their own that waits for this one, which blocks until the worker is done).
   const worker = import.meta.url.endsWith('.ts')

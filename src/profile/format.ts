@@ -10,7 +10,7 @@
 // What is deliberately NOT the decoder's job: enum strings (actions, operators, arches, flags, SPO state), non-empty
 // names and the 0-5 argument index are kept verbatim in the model and judged per runtime by validate.ts (runc and
 // crun disagree on some); the schema states them as enums / minLength / maximum.
-import { ACTIONS, FLAGS, OPERATORS, SPEC_ARCHES, type DockerArchMap, type DockerFilter, type DockerProfile, type DockerSyscallRule, type Profile, type SpoProfile, type SpoSpec, type SyscallArg, type SyscallRule } from './types.js';
+import { ACTIONS, FLAGS, OPERATORS, SPEC_ARCHES, type Action, type DockerArchMap, type DockerFilter, type DockerProfile, type DockerSyscallRule, type Operator, type Profile, type SpoProfile, type SpoSpec, type SyscallArg, type SyscallRule } from './types.js';
 
 /** Dialects a field exists in. `spo` is the SeccompProfile CR's `spec`. */
 export type FieldDialect = 'oci' | 'docker' | 'spo';
@@ -91,8 +91,9 @@ const ALL = ['oci', 'docker', 'spo'] as const;
 const OCI_DOCKER = ['oci', 'docker'] as const;
 const DOCKER = ['docker'] as const;
 const SPO = ['spo'] as const;
-const ref = (r: Definition): FieldType => ({ t: 'ref', ref: r });
-const arrayOf = (of: FieldType, minItems?: number): FieldType => ({ t: 'array', of, ...(minItems !== undefined ? { minItems } : {}) });
+// Generic, so that the tables keep their literal types (the compile-time checks at the end read them).
+const ref = <R extends Definition>(r: R): { readonly t: 'ref'; readonly ref: R } => ({ t: 'ref', ref: r });
+const arrayOf = <O extends FieldType>(of: O, minItems?: number): { readonly t: 'array'; readonly of: O; readonly minItems?: number } => ({ t: 'array', of, ...(minItems !== undefined ? { minItems } : {}) });
 
 /** The scalar definitions. Enum strings are kept verbatim by the decoder (validate.ts judges them). */
 export const SCALARS = {
@@ -243,3 +244,27 @@ assertTrue<Equal<RequiredKeys<SyscallArg>, TableRequired<typeof ARG_FIELDS>>>();
 assertTrue<Equal<RequiredKeys<DockerArchMap>, TableRequired<typeof ARCHMAP_FIELDS>>>();
 assertTrue<Equal<RequiredKeys<DockerSyscallRule>, TableRequired<typeof RULE_FIELDS>>>();
 assertTrue<Equal<RequiredKeys<DockerProfile>, TableRequired<typeof PROFILE_FIELDS>>>();
+// Each field's value type in the model is the one its table type decodes to (objects: by their own table above).
+type ScalarModel = { action: Action; operator: Operator; flag: string; arch: string; uint32: number; uint64: bigint; syscallName: string };
+type ObjectModel = { arg: SyscallArg; filter: DockerFilter; rule: DockerSyscallRule | SyscallRule; ociRule: SyscallRule; profile: DockerProfile; spoSpec: SpoSpec };
+type ValueModel<X> =
+  X extends { t: 'ref'; ref: infer R } ? (R extends keyof ScalarModel ? ScalarModel[R] : R extends keyof ObjectModel ? ObjectModel[R] : never)
+    : X extends { t: 'string' } ? string : X extends { t: 'boolean' } ? boolean
+      : X extends { t: 'uint'; bits: 32 } ? number : X extends { t: 'uint'; bits: 64 } ? bigint
+        : X extends { t: 'array'; of: infer O } ? ValueModel<O>[] : X extends { t: 'map'; of: infer O } ? Record<string, ValueModel<O>> : object;
+/** Types holding an object: the model may be narrower than the table's type there (a rule is Docker's or OCI's). */
+type Loose<X> = X extends { t: 'ref'; ref: infer R } ? (R extends keyof ScalarModel ? false : true)
+  : X extends { t: 'object' } ? true : X extends { t: 'array' | 'map'; of: infer O } ? Loose<O> : false;
+/** true when every field's model type is what its table type decodes to. */
+type ValuesMatch<T extends readonly FieldDef[], M> = {
+  [I in keyof T]: T[I] extends { key: infer K; type: infer X } ? K extends keyof M
+    ? [Exclude<M[K], undefined>] extends [ValueModel<X>] ? (Loose<X> extends true ? true : [ValueModel<X>] extends [Exclude<M[K], undefined>] ? true : false) : false
+    : true : true
+}[number];
+assertTrue<ValuesMatch<typeof ARG_FIELDS, SyscallArg>>();
+assertTrue<ValuesMatch<typeof FILTER_FIELDS, DockerFilter>>();
+assertTrue<ValuesMatch<typeof ARCHMAP_FIELDS, DockerArchMap>>();
+assertTrue<ValuesMatch<typeof RULE_FIELDS, DockerSyscallRule>>();
+assertTrue<ValuesMatch<typeof PROFILE_FIELDS, DockerProfile>>();
+assertTrue<ValuesMatch<typeof PROFILE_FIELDS, SpoSpec>>();
+assertTrue<ValuesMatch<typeof METADATA_FIELDS, SpoProfile['metadata']>>();

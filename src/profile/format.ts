@@ -6,7 +6,9 @@
 //  - the JSON Schema shipped as schema/seccomp-profile.schema.json (format-schema.ts, written by
 //    `npm run gen:schema`; test/profile/format.test.ts fails when the file and the tables disagree, and
 //    test/profile/format-agreement.test.ts checks that ajv with it and the decoder accept the same documents),
-//  - a compile-time check that the TypeScript model in types.ts has exactly these keys (`KeysMatch` below).
+//  - compile-time checks (at the end) that the TypeScript model in types.ts has exactly these keys, these required
+//    keys, and for each key the value type its table type decodes to: a table edit that types.ts does not follow
+//    (or the other way round) does not typecheck.
 // What is deliberately NOT the decoder's job: enum strings (actions, operators, arches, flags, SPO state), non-empty
 // names and the 0-5 argument index are kept verbatim in the model and judged per runtime by validate.ts (runc and
 // crun disagree on some); the schema states them as enums / minLength / maximum.

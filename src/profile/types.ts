@@ -1,5 +1,7 @@
 // The canonical profile model: the OCI runtime-spec `LinuxSeccomp` object (config-linux.md, "Seccomp").
 // Docker and security-profiles-operator dialects are parsed into this after expansion (see ./index.ts).
+// The interfaces are written out for their doc comments; format.ts checks them at compile time against the format
+// tables (keys, required keys, value types), so they cannot drift from what the decoder produces.
 
 /** Every action the runtime-spec defines. `SCMP_ACT_KILL` is an alias of KILL_THREAD. */
 export const ACTIONS = [

@@ -111,20 +111,33 @@ function readCache(path: string): Buffer | undefined {
   }
 }
 
-/** Writes V8's data atomically (private temporary file, rename) and drops other bundles' files older than a week. */
-function writeCache(dir: string, name: string, data: Buffer): void {
-  const sum = crc32(data);
-  if (sum === undefined) return;
-  const header = Buffer.alloc(HEADER);
-  header.writeUInt32BE(MAGIC, 0);
-  header.writeUInt32BE(sum, 4);
+/**
+ * Writes V8's data atomically (private temporary file, rename) and drops other bundles' files older than a week.
+ * The directory and the temporary file come first: where they cannot be made (read-only or foreign HOME), the data
+ * is never produced (that costs about as much as compiling).
+ */
+function writeCache(dir: string, name: string, produce: () => Buffer): void {
   const tmp = join(dir, `.${name}.${process.pid}.tmp`);
+  let fd: number;
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    writeFileSync(tmp, Buffer.concat([header, data]), { flag: 'wx', mode: 0o644 });
+    fd = openSync(tmp, 'wx', 0o644);
+  } catch {
+    return;
+  }
+  try {
+    const data = produce();
+    const sum = crc32(data);
+    if (sum === undefined) throw new Error('no zlib.crc32');
+    const header = Buffer.alloc(HEADER);
+    header.writeUInt32BE(MAGIC, 0);
+    header.writeUInt32BE(sum, 4);
+    writeFileSync(fd, Buffer.concat([header, data]));
+    closeSync(fd);
     renameSync(tmp, join(dir, name));
   } catch {
-    try { unlinkSync(tmp); } catch { /* not created */ }
+    try { closeSync(fd); } catch { /* closed */ }
+    try { unlinkSync(tmp); } catch { /* renamed or gone */ }
     return;
   }
   try {
@@ -149,7 +162,7 @@ const script = new Script(`(function (exports, require, module, __filename, __di
 });
 if (dir !== undefined && (cached === undefined || script.cachedDataRejected === true)) {
   // At exit the cache holds every function this command compiled, not just the top level.
-  process.on('exit', () => { writeCache(dir, cacheName, script.createCachedData()); });
+  process.on('exit', () => { writeCache(dir, cacheName, () => script.createCachedData()); });
 }
 const mod = { exports: {} };
 const distUrl = (path: string): string => pathToFileURL(join(__dirname, path)).href;

@@ -114,6 +114,26 @@ describe('the WebAssembly record loop', () => {
     expect(fullResult(two.result())).toEqual(fullResult(ingestText(ta, { nativeArch: 'x86_64', file: a })));
   });
 
+  it('other lines with a marker (loss messages, DAEMON_ records, SECCOMP/1326 in another shape) or only a marker triple: the general result', () => {
+    const rec = (sn: number) => `type=SECCOMP msg=audit(1795818969.767:${sn}): pid=7 comm="a" exe="/a" sig=0 arch=c000003e syscall=0 compat=0 ip=0x1 code=0x7ffc0000`;
+    const others = [
+      '[  51.3] audit: backlog limit exceeded', '[  51.3] audit: audit_backlog=9000 > audit_backlog_limit=8192',
+      '[  51.3] kauditd_printk_skb: 5 callbacks suppressed audit', '[  51.3] audit: audit_lost=5 audit_rate_limit=0 audit_backlog_limit=64',
+      '[  51.3] audit: rate limit exceeded', '[  51.3] audit: kauditd hold queue overflow',
+      'type=DAEMON_START msg=audit(1795818969.767:SN): op=start ver=3.0', 'type=AVC msg=audit(1795818969.767:SN): SECCOMP-ish',
+      'type=AVC msg=audit(1795818969.767:SN): x=1326 y', 'type=AVC msg=audit(1795818969.767:SN): pid=3261 klos xcel rfl MONA k_s t_l CCO',
+    ];
+    for (const [i, o] of others.entries()) {
+      const lines: string[] = [];
+      let sn = 100;
+      for (let k = 0; k < 200; k++) {
+        lines.push(rec(++sn));
+        if (k % 7 === 3) lines.push(o.replace('SN', String(sn += 3)));
+      }
+      same(lines.join('\n') + '\n', `marker-${i}.log`);
+    }
+  });
+
   it('property: random logs (processes, gaps, renderings) through the module = the general path', () => {
     fc.assert(fc.property(fc.integer({ min: 1, max: 3000 }), fc.integer({ min: 1, max: 200 }), fc.nat(50), fc.nat(1 << 20), (n, procs, gap, seed) => {
       same(log(n, procs, { gapEvery: gap > 1 ? gap : undefined, seed }), 'prop.log');

@@ -41,6 +41,8 @@ export interface AgentOptions {
   mapKeys?: number;
   /** eBPF: count every call (events metric); default true. */
   counts?: boolean;
+  /** eBPF: pages per CPU of bpftrace's output buffer; default bpftrace's 64 (tests shrink it to force loss). */
+  perfPages?: number;
   /** Seconds an unresolved container is retried before its events count as unattributed; default 10. */
   resolveTimeoutSec?: number;
   /**
@@ -82,7 +84,7 @@ const PENDING_MAX = 2048;
 
 /** A running agent. */
 export class Agent {
-  readonly opts: Required<Omit<AgentOptions, 'log' | 'cgroupVersion'>> & { log: AgentOptions['log'] | undefined; cgroupVersion: 1 | 2 | undefined };
+  readonly opts: Required<Omit<AgentOptions, 'log' | 'cgroupVersion' | 'perfPages'>> & { log: AgentOptions['log'] | undefined; cgroupVersion: 1 | 2 | undefined; perfPages: number | undefined };
   readonly store = new RecordingStore();
   readonly metrics: AgentMetrics = { events: 0, rotations: 0, newSyscalls: 0, drops: { perf: 0, unattributed: 0, kmsg: 0, capacity: 0 }, flushes: 0, flushErrors: 0 };
   source: 'ebpf' | 'audit' = 'ebpf';
@@ -120,6 +122,7 @@ export class Agent {
       maxContainers: opts.maxContainers ?? 10000,
       mapKeys: opts.mapKeys ?? 131072,
       counts: opts.counts ?? true,
+      perfPages: opts.perfPages,
       resolveTimeoutSec: opts.resolveTimeoutSec ?? 10,
       auditLog: opts.auditLog ?? 'auto',
       log: opts.log,
@@ -214,8 +217,9 @@ export class Agent {
     this.probeKeys = 0;
     const probe = startAgentProbe({
       mode: this.mode!, prefixes: this.opts.cgroupPrefixes, existing, counts: this.opts.counts, parentField: this.parentField,
+      ...(this.opts.perfPages ? { perfPages: this.opts.perfPages } : {}),
     }, (ev) => {
-      if (ev.kind === 'syscall' && gen === this.generation) this.probeKeys++;
+      if (ev.kind === 'syscall' && !ev.dump && gen === this.generation) this.probeKeys++;
       this.onProbe(ev, gen);
     }, this.opts.mapKeys);
     void probe.closed.then((r) => {
@@ -426,7 +430,11 @@ export class Agent {
         return;
       }
       case 'syscall': {
-        const e = this.entry(`cg:${ev.cgroup}`);
+        // A dump of the seen-set repeats what the lines said (sets: harmless) and fills in what they dropped; it
+        // names containers long gone too, which are not tracked again.
+        let e = ev.dump ? this.entries.get(`cg:${ev.cgroup}`) : this.entry(`cg:${ev.cgroup}`);
+        // A container whose exec line was lost is named from the hierarchy while its cgroup exists.
+        if (ev.dump && !e?.leaf) e = this.adopt(ev.cgroup) ?? e;
         if (!e || e.state === 'ignored') return;
         const host = hostArch().id;
         let arch: string = host;
@@ -461,11 +469,34 @@ export class Agent {
       }
       case 'lost': {
         this.metrics.drops.perf! += ev.count;
-        const msg = `eBPF output lost ${ev.count} event(s) at ${new Date().toISOString()} (perf buffer full)`;
+        // The syscall set is re-read from the kernel's map (the probe asks bpftrace for a dump); a lost exec or rmdir
+        // line is not recoverable that way, so the loss stays on the recordings.
+        const msg = `eBPF output lost ${ev.count} event(s) at ${new Date().toISOString()} (perf buffer full; the syscall set was re-read from the kernel map)`;
         for (const e of this.entries.values()) if (e.state === 'recording' && e.removedAt === undefined) this.store.noteLoss(e.recording!, msg, ev.count);
         return;
       }
     }
+  }
+
+  private scanned: { at: number; byId: Map<number, CgroupLeaf> } | undefined;
+
+  /**
+   * The entry of a container cgroup the probe reports without its exec line (lost in an overflow of bpftrace's output):
+   * named from a walk of the hierarchy (ids = directory inodes; at most one walk per 500 ms), undefined once gone.
+   */
+  private adopt(cgroup: number): Entry | undefined {
+    if (!this.mode) return undefined;
+    if (!this.scanned || Date.now() - this.scanned.at > 500) {
+      this.scanned = { at: Date.now(), byId: new Map(scanContainerCgroups(this.mode.mount, this.opts.cgroupPrefixes).map((c) => [c.id, c.leaf])) };
+    }
+    const leaf = this.scanned.byId.get(cgroup);
+    if (!leaf) return undefined;
+    const e = this.entry(`cg:${cgroup}`);
+    if (e && !e.leaf) {
+      e.leaf = leaf;
+      this.resolve(e);
+    }
+    return e;
   }
 
   private pollAudit(): void {
@@ -546,6 +577,7 @@ export class Agent {
     void this.maybeRotate();
     for (const [k, e] of this.entries) {
       if (e.state === 'pending') {
+        if (!e.leaf && this.source === 'ebpf' && k.startsWith('cg:')) this.adopt(Number(k.slice(3)));
         this.resolve(e);
         if (e.state === 'pending' && now - e.since > this.opts.resolveTimeoutSec * 1000) {
           if (e.pending.size > 0) {
@@ -657,7 +689,18 @@ export class Agent {
     this.stopped = true;
     for (const t of this.timers) clearInterval(t);
     for (const w of this.watched.values()) w.close();
-    await Promise.all([this.probe?.stop(), this.retiring?.stop()]);
+    const probes = [this.probe, this.retiring].filter((p): p is AgentProbe => p !== undefined);
+    await Promise.all(probes.map((p) => p.stop()));
+    for (const p of probes) {
+      const r = await p.closed;
+      // The last lines and the final dump of the seen-set come as bpftrace exits: a probe that did not exit cleanly may
+      // have lost syscalls first made just before the stop.
+      if (r.error) {
+        const now = new Date().toISOString();
+        this.lossWindows.push({ from: this.lastFlush ?? this.startedAt, to: now, reason: `the eBPF probe did not exit cleanly at stop (${r.error}): syscalls first made since the last flush may be missing` });
+        this.log(`the eBPF probe did not exit cleanly at stop: ${r.error}`);
+      }
+    }
     if (this.kmsg) {
       this.pollAudit();
       await this.kmsg.close();
@@ -666,6 +709,11 @@ export class Agent {
     this.sweep();
     if (this.loaded) this.flush();
     if (this.ownsLock) rmSync(join(this.opts.stateDir, 'agent.pid'), { force: true });
+  }
+
+  /** The pid of the current eBPF probe process (bpftrace), for diagnosis and tests. */
+  get probePid(): number | undefined {
+    return this.probe?.pid;
   }
 
   /** Resolves when the source fails on its own (the CLI then exits non-zero). */

@@ -5,16 +5,21 @@
 //    even though its directory is gone before user space could look;
 //  - sys_enter in a live cgroup notes (cgroup, syscall, compat) once and reports it the first time; @n counts calls;
 //  - cgroup_rmdir reports the end.
+// The per-event lines are a fast path, not the record: the seen-set `@s` stays in the kernel and is dumped whole when
+// bpftrace exits (and on demand after the perf buffer dropped lines), so a line lost or dropped on the way is
+// recovered from the map (see stop() for the way bpftrace 0.17 drops lines at exit).
 // runc's own calls before the payload's exec (mounts, pivot_root…) are not recorded: the runtime base set covers
 // the calls it makes under the filter.
 import { spawn, spawnSync } from 'node:child_process';
 import { EnvironmentError } from '../common/index.js';
+import { stopBpftrace } from '../runtime/index.js';
 import type { CgroupMode } from './cgroups.js';
 
 /** What the probe reports, line by line. */
 export type ProbeEvent =
   | { kind: 'exec'; cgroup: number; pid: number; names: [string, string, string] }
-  | { kind: 'syscall'; cgroup: number; nr: number; compat: boolean }
+  /** `dump`: from a dump of the seen-set map (at exit, or a resync after lost lines), not a first-sighting line. */
+  | { kind: 'syscall'; cgroup: number; nr: number; compat: boolean; dump?: boolean }
   | { kind: 'rmdir'; cgroup: number }
   | { kind: 'calls'; cgroup: number; total: number }
   | { kind: 'lost'; count: number };
@@ -29,6 +34,8 @@ export interface AgentProbeOptions {
   counts?: boolean;
   /** Seconds between call-count reports; default 1. */
   countInterval?: number;
+  /** Pages per CPU of bpftrace's perf buffer (`BPFTRACE_PERF_RB_PAGES`); default bpftrace's (64). Tests make it small. */
+  perfPages?: number;
   /** The kernel's `struct kernfs_node` parent field (`__parent` since 6.15, `parent` before); default detected. */
   parentField?: string;
 }
@@ -62,7 +69,9 @@ export function agentProgram(o: AgentProbeOptions): string {
     // Every syscall of the node runs this: the cgroup id is read once, one lookup for tasks outside containers.
     `tracepoint:raw_syscalls:sys_enter { $g = ${cg}; if (@l[$g]) { $c = ${compat}; if (@s[$g, args->id, $c] == 0) { @s[$g, args->id, $c] = 1; printf("S %llu %d %d\\n", $g, args->id, $c); }${counts ? ' @n[$g] = count();' : ''} } }`,
     counts ? `interval:s:${o.countInterval ?? 1} { print(@n); }` : '',
-    'END { ' + (counts ? 'print(@n); clear(@n); ' : '') + 'clear(@w); clear(@l); clear(@s); clear(@arm); }',
+    // @s and @n are left for bpftrace's own dump after the probes are detached (the seen-set in full, whatever
+    // lines were dropped); the other maps are cleared so the dump does not list them.
+    'END { clear(@w); clear(@l); clear(@arm); }',
   ];
   return lines.filter(Boolean).join('\n') + '\n';
 }
@@ -71,6 +80,8 @@ export function agentProgram(o: AgentProbeOptions): string {
 export function parseProbeLine(line: string): ProbeEvent | undefined {
   let m = /^S (\d+) (-?\d+) ([01])$/.exec(line);
   if (m) return { kind: 'syscall', cgroup: Number(m[1]), nr: Number(m[2]), compat: m[3] === '1' };
+  m = /^@s\[(\d+), (-?\d+), ([01])\]: \d+$/.exec(line);
+  if (m) return { kind: 'syscall', cgroup: Number(m[1]), nr: Number(m[2]), compat: m[3] === '1', dump: true };
   m = /^@n\[(\d+)\]: (\d+)$/.exec(line);
   if (m) return { kind: 'calls', cgroup: Number(m[1]), total: Number(m[2]) };
   m = /^E (\d+) (\d+) (.*)$/.exec(line);
@@ -104,7 +115,7 @@ export function startAgentProbe(o: AgentProbeOptions, onEvent: (e: ProbeEvent) =
   const argv = useSetpriv ? ['setpriv', '--pdeathsig', 'KILL', '--', 'bpftrace', '-e', program] : ['bpftrace', '-e', program];
   const child = spawn(argv[0]!, argv.slice(1), {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, BPFTRACE_MAP_KEYS_MAX: String(mapKeys), BPFTRACE_STRLEN: '96' },
+    env: { ...process.env, BPFTRACE_MAP_KEYS_MAX: String(mapKeys), BPFTRACE_STRLEN: '96', ...(o.perfPages ? { BPFTRACE_PERF_RB_PAGES: String(o.perfPages) } : {}) },
   });
   let buf = '';
   let err = '';
@@ -112,13 +123,22 @@ export function startAgentProbe(o: AgentProbeOptions, onEvent: (e: ProbeEvent) =
   let onFail: (e: Error) => void = () => undefined;
   const ready = new Promise<void>((res, rej) => { onReady = res; onFail = rej; });
   let exited = false;
+  let stopping = false;
+  let lastResync = 0;
   const handle = (line: string): void => {
     if (line === 'READY') {
       onReady();
       return;
     }
     const e = parseProbeLine(line);
-    if (e) onEvent(e);
+    if (!e) return;
+    onEvent(e);
+    // The perf buffer overflowed: first sightings were dropped, but they are in @s. SIGUSR1 makes bpftrace dump its
+    // maps (at its next batch of lines; at the latest when it exits). At most one request a second.
+    if (e.kind === 'lost' && !stopping && !exited && Date.now() - lastResync > 1000) {
+      lastResync = Date.now();
+      child.kill('SIGUSR1');
+    }
   };
   child.stdout.setEncoding('utf8');
   child.stdout.on('data', (c: string) => {
@@ -132,18 +152,18 @@ export function startAgentProbe(o: AgentProbeOptions, onEvent: (e: ProbeEvent) =
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (c: string) => {
     err += c;
-    for (const l of c.split('\n')) {
-      const e = parseProbeLine(l);
-      if (e?.kind === 'lost') onEvent(e);
-    }
+    for (const l of c.split('\n')) if (/Lost \d+ events/.test(l)) handle(l);
     if (err.length > 65536) err = err.slice(-32768);
   });
   const closed = new Promise<{ error?: string }>((res) => {
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
       exited = true;
+      if (buf !== '') handle(buf);
+      buf = '';
       const msg = err.split('\n').filter((l) => l.trim() !== '' && !/RLIMIT_MEMLOCK/.test(l)).slice(-3).join(' | ');
-      onFail(new EnvironmentError(`bpftrace failed: ${msg || `exited with ${code}`}`, 'run as root with BTF and tracefs (see docs/agent.md), or use --source audit'));
-      res(code === 0 ? {} : { error: msg || `exited with ${code}` });
+      const how = signal ? `killed by ${signal}` : `exited with ${code}`;
+      onFail(new EnvironmentError(`bpftrace failed: ${msg || how}`, 'run as root with BTF and tracefs (see docs/agent.md), or use --source audit'));
+      res(code === 0 ? {} : { error: msg ? `${how}: ${msg}` : how });
     });
     child.on('error', (e) => {
       exited = true;
@@ -156,11 +176,8 @@ export function startAgentProbe(o: AgentProbeOptions, onEvent: (e: ProbeEvent) =
     closed,
     pid: child.pid,
     async stop() {
-      for (let i = 0; !exited && i < 20; i++) {
-        child.kill('SIGINT');
-        await Promise.race([closed, new Promise((r) => setTimeout(r, 500))]);
-      }
-      if (!exited) child.kill('SIGKILL');
+      stopping = true;
+      await stopBpftrace(child, () => exited, closed);
       await closed;
     },
   };

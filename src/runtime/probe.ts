@@ -5,7 +5,7 @@
 // It counts syscall entries (recording) and syscall exits that had no entry (verification): on x86_64 the kernel
 // runs seccomp before the sys_enter tracepoint and skips it when the filter denies the call, but sys_exit still fires,
 // so an exit without an entry is a call the seccomp filter refused.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { EnvironmentError } from '../common/index.js';
 import { registerCleanup } from './cleanup.js';
@@ -246,6 +246,25 @@ export function ensureTracefs(): { ok: true; mounted: boolean } | { ok: false; r
   };
 }
 
+/**
+ * Stops bpftrace 0.17 without losing its output. It acts on an exit signal only when the signal interrupts its
+ * epoll_wait: one that lands while it prints a batch of lines is noted, the rest of the batch (and every line it reads
+ * until its buffers are empty) is dropped, and it keeps running. So the signal is repeated every 500 ms — as SIGTERM,
+ * which runs the same handler (SIGUSR1 would wake it too, but makes it print its maps an extra time): once bpftrace has detached and starts printing its maps, SIGINT is back to its default
+ * action, and the repeated SIGINT used before killed it in the middle of that dump (the maps, and with them a
+ * recording's or verification's results, lost: 5 of 20 verify runs and 3 of 10 agent runs under stress-ng). SIGKILL
+ * after 10 s.
+ */
+export async function stopBpftrace(child: ChildProcess, exited: () => boolean, closed: Promise<unknown>): Promise<void> {
+  for (let i = 0; !exited() && i < 20; i++) {
+    child.kill(i === 0 ? 'SIGINT' : 'SIGTERM');
+    let t: NodeJS.Timeout | undefined;
+    await Promise.race([closed, new Promise((r) => { t = setTimeout(r, 500); })]);
+    clearTimeout(t);
+  }
+  if (!exited()) child.kill('SIGKILL');
+}
+
 /** A running probe. */
 export interface RunningProbe {
   /** Resolves once every probe is attached. */
@@ -284,9 +303,11 @@ export function startBpftraceProbe(session: number, marker: ExecMarker, opts: Pr
     if (out.includes('SECCOMPCTL_READY')) onReady();
   });
   child.stderr.on('data', (c: Buffer) => { err += c.toString(); });
+  let status: { code: number | null; signal: NodeJS.Signals | null } = { code: null, signal: null };
   const closed = new Promise<void>((res) => {
-    child.on('close', () => {
+    child.on('close', (code, signal) => {
       exited = true;
+      status = { code, signal };
       registered.forget();
       onFail(new EnvironmentError(`bpftrace failed: ${err.trim().split('\n').slice(-3).join(' | ') || 'exited early'}`, 'run as root with BTF and tracefs, or use --backend strace'));
       res();
@@ -301,17 +322,17 @@ export function startBpftraceProbe(session: number, marker: ExecMarker, opts: Pr
   return {
     ready,
     async stop() {
-      // bpftrace can miss a SIGINT that arrives right after it attached: repeat it, and give up after 10 s.
-      for (let i = 0; !exited && i < 20; i++) {
-        child.kill('SIGINT');
-        await Promise.race([closed, new Promise((r) => setTimeout(r, 500))]);
-      }
-      if (!exited) {
-        child.kill('SIGKILL');
-        await closed;
-        throw new EnvironmentError('bpftrace did not stop on SIGINT; its counts are lost', 'record again, or use --backend strace');
-      }
+      const wasRunning = !exited;
+      await stopBpftrace(child, () => exited, closed);
       await closed;
+      if (status.signal === 'SIGKILL' && wasRunning) throw new EnvironmentError('bpftrace did not stop on SIGINT/SIGTERM within 10 s; its counts are lost', 'record again, or use --backend strace');
+      // Its maps are printed last: any other end (a signal, an error) may have cut them short, and a partial dump
+      // would read as fewer calls (or no denial, or no start) than were made.
+      if (status.code !== 0) {
+        const why = status.signal ? `was killed by ${status.signal}` : `exited with ${status.code}`;
+        const msg = err.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !/RLIMIT_MEMLOCK/.test(l)).slice(-2).join(' | ');
+        throw new EnvironmentError(`bpftrace ${why} before printing all it saw${msg ? ` (${msg})` : ''}; its counts are lost`, 'run again, or use --backend strace');
+      }
       const parsed = parseProbeOutput(out, opts.hostArch);
       const args = opts.args ? { args: parseArgSamples(out, opts.hostArch ?? hostArch().id) } : {};
       const warnings = err.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !/RLIMIT_MEMLOCK/.test(l));

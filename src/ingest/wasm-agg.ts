@@ -25,6 +25,8 @@ const REND_OTHER = 5;
 /** ingest.c's bounds. */
 const MAX_ARCH = 16, MAX_NR = 8192, MAX_STAT = 4096, X32_BIT = 0x40000000;
 const P_FILTERED = -2, P_NOPROC = -3, P_OVERFLOW = -4;
+/** More than there are arch ids (ARCH_IDS). */
+const PROC_ARCHES = 32;
 
 function renderingCode(r: Rendering | undefined): number {
   if (r === undefined) return 0;
@@ -52,6 +54,12 @@ export class WasmAgg {
   private readonly internQuoted: Int32Array;
   private readonly internBytes: Buffer;
   private readonly stats: SyscallStat[] = [];
+  /** Per stat: its key in the maps, and the index of its arch in `archIds`. */
+  private readonly statKey: string[] = [];
+  private readonly statArch: number[] = [];
+  private readonly archIds: ArchId[] = [];
+  /** Per (process index × PROC_ARCHES + arch index): the process's map for that arch, once looked up. */
+  private readonly procMaps: (Map<string, number> | undefined)[] = [];
   private readonly statIndex = new Map<SyscallStat, number>();
   private readonly archOfSlot: (ArchId | undefined)[] = [];
   private readonly values = new Map<number, string | undefined>();
@@ -130,11 +138,19 @@ export class WasmAgg {
     for (let k = 0; k < n; k++) {
       const slot = this.cellLog[k]!;
       const key = this.cellTab[slot * 2]! - 1;
-      const proc = this.agg.processAt(key >>> 12);
-      const st = this.stats[key & 0xfff]!;
-      let m = proc.syscalls.get(st.arch);
-      if (!m) proc.syscalls.set(st.arch, (m = new Map()));
-      const name = syscallKey(st.name, st.nr);
+      const pi = key >>> 12;
+      const si = key & 0xfff;
+      // the process's map for the stat's arch, cached by (process, arch index)
+      const pm = pi * PROC_ARCHES + this.statArch[si]!;
+      let m = this.procMaps[pm];
+      if (m === undefined) {
+        const proc = this.agg.processAt(pi);
+        const arch = this.stats[si]!.arch;
+        m = proc.syscalls.get(arch);
+        if (!m) proc.syscalls.set(arch, (m = new Map()));
+        this.procMaps[pm] = m;
+      }
+      const name = this.statKey[si]!;
       if (!m.has(name)) m.set(name, 0);
       this.cellSlot.push(slot);
       this.cellMap.push(m);
@@ -179,6 +195,10 @@ export class WasmAgg {
         si = this.stats.length;
         this.stats.push(st);
         this.statIndex.set(st, si);
+        this.statKey.push(syscallKey(st.name, st.nr));
+        let ai = this.archIds.indexOf(st.arch);
+        if (ai < 0) ai = this.archIds.push(st.arch) - 1;
+        this.statArch.push(ai);
       }
       if (si >= 0) {
         let mask = 0;

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Entry point for the `seccompctl` and `kubectl-seccomp` bins: the only place that sets the exit code.
-import { basename } from 'node:path';
 import { run } from './main.js';
+import { cliArgs, invokedAsPlugin } from './route.js';
 import { installProcessHandlers } from './signals.js';
 
 // Signals and fatal errors run the cleanup registry before the process ends (see signals.ts).
@@ -15,11 +15,9 @@ for (const s of [process.stdout, process.stderr]) {
   });
 }
 
-const argv = process.argv.slice(2);
 // As a kubectl plugin (`kubectl seccomp patch …`) the k8s subcommands are the top level.
-const asPlugin = basename(process.argv[1] ?? '').startsWith('kubectl-seccomp');
-const k8sSubs = new Set(['patch', 'lint', 'install', 'spo']);
-const args = asPlugin && argv[0] !== undefined && k8sSubs.has(argv[0]) ? ['k8s', ...argv] : argv;
+const asPlugin = invokedAsPlugin(process.argv[1]);
+const args = cliArgs(process.argv.slice(2), asPlugin);
 // No top-level await: the built CLI is a CommonJS bundle (scripts/build-cli.mjs). A rejection is fatal (signals.ts).
 void run(args, {
   // Read only by commands that take `-`: creating process.stdin loads fs streams (or net, for a pipe) at start-up.

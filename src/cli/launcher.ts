@@ -1,25 +1,27 @@
 // The built CLI's entry point, dist/cli/bin.js (CommonJS, made by scripts/build-cli.mjs; never run from source).
 //
-// Start-up (issue 15): the whole CLI is one CommonJS bundle, dist/cli/seccompctl.cjs, and this launcher compiles it
-// with V8's code cache, so a run deserializes the bytecode an earlier run of the same command compiled instead of
-// parsing and compiling it again (Node 20 has no module.enableCompileCache). It also hands the bundle a `require`
-// that loads the heavier node builtins (child_process, crypto, readline, ...) on first use: commander and our common
-// module import them at the top, yet `--help` or `resolve 54` never call them. See docs/cli.md for the figures.
+// Start-up (issue 15): the CLI is built as one CommonJS bundle per command, dist/cli/seccompctl-<command>.cjs (each
+// is the whole CLI minus the other commands' modules; seccompctl-_.cjs has none, for `--help` and unknown names),
+// and this launcher starts the one this argv needs (route.ts decides, as main.ts will) and compiles it with V8's
+// code cache, so a run deserializes the bytecode an earlier run of the same command compiled instead of parsing
+// and compiling it again (Node 20 has no module.enableCompileCache). It also hands the bundle a `require` that loads
+// the heavier node builtins (child_process, crypto, readline, ...) on first use: commander and our common module
+// import them at the top, yet `--help` or `resolve 54` never call them. See docs/cli.md for the figures.
 //
-// The cache lives in ${XDG_CACHE_HOME:-$HOME/.cache}/seccompctl/v8/, one file per bundle, node version, arch and command.
-// It is an optimisation only: a missing, unreadable, foreign (owned by another user, writable by others), truncated
-// or corrupt file (checked with a CRC-32 before V8 sees it) or one V8 rejects is ignored and rewritten at exit;
-// a read-only or missing directory means no cache. SECCOMPCTL_CODE_CACHE=0 turns it off.
+// The cache lives in ${XDG_CACHE_HOME:-$HOME/.cache}/seccompctl/v8/, one file per build, node version, arch, node
+// options and command. It is an optimisation only: a missing, unreadable, foreign (owned by another user, writable
+// by others), truncated or corrupt file (checked with a CRC-32 before V8 sees it) or one V8 rejects is ignored and
+// rewritten at exit; a read-only or missing directory means no cache. SECCOMPCTL_CODE_CACHE=0 turns it off.
 import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Script } from 'node:vm';
+import { cliArgs, commandOf, invokedAsPlugin } from './route.js';
 
-/** Filled in by scripts/build-cli.mjs: the bundle's file name (next to this file) and a hash of its content. */
-declare const SECCOMPCTL_BUNDLE_FILE: string;
+/** Filled in by scripts/build-cli.mjs: a hash of the bundles and this launcher. */
 declare const SECCOMPCTL_BUNDLE_HASH: string;
-/** The top-level command names (src/cli/commands/index.ts), for the cache's per-command files. */
+/** The top-level command names (src/cli/commands/index.ts): each has its own bundle, seccompctl-<name>.cjs. */
 declare const SECCOMPCTL_COMMANDS: readonly string[];
 
 /** Builtins the bundle gets as lazy proxies: each costs 0.3–3 ms to load and most runs never use it. */
@@ -58,10 +60,12 @@ function bundleRequire(id: string): unknown {
   return proxy;
 }
 
-/** The command argv runs (as main.ts's commandOf), or `_` for none or an unknown one: the cache file's last part. */
-function cacheKey(argv: readonly string[]): string {
-  const i = argv.findIndex((a) => !a.startsWith('-'));
-  const name = i < 0 ? undefined : argv[i] === 'help' ? argv[i + 1] : argv[i];
+/**
+ * The command this run's CLI will load (route.ts, as main.ts decides), or `_` for none or an unknown one (then main.ts
+ * loads no command module): which bundle to start, and the cache file's last part.
+ */
+function runKey(): string {
+  const name = commandOf(cliArgs(process.argv.slice(2), invokedAsPlugin(process.argv[1])));
   return name !== undefined && SECCOMPCTL_COMMANDS.includes(name) ? name : '_';
 }
 
@@ -150,10 +154,11 @@ function writeCache(dir: string, name: string, produce: () => Buffer): void {
   } catch { /* pruning is best effort */ }
 }
 
-const bundle = join(__dirname, SECCOMPCTL_BUNDLE_FILE);
+const key = runKey();
+const bundle = join(__dirname, `seccompctl-${key}.cjs`);
 const source = readFileSync(bundle, 'latin1'); // the build checks that the bundle is ASCII
 const dir = cacheDir(process.env);
-const cacheName = `${SECCOMPCTL_BUNDLE_HASH}-${process.version}-${process.arch}${flagsKey()}-${cacheKey(process.argv.slice(2))}.v8`;
+const cacheName = `${SECCOMPCTL_BUNDLE_HASH}-${process.version}-${process.arch}${flagsKey()}-${key}.v8`;
 const cached = dir === undefined ? undefined : readCache(join(dir, cacheName));
 // __seccompctlUrl(path): what import.meta.url was in the module whose tsc output is `path` (see build-cli.mjs).
 const script = new Script(`(function (exports, require, module, __filename, __dirname, __seccompctlUrl) {${source}\n})`, {

@@ -5,6 +5,9 @@ import { ExitError, type CliIO, type ExitCode } from './io.js';
 import { COMMANDS, NEEDS_ALL } from './commands/index.js';
 import { VERSION } from './version.js';
 import { colours, pluginUsage } from './terminal.js';
+import { commandOf } from './route.js';
+
+export { commandOf };
 
 /** The usage terms of stub commands (see buildProgram). */
 const STUB_TERMS = new WeakMap<Command, string>();
@@ -50,14 +53,6 @@ export async function buildProgram(io: CliIO, setExit: (c: ExitCode) => void, op
     }
   }
   return program;
-}
-
-/** The top-level command argv names (after global options; `help X` names X), or undefined. */
-export function commandOf(argv: readonly string[]): string | undefined {
-  const i = argv.findIndex((a) => !a.startsWith('-'));
-  if (i < 0) return undefined;
-  if (argv[i] === 'help') return argv[i + 1];
-  return argv[i];
 }
 
 export { VERSION };

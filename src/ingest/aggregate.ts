@@ -67,6 +67,8 @@ export class Aggregator {
   private readonly observations: Observation[] = [];
   private readonly formats = new Set<Rendering>();
   private readonly opts: IngestOptions;
+  /** Called before a process's maps are updated (wasm-agg.ts puts the cells it holds back for it in first). */
+  beforeProcessUpdate: ((p: ProcessStat) => void) | undefined;
 
   constructor(opts: IngestOptions = {}) {
     this.opts = opts;
@@ -174,6 +176,7 @@ export class Aggregator {
         }
       }
       if (p) {
+        this.beforeProcessUpdate?.(p);
         p.records += o.count;
         m = p.syscalls.get(o.arch);
         if (!m) p.syscalls.set(o.arch, (m = new Map()));

@@ -12,7 +12,7 @@ import { MAX_PROCESSES, matchesFilter, syscallKey, type Aggregator } from './agg
 import { untrusted } from './audit-fields.js';
 import type { AuditParser } from './audit.js';
 import type { WasmScanner } from './scan.js';
-import type { Rendering, SeenAction, SyscallStat } from './types.js';
+import type { ProcessStat, Rendering, SeenAction, SyscallStat } from './types.js';
 
 /** ingest.c's io[] indexes (R_*), statuses (ST_*), action indexes (action_of) and rendering codes (REND_*). */
 const R_LINES = 4, R_SKIPPED = 5, R_MATCHED = 6, R_FILTERED = 7, R_RECORDS = 8, R_OVERFLOW = 9, R_EXEC = 10;
@@ -63,10 +63,13 @@ export class WasmAgg {
   private readonly statIndex = new Map<SyscallStat, number>();
   private readonly archOfSlot: (ArchId | undefined)[] = [];
   private readonly values = new Map<number, string | undefined>();
-  /** Per cell (in creation order): its slot, and the process map and key its count goes to. */
+  /** Per cell (in creation order): its slot, its key (process << 12 | stat), its process map once it is in it. */
   private readonly cellSlot: number[] = [];
-  private readonly cellMap: Map<string, number>[] = [];
-  private readonly cellName: string[] = [];
+  private readonly cellKey: number[] = [];
+  private readonly cellMap: (Map<string, number> | undefined)[] = [];
+  /** Per process index: its cells not yet in its maps (creation order); the registered processes' indexes. */
+  private readonly pending: (number[] | undefined)[] = [];
+  private readonly procIndex = new Map<ProcessStat, number>();
   /** What the last run() stopped at (status ODD, NEED_REG: the line [ls, le) with its first `audit` at hit). */
   status = ST_END;
   ls = 0;
@@ -79,6 +82,7 @@ export class WasmAgg {
     const c = sc.core;
     c.fn.reset();
     sc.coreOwner = this;
+    agg.beforeProcessUpdate = (p) => this.beforeProcess(p);
     const i32 = (name: string, n: number) => new Int32Array(c.mem, c.ptr(name), n);
     const u32 = (name: string, n: number) => new Uint32Array(c.mem, c.ptr(name), n);
     this.io = i32('io_ptr', 64);
@@ -132,31 +136,53 @@ export class WasmAgg {
     return { pos: at, lines };
   }
 
-  /** Adds the cells the module created since the last return to their process maps (first-seen order). */
+  /**
+   * Notes the cells the module created since the last return. They go into their process's maps (first-seen order)
+   * only when needed: before the JS path updates that process (`beforeProcess`), else at the flush, with their count.
+   */
   private replayCells(): void {
     const n = this.io[R_NEWCELLS]!;
     for (let k = 0; k < n; k++) {
       const slot = this.cellLog[k]!;
       const key = this.cellTab[slot * 2]! - 1;
       const pi = key >>> 12;
-      const si = key & 0xfff;
-      // the process's map for the stat's arch, cached by (process, arch index)
-      const pm = pi * PROC_ARCHES + this.statArch[si]!;
-      let m = this.procMaps[pm];
-      if (m === undefined) {
-        const proc = this.agg.processAt(pi);
-        const arch = this.stats[si]!.arch;
-        m = proc.syscalls.get(arch);
-        if (!m) proc.syscalls.set(arch, (m = new Map()));
-        this.procMaps[pm] = m;
-      }
-      const name = this.statKey[si]!;
-      if (!m.has(name)) m.set(name, 0);
+      const c = this.cellSlot.length;
       this.cellSlot.push(slot);
-      this.cellMap.push(m);
-      this.cellName.push(name);
+      this.cellKey.push(key);
+      this.cellMap.push(undefined);
+      (this.pending[pi] ??= []).push(c);
     }
     this.io[R_NEWCELLS] = 0;
+  }
+
+  /** The map of process `pi` for the arch of stat `si` (created in the process when absent). */
+  private mapOf(pi: number, si: number): Map<string, number> {
+    const pm = pi * PROC_ARCHES + this.statArch[si]!;
+    let m = this.procMaps[pm];
+    if (m === undefined) {
+      const proc = this.agg.processAt(pi);
+      const arch = this.stats[si]!.arch;
+      m = proc.syscalls.get(arch);
+      if (!m) proc.syscalls.set(arch, (m = new Map()));
+      this.procMaps[pm] = m;
+    }
+    return m;
+  }
+
+  /** Before the JS path updates process `p`: its pending cells go into its maps first (count 0 until the flush). */
+  private beforeProcess(p: ProcessStat): void {
+    const pi = this.procIndex.get(p);
+    if (pi === undefined) return;
+    const list = this.pending[pi];
+    if (list === undefined || list.length === 0) return;
+    for (const c of list) {
+      const key = this.cellKey[c]!;
+      const m = this.mapOf(pi, key & 0xfff);
+      const name = this.statKey[key & 0xfff]!;
+      if (!m.has(name)) m.set(name, 0);
+      this.cellMap[c] = m;
+    }
+    list.length = 0;
   }
 
   /** The decoded comm/exe value of an interned id (-1: absent). */
@@ -225,6 +251,7 @@ export class WasmAgg {
       if (ref < 0 && this.agg.processCount >= MAX_PROCESSES) ref = P_OVERFLOW;
       if (ref === -1) return;
     }
+    if (ref >= 0) this.procIndex.set(this.agg.processAt(ref), ref);
     fn.reg_proc(pidRaw, io[R_COMM]!, io[R_EXE]!, ref);
   }
 
@@ -254,16 +281,26 @@ export class WasmAgg {
       const n = this.procRecords[i]!;
       if (n !== 0) this.agg.processAt(i).records += n;
     }
+    // Cells in creation order: a pending one goes into its map now, with its count (after every JS update of its
+    // process: beforeProcess put the earlier ones in), unless the JS path put the key there first.
     const tab = this.cellTab;
     for (let c = 0; c < this.cellSlot.length; c++) {
       const at = this.cellSlot[c]! * 2 + 1;
       const n = tab[at]!;
-      if (n === 0) continue;
+      let m = this.cellMap[c];
+      const key = this.cellKey[c]!;
+      const k = this.statKey[key & 0xfff]!;
+      if (m === undefined) {
+        m = this.mapOf(key >>> 12, key & 0xfff);
+        this.cellMap[c] = m;
+        const had = m.get(k);
+        m.set(k, (had ?? 0) + n);
+      } else if (n !== 0) {
+        m.set(k, m.get(k)! + n);
+      }
       tab[at] = 0;
-      const m = this.cellMap[c]!;
-      const k = this.cellName[c]!;
-      m.set(k, m.get(k)! + n);
     }
+    for (const list of this.pending) if (list) list.length = 0;
     this.sc.core.fn.clear_counts();
   }
 }

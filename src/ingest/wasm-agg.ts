@@ -23,7 +23,7 @@ const ACTIONS: readonly SeenAction[] = ['kill_process', 'kill_thread', 'trap', '
 const RENDERINGS: readonly (Rendering | undefined)[] = [undefined, 'dmesg', 'syslog', 'journald', 'auditd'];
 const REND_OTHER = 5;
 /** ingest.c's bounds. */
-const MAX_ARCH = 16, MAX_NR = 8192, MAX_STAT = 4096, X32_BIT = 0x40000000;
+const MAX_ARCH = 16, MAX_NR = 8192, MAX_STAT = 4096, MAX_CELLS = 1 << 18, X32_BIT = 0x40000000;
 const P_FILTERED = -2, P_NOPROC = -3, P_OVERFLOW = -4;
 /** More than there are arch ids (ARCH_IDS). */
 const PROC_ARCHES = 32;
@@ -63,10 +63,11 @@ export class WasmAgg {
   private readonly statIndex = new Map<SyscallStat, number>();
   private readonly archOfSlot: (ArchId | undefined)[] = [];
   private readonly values = new Map<number, string | undefined>();
-  /** Per cell (in creation order): its slot, its key (process << 12 | stat), its process map once it is in it. */
-  private readonly cellSlot: number[] = [];
-  private readonly cellKey: number[] = [];
-  private readonly cellMap: (Map<string, number> | undefined)[] = [];
+  /** Per cell (in creation order): its slot, its key (process << 12 | stat), whether it is in its process map. */
+  private readonly cellSlot = new Int32Array(MAX_CELLS);
+  private readonly cellKey = new Int32Array(MAX_CELLS);
+  private readonly cellIn = new Uint8Array(MAX_CELLS);
+  private nCells = 0;
   /** Per process index: its cells not yet in its maps (creation order); the registered processes' indexes. */
   private readonly pending: (number[] | undefined)[] = [];
   private readonly procIndex = new Map<ProcessStat, number>();
@@ -146,10 +147,9 @@ export class WasmAgg {
       const slot = this.cellLog[k]!;
       const key = this.cellTab[slot * 2]! - 1;
       const pi = key >>> 12;
-      const c = this.cellSlot.length;
-      this.cellSlot.push(slot);
-      this.cellKey.push(key);
-      this.cellMap.push(undefined);
+      const c = this.nCells++;
+      this.cellSlot[c] = slot;
+      this.cellKey[c] = key;
       (this.pending[pi] ??= []).push(c);
     }
     this.io[R_NEWCELLS] = 0;
@@ -180,7 +180,7 @@ export class WasmAgg {
       const m = this.mapOf(pi, key & 0xfff);
       const name = this.statKey[key & 0xfff]!;
       if (!m.has(name)) m.set(name, 0);
-      this.cellMap[c] = m;
+      this.cellIn[c] = 1;
     }
     list.length = 0;
   }
@@ -284,20 +284,15 @@ export class WasmAgg {
     // Cells in creation order: a pending one goes into its map now, with its count (after every JS update of its
     // process: beforeProcess put the earlier ones in), unless the JS path put the key there first.
     const tab = this.cellTab;
-    for (let c = 0; c < this.cellSlot.length; c++) {
+    for (let c = 0; c < this.nCells; c++) {
       const at = this.cellSlot[c]! * 2 + 1;
       const n = tab[at]!;
-      let m = this.cellMap[c];
+      if (n === 0 && this.cellIn[c] === 1) continue;
       const key = this.cellKey[c]!;
+      const m = this.mapOf(key >>> 12, key & 0xfff);
       const k = this.statKey[key & 0xfff]!;
-      if (m === undefined) {
-        m = this.mapOf(key >>> 12, key & 0xfff);
-        this.cellMap[c] = m;
-        const had = m.get(k);
-        m.set(k, (had ?? 0) + n);
-      } else if (n !== 0) {
-        m.set(k, m.get(k)! + n);
-      }
+      m.set(k, (m.get(k) ?? 0) + n);
+      this.cellIn[c] = 1;
       tab[at] = 0;
     }
     for (const list of this.pending) if (list) list.length = 0;

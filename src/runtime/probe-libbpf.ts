@@ -10,8 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EnvironmentError } from '../common/index.js';
 import { hostArch, type ArchId } from '../syscalls/index.js';
-import { registerCleanup } from './cleanup.js';
-import { ebpfAvailability, ensureTracefs, parseProbeOutput, type ExecMarker, type ProbeResult, type RunningProbe } from './probe.js';
+import { ebpfAvailability, ensureTracefs, parseProbeOutput, watchProbeProcess, type ExecMarker, type ProbeResult, type RunningProbe } from './probe.js';
 
 /** Which program records: `auto` (libbpf when it loads, else bpftrace), or one of them. */
 export type RecordLoader = 'auto' | 'libbpf' | 'bpftrace';
@@ -87,50 +86,27 @@ export function startLibbpfProbe(path: string, session: number, marker: ExecMark
   else argv.push('--path', marker.path);
   if (host !== 'x86_64') argv.push('--no-compat');
   const child = spawn(path, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  let exited = false;
-  let code: number | null = null;
   // The loader's links are file descriptors: the program detaches when the process dies, even by SIGKILL.
-  const registered = registerCleanup(`seccompctl-record-bpf (pid ${child.pid ?? '?'})`, () => { if (!exited) child.kill('SIGKILL'); });
-  let onReady: () => void = () => undefined;
-  let onFail: (e: Error) => void = () => undefined;
-  const ready = new Promise<void>((res, rej) => { onReady = res; onFail = rej; });
-  child.stdout.on('data', (c: Buffer) => {
-    out += c.toString();
-    if (out.includes('SECCOMPCTL_READY')) onReady();
-  });
-  child.stderr.on('data', (c: Buffer) => { err += c.toString(); });
-  const closed = new Promise<void>((res) => {
-    child.on('close', (c) => {
-      exited = true;
-      code = c;
-      registered.forget();
-      onFail(new EnvironmentError(`the libbpf record program failed: ${err.trim().split('\n').slice(-2).join(' | ') || `exit ${c}`}`, 'run as root on a kernel with BTF, or set SECCOMPCTL_RECORD_BPF=off to use bpftrace'));
-      res();
-    });
-    child.on('error', (e) => {
-      exited = true;
-      registered.forget();
-      onFail(new EnvironmentError(`cannot run the libbpf record program: ${e.message}`, 'rebuild it with native/record-bpf/build.sh, or set SECCOMPCTL_RECORD_BPF=off'));
-      res();
-    });
-  });
+  const p = watchProbeProcess(child, 'seccompctl-record-bpf', (why) => ('spawnError' in why
+    ? new EnvironmentError(`cannot run the libbpf record program: ${why.spawnError.message}`, 'rebuild it with native/record-bpf/build.sh, or set SECCOMPCTL_RECORD_BPF=off')
+    : new EnvironmentError(`the libbpf record program failed: ${why.stderr.trim().split('\n').slice(-2).join(' | ') || `exit ${why.code}`}`, 'run as root on a kernel with BTF, or set SECCOMPCTL_RECORD_BPF=off to use bpftrace')));
   return {
-    ready,
+    ready: p.ready,
     async stop(): Promise<ProbeResult> {
-      if (!exited) child.kill('SIGINT');
+      // It blocks SIGINT/SIGTERM and takes them with sigwait, before anything is attached: one signal is enough.
+      if (!p.exited()) child.kill('SIGINT');
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([closed, new Promise((r) => { timer = setTimeout(r, 10_000); })]);
+      await Promise.race([p.closed, new Promise((r) => { timer = setTimeout(r, 10_000); })]);
       clearTimeout(timer); // a pending timer would keep the CLI alive for 10 s after the recording
-      if (!exited) {
+      if (!p.exited()) {
         child.kill('SIGKILL');
-        await closed;
+        await p.closed;
         throw new EnvironmentError('the libbpf record program did not stop on SIGINT; its results are lost', 'record again, or set SECCOMPCTL_RECORD_BPF=off');
       }
-      if (code !== 0) throw new EnvironmentError(`the libbpf record program failed: ${err.trim() || `exit ${code}`}`, 'record again, or set SECCOMPCTL_RECORD_BPF=off');
-      const warnings = err.split('\n').map((l) => l.trim()).filter((l) => l !== '');
-      return { ...parseProbeOutput(out, host), warnings, engine: 'libbpf' };
+      const { code } = p.status();
+      if (code !== 0) throw new EnvironmentError(`the libbpf record program failed: ${p.err().trim() || `exit ${code}`}`, 'record again, or set SECCOMPCTL_RECORD_BPF=off');
+      const warnings = p.err().split('\n').map((l) => l.trim()).filter((l) => l !== '');
+      return { ...parseProbeOutput(p.out(), host), warnings, engine: 'libbpf' };
     },
   };
 }

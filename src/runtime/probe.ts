@@ -284,58 +284,85 @@ export function startProbe(session: number, marker: ExecMarker, opts: ProbeOptio
   return startBpftraceProbe(session, marker, opts);
 }
 
+/** A probe process (bpftrace, or the libbpf loader) as its starter watches it. */
+export interface ProbeProcess {
+  /** Resolves at its SECCOMPCTL_READY line (every program attached); rejects when it ends or cannot run first. */
+  ready: Promise<void>;
+  /** Resolves once it has exited and its output is read to the end. */
+  closed: Promise<void>;
+  /** Its stdout and stderr so far. */
+  out(): string;
+  err(): string;
+  exited(): boolean;
+  /** How it ended (both null while it runs, or when it could not run). */
+  status(): { code: number | null; signal: NodeJS.Signals | null };
+}
+
+/**
+ * Collects a probe process's output, resolves `ready` at its SECCOMPCTL_READY line, and keeps it in the cleanup
+ * registry until it exits (its programs detach when it dies, even by SIGKILL). `failure` builds the error `ready`
+ * rejects with: from its stderr when it ended first, from the spawn error when it could not run.
+ */
+export function watchProbeProcess(child: ChildProcess, name: string, failure: (why: { stderr: string; code: number | null } | { spawnError: Error }) => Error): ProbeProcess {
+  let out = '';
+  let err = '';
+  let exited = false;
+  let status: { code: number | null; signal: NodeJS.Signals | null } = { code: null, signal: null };
+  const registered = registerCleanup(`${name} (pid ${child.pid ?? '?'})`, () => { if (!exited) child.kill('SIGKILL'); });
+  let onReady: () => void = () => undefined;
+  let onFail: (e: Error) => void = () => undefined;
+  const ready = new Promise<void>((res, rej) => { onReady = res; onFail = rej; });
+  child.stdout!.on('data', (c: Buffer) => {
+    out += c.toString();
+    if (out.includes('SECCOMPCTL_READY')) onReady();
+  });
+  child.stderr!.on('data', (c: Buffer) => { err += c.toString(); });
+  const closed = new Promise<void>((res) => {
+    child.on('close', (code, signal) => {
+      exited = true;
+      status = { code, signal };
+      registered.forget();
+      onFail(failure({ stderr: err, code }));
+      res();
+    });
+    child.on('error', (e) => {
+      exited = true;
+      registered.forget();
+      onFail(failure({ spawnError: e }));
+      res();
+    });
+  });
+  return { ready, closed, out: () => out, err: () => err, exited: () => exited, status: () => status };
+}
+
 /** Starts bpftrace with the probe program. Rejects `ready` with an EnvironmentError when bpftrace fails. */
 export function startBpftraceProbe(session: number, marker: ExecMarker, opts: ProbeOptions = {}): RunningProbe {
   const child = spawn('bpftrace', ['-e', probeProgram(session, marker, opts)], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, BPFTRACE_MAP_KEYS_MAX: '65536', BPFTRACE_STRLEN: '64' },
   });
-  let out = '';
-  let err = '';
-  let exited = false;
-  // bpftrace detaches its probes when it dies, even by SIGKILL.
-  const registered = registerCleanup(`bpftrace (pid ${child.pid ?? '?'})`, () => { if (!exited) child.kill('SIGKILL'); });
-  let onReady: () => void = () => undefined;
-  let onFail: (e: Error) => void = () => undefined;
-  const ready = new Promise<void>((res, rej) => { onReady = res; onFail = rej; });
-  child.stdout.on('data', (c: Buffer) => {
-    out += c.toString();
-    if (out.includes('SECCOMPCTL_READY')) onReady();
-  });
-  child.stderr.on('data', (c: Buffer) => { err += c.toString(); });
-  let status: { code: number | null; signal: NodeJS.Signals | null } = { code: null, signal: null };
-  const closed = new Promise<void>((res) => {
-    child.on('close', (code, signal) => {
-      exited = true;
-      status = { code, signal };
-      registered.forget();
-      onFail(new EnvironmentError(`bpftrace failed: ${err.trim().split('\n').slice(-3).join(' | ') || 'exited early'}`, 'run as root with BTF and tracefs, or use --backend strace'));
-      res();
-    });
-    child.on('error', (e) => {
-      exited = true;
-      registered.forget();
-      onFail(new EnvironmentError(`cannot run bpftrace: ${e.message}`, 'apt-get install bpftrace, or use --backend strace'));
-      res();
-    });
-  });
+  const p = watchProbeProcess(child, 'bpftrace', (why) => ('spawnError' in why
+    ? new EnvironmentError(`cannot run bpftrace: ${why.spawnError.message}`, 'apt-get install bpftrace, or use --backend strace')
+    : new EnvironmentError(`bpftrace failed: ${why.stderr.trim().split('\n').slice(-3).join(' | ') || 'exited early'}`, 'run as root with BTF and tracefs, or use --backend strace')));
   return {
-    ready,
+    ready: p.ready,
     async stop() {
-      const wasRunning = !exited;
-      await stopBpftrace(child, () => exited, closed);
-      await closed;
+      const wasRunning = !p.exited();
+      await stopBpftrace(child, p.exited, p.closed);
+      await p.closed;
+      const status = p.status();
       if (status.signal === 'SIGKILL' && wasRunning) throw new EnvironmentError('bpftrace did not stop on SIGINT/SIGTERM within 10 s; its counts are lost', 'record again, or use --backend strace');
       // Its maps are printed last: any other end (a signal, an error) may have cut them short, and a partial dump
       // would read as fewer calls (or no denial, or no start) than were made.
       if (status.code !== 0) {
         const why = status.signal ? `was killed by ${status.signal}` : `exited with ${status.code}`;
-        const msg = err.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !/RLIMIT_MEMLOCK/.test(l)).slice(-2).join(' | ');
+        const msg = p.err().split('\n').map((l) => l.trim()).filter((l) => l !== '' && !/RLIMIT_MEMLOCK/.test(l)).slice(-2).join(' | ');
         throw new EnvironmentError(`bpftrace ${why} before printing all it saw${msg ? ` (${msg})` : ''}; its counts are lost`, 'run again, or use --backend strace');
       }
+      const out = p.out();
       const parsed = parseProbeOutput(out, opts.hostArch);
       const args = opts.args ? { args: parseArgSamples(out, opts.hostArch ?? hostArch().id) } : {};
-      const warnings = err.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !/RLIMIT_MEMLOCK/.test(l));
+      const warnings = p.err().split('\n').map((l) => l.trim()).filter((l) => l !== '' && !/RLIMIT_MEMLOCK/.test(l));
       return { ...parsed, warnings, ...args };
     },
   };

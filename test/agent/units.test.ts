@@ -56,6 +56,10 @@ describe('cgroup paths', () => {
     expect(v1).toContain('curtask->cgroups->subsys[4]->cgroup->kn)->id');
     expect(v1).toContain('args->root == 4');
     expect(v1).not.toContain('count()');
+    // The seen-set survives END, so bpftrace's dump after detaching lists it whole (lines dropped at exit recovered).
+    const end = v2.split('\n').find((l) => l.startsWith('END'))!;
+    expect(end).not.toContain('@s');
+    expect(end).toContain('clear(@l)');
   });
 
   it('parses the probe\'s lines', () => {
@@ -64,6 +68,9 @@ describe('cgroup paths', () => {
     expect(parseProbeLine('@n[1431]: 194')).toEqual({ kind: 'calls', cgroup: 1431, total: 194 });
     expect(parseProbeLine('R 5')).toEqual({ kind: 'rmdir', cgroup: 5 });
     expect(parseProbeLine('Lost 12 events')).toEqual({ kind: 'lost', count: 12 });
+    // the seen-set as bpftrace dumps it (at exit, or on SIGUSR1)
+    expect(parseProbeLine('@s[1431, 39, 1]: 1')).toEqual({ kind: 'syscall', cgroup: 1431, nr: 39, compat: true, dump: true });
+    expect(parseProbeLine('@l[1431]: 1')).toBeUndefined();
     expect(parseProbeLine('Attaching 9 probes...')).toBeUndefined();
   });
 });

@@ -4,8 +4,11 @@
 // verify that saw no exec and no denial). A stand-in process with exactly those dispositions shows the protocol keeps
 // the dump whole; the real bpftrace is exercised by the record/verify and agent system tests.
 import { spawn } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
-import { stopBpftrace } from '../../src/runtime/index.js';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { startBpftraceProbe, stopBpftrace } from '../../src/runtime/index.js';
 import { DEBIAN_PYTHON, haveSystem } from '../helpers/system.js';
 
 /**
@@ -39,5 +42,32 @@ describe.skipIf(!haveSystem(DEBIAN_PYTHON))('stopping bpftrace', () => {
     expect(Date.now() - t0).toBeGreaterThan(1500); // the signal was repeated during the dump
     expect([code, sig]).toEqual([0, null]);
     expect(out.match(/^@s\[/gm)).toHaveLength(6);
+  }, 20_000);
+
+  it('a bpftrace that ends by a signal before its dump is done is an error, not an empty result', async () => {
+    // A stand-in bpftrace on PATH that dies of the exit signal (default action) halfway through its maps.
+    const dir = mkdtempSync(join(tmpdir(), 'seccompctl-fake-bpftrace-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    writeFileSync(join(dir, 'bpftrace'), `#!${DEBIAN_PYTHON}
+import os, signal, time
+got = []
+signal.signal(signal.SIGINT, lambda *a: got.append(1))
+print("SECCOMPCTL_READY", flush=True)
+while not got: time.sleep(0.01)
+print("@execs[7, python3, 0]: 1", flush=True)
+os.kill(os.getpid(), signal.SIGTERM)
+time.sleep(5)
+`);
+    chmodSync(join(dir, 'bpftrace'), 0o755);
+    const path = process.env.PATH;
+    process.env.PATH = `${dir}:${path ?? ''}`;
+    let probe;
+    try {
+      probe = startBpftraceProbe(1, { kind: 'pid', pid: 7 });
+    } finally {
+      process.env.PATH = path;
+    }
+    await probe.ready;
+    await expect(probe.stop()).rejects.toThrow(/bpftrace was killed by SIGTERM before printing all it saw; its counts are lost/);
   }, 20_000);
 });

@@ -282,9 +282,8 @@ static uint32_t rend_mask;
 static uint32_t proc_records[MAX_PROC];
 // processes by (pid, comm id, exe id) → reference: ≥ 0 process index, or one of:
 enum { P_FILTERED = -2, P_NOPROC = -3, P_OVERFLOW = -4 };
-static int32_t proc_key[PROC_SLOTS][3];
-static int32_t proc_ref[PROC_SLOTS];
-static uint8_t proc_used[PROC_SLOTS];
+// one 16-byte slot per key (pid, comm id, exe id, reference + 8; 0: free), so a lookup touches one cache line
+static int32_t proc_tab[PROC_SLOTS][4];
 static int32_t n_proc;
 // cells: (process index, stat index) → count; new ones are logged for JS (first-seen order)
 // open addressing, one 8-byte slot per cell: key + 1 (0: free) and its count, so a record touches one cache line
@@ -324,7 +323,7 @@ EXPORT(reset) void reset(void) {
   zero(stat_mask, sizeof stat_mask);
   zero(arch_compat, sizeof arch_compat);
   zero(proc_records, sizeof proc_records);
-  zero(proc_used, sizeof proc_used);
+  zero(proc_tab, sizeof proc_tab);
   if (n_cell > 0) zero(cell_tab, sizeof cell_tab);
   zero(intern_slot, sizeof intern_slot);
   n_arch = 0;
@@ -368,9 +367,9 @@ static inline uint32_t proc_hash(int32_t pid, int32_t comm, int32_t exe) {
 
 HOT static int32_t proc_find(int32_t pid, int32_t comm, int32_t exe, int32_t *ref) {
   uint32_t s = proc_hash(pid, comm, exe);
-  while (proc_used[s]) {
-    if (proc_key[s][0] == pid && proc_key[s][1] == comm && proc_key[s][2] == exe) {
-      *ref = proc_ref[s];
+  while (proc_tab[s][3] != 0) {
+    if (proc_tab[s][0] == pid && proc_tab[s][1] == comm && proc_tab[s][2] == exe) {
+      *ref = proc_tab[s][3] - 8;
       return 1;
     }
     s = (s + 1) & (PROC_SLOTS - 1);
@@ -380,28 +379,38 @@ HOT static int32_t proc_find(int32_t pid, int32_t comm, int32_t exe, int32_t *re
 
 EXPORT(reg_proc) void reg_proc(int32_t pid, int32_t comm, int32_t exe, int32_t ref) {
   uint32_t s = proc_hash(pid, comm, exe);
-  while (proc_used[s]) {
-    if (proc_key[s][0] == pid && proc_key[s][1] == comm && proc_key[s][2] == exe) {
-      proc_ref[s] = ref;
+  while (proc_tab[s][3] != 0) {
+    if (proc_tab[s][0] == pid && proc_tab[s][1] == comm && proc_tab[s][2] == exe) {
+      proc_tab[s][3] = ref + 8;
       return;
     }
     s = (s + 1) & (PROC_SLOTS - 1);
   }
   if (n_proc >= PROC_MAX) return;
-  proc_used[s] = 1;
-  proc_key[s][0] = pid;
-  proc_key[s][1] = comm;
-  proc_key[s][2] = exe;
-  proc_ref[s] = ref;
+  proc_tab[s][0] = pid;
+  proc_tab[s][1] = comm;
+  proc_tab[s][2] = exe;
+  proc_tab[s][3] = ref + 8; // ref ≥ -4
   n_proc++;
+}
+
+/** The 4 bytes at buf[i] (little-endian, unaligned). */
+static inline uint32_t load32(int32_t i) {
+  uint32_t w;
+  __builtin_memcpy(&w, buf + i, 4);
+  return w;
 }
 
 /** The id of the value buf[a, b) (quoted or not), interned on first sight; -2 when the table is full. */
 HOT static int32_t intern(int32_t a, int32_t b, int32_t quoted) {
-  uint32_t h = 2166136261u ^ (uint32_t)quoted;
-  for (int32_t i = a; i < b; i++) h = (h ^ buf[i]) * 16777619u;
-  uint32_t s = (h ^ (h >> 15)) & (INTERN_SLOTS - 1);
+  // 4 bytes a step (the last word masked to the value's bytes; buf has slack past any line)
   int32_t len = b - a;
+  uint32_t h = 2166136261u ^ (uint32_t)quoted ^ (uint32_t)len * 0x9e3779b1u;
+  int32_t i = a;
+  for (; i + 4 <= b; i += 4) h = (h ^ load32(i)) * 16777619u, h ^= h >> 15;
+  if (i < b) h = (h ^ (load32(i) & (0xffffffffu >> (8 * (4 - (b - i)))))) * 16777619u;
+  h ^= h >> 15;
+  uint32_t s = h & (INTERN_SLOTS - 1);
   while (intern_slot[s] != 0) {
     int32_t id = intern_slot[s] - 1;
     if (intern_hash[id] == h && intern_len[id] == len && intern_quoted[id] == quoted) {
@@ -526,22 +535,23 @@ HOT static int line_shape(int32_t ls, int32_t le, int32_t h) {
 
 // decodeRawBytes
 enum { K_ARCH, K_SYSCALL, K_COMPAT, K_CODE, K_PID, K_COMM, K_EXE };
-static const char *KEYS[7] = {"arch=", "syscall=", "compat=", "code=", "pid=", "comm=", "exe="};
+// the keys: arch=, syscall=, compat=, code=, pid=, comm=, exe= (which_key), and their lengths
 static const int32_t KEYLEN[7] = {5, 8, 7, 5, 4, 5, 4};
 
+#define W4(a, b, c, d) ((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)(c) << 16 | (uint32_t)(d) << 24)
+
+/** The key (K_*) whose name and `=` start at i (within [i, end)), else -1: word compares of the first 4 and next bytes. */
 static int which_key(int32_t i, int32_t end) {
-  switch (buf[i]) {
-    case 'a': return bytes_at(i, end, KEYS[K_ARCH], 5) ? K_ARCH : -1;
-    case 's': return bytes_at(i, end, KEYS[K_SYSCALL], 8) ? K_SYSCALL : -1;
-    case 'c':
-      if (buf[i + 1] == 'o') {
-        if (bytes_at(i, end, KEYS[K_CODE], 5)) return K_CODE;
-        if (bytes_at(i, end, KEYS[K_COMM], 5)) return K_COMM;
-        if (bytes_at(i, end, KEYS[K_COMPAT], 7)) return K_COMPAT;
-      }
-      return -1;
-    case 'p': return bytes_at(i, end, KEYS[K_PID], 4) ? K_PID : -1;
-    case 'e': return bytes_at(i, end, KEYS[K_EXE], 4) ? K_EXE : -1;
+  uint32_t w = load32(i);
+  int32_t room = end - i;
+  switch (w) {
+    case W4('a', 'r', 'c', 'h'): return room >= 5 && buf[i + 4] == '=' ? K_ARCH : -1;
+    case W4('s', 'y', 's', 'c'): return room >= 8 && load32(i + 4) == W4('a', 'l', 'l', '=') ? K_SYSCALL : -1;
+    case W4('c', 'o', 'd', 'e'): return room >= 5 && buf[i + 4] == '=' ? K_CODE : -1;
+    case W4('c', 'o', 'm', 'm'): return room >= 5 && buf[i + 4] == '=' ? K_COMM : -1;
+    case W4('c', 'o', 'm', 'p'): return room >= 7 && (load32(i + 4) & 0xffffffu) == W4('a', 't', '=', 0) ? K_COMPAT : -1;
+    case W4('p', 'i', 'd', '='): return room >= 4 ? K_PID : -1;
+    case W4('e', 'x', 'e', '='): return room >= 4 ? K_EXE : -1;
     default: return -1;
   }
 }
@@ -652,11 +662,8 @@ HOT static int decode(int32_t p, int32_t le) {
     }
     for (;;) {
       if (t < end) {
-        uint8_t c = buf[t];
-        if (c == 'a' || c == 's' || c == 'c' || c == 'p' || c == 'e') {
-          int k = which_key(t, le);
-          if (k >= 0 && at[k] == -1) at[k] = t + KEYLEN[k];
-        }
+        int k = which_key(t, le);
+        if (k >= 0 && at[k] == -1) at[k] = t + KEYLEN[k];
       }
       if (!sp) break;
       t = i + __builtin_ctz(sp) + 1;

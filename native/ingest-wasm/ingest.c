@@ -56,9 +56,9 @@ static inline int match_audit(const uint8_t *p) {
   return p[0] == 'a' && p[1] == 'u' && p[2] == 'd' && p[3] == 'i' && p[4] == 't';
 }
 
-/** The first `audit` in [i, end) or -1; *nl ← newlines in [i, hit) (or [i, end)). */
-HOT static int32_t find_audit(int32_t i, int32_t end, int32_t *nl) {
-  int32_t n = 0;
+/** The first `audit` in [i, end) or -1; *nl ← newlines in [i, hit) (or [i, end)), *last ← the last of them (-1). */
+HOT static int32_t find_audit(int32_t i, int32_t end, int32_t *nl, int32_t *last) {
+  int32_t n = 0, ln = -1;
   const v128_t A = wasm_i8x16_splat('a'), D = wasm_i8x16_splat('d'), T = wasm_i8x16_splat('t'), NL = wasm_i8x16_splat('\n');
   while (i + 68 <= end) {
     const uint8_t *p = buf + i;
@@ -75,38 +75,38 @@ HOT static int32_t find_audit(int32_t i, int32_t end, int32_t *nl) {
       while (m) {
         int b = __builtin_ctzll(m);
         if (p[b + 1] == 'u' && p[b + 3] == 'i') {
-          n += __builtin_popcountll(nlm & ((1ull << b) - 1));
+          uint64_t before = nlm & ((1ull << b) - 1);
+          n += __builtin_popcountll(before);
+          if (before) ln = i + 63 - __builtin_clzll(before);
           *nl = n;
+          *last = ln;
           return i + b;
         }
         m &= m - 1;
       }
     }
     n += __builtin_popcountll(nlm);
+    if (nlm) ln = i + 63 - __builtin_clzll(nlm);
     i += 64;
   }
   for (; i < end; i++) {
-    if (buf[i] == '\n') n++;
+    if (buf[i] == '\n') n++, ln = i;
     else if (i + 5 <= end && match_audit(buf + i)) {
       *nl = n;
+      *last = ln;
       return i;
     }
   }
   *nl = n;
-  return -1;
-}
-
-/** The last newline in [from, to) or -1. */
-HOT static int32_t last_newline(int32_t from, int32_t to) {
-  for (int32_t i = to - 1; i >= from; i--) if (buf[i] == '\n') return i;
+  *last = ln;
   return -1;
 }
 
 EXPORT(find) int32_t find(int32_t i, int32_t end) {
-  int32_t n;
-  int32_t hit = find_audit(i, end, &n);
+  int32_t n, last;
+  int32_t hit = find_audit(i, end, &n, &last);
   io[R_NEWLINES] = n;
-  io[R_LAST] = n > 0 ? last_newline(i, hit < 0 ? end : hit) : -1;
+  io[R_LAST] = last;
   return hit;
 }
 
@@ -200,6 +200,50 @@ HOT static int plain_range(int32_t i, int32_t end) {
 }
 
 EXPORT(plain) int32_t plain(int32_t i, int32_t end) { return plain_range(i, end); }
+
+/**
+ * find_eol and plain_range in one pass: the first newline in [i, end) or -1, *high as find_eol's, and *plain ←
+ * plain_range(i, that newline) (set only when a newline is found). The triples are no longer looked for once one is
+ * found before the newline's block.
+ */
+HOT static int32_t find_eol_plain(int32_t i, int32_t end, int32_t *high, int32_t *plain) {
+  if (!nib_ready) nib_init();
+  const v128_t L0 = wasm_v128_load(nib_lo[0]), L1 = wasm_v128_load(nib_lo[1]), L2 = wasm_v128_load(nib_lo[2]);
+  const v128_t H0 = wasm_v128_load(nib_hi[0]), H1 = wasm_v128_load(nib_hi[1]), H2 = wasm_v128_load(nib_hi[2]);
+  const v128_t F = wasm_i8x16_splat(0x0f), NL = wasm_i8x16_splat('\n');
+  const int32_t from = i;
+  int32_t hi = 0;
+  uint32_t tri = 0;
+  while (i + 16 <= end) {
+    const uint8_t *p = buf + i;
+    v128_t v0 = wasm_v128_load(p);
+    uint32_t m = wasm_i8x16_bitmask(wasm_i8x16_eq(v0, NL));
+    uint32_t h = wasm_i8x16_bitmask(v0);
+    uint32_t t = 0;
+    if (!tri) {
+      v128_t v1 = wasm_v128_load(p + 1), v2 = wasm_v128_load(p + 2);
+      v128_t m0 = wasm_v128_and(wasm_i8x16_swizzle(L0, wasm_v128_and(v0, F)), wasm_i8x16_swizzle(H0, wasm_u8x16_shr(v0, 4)));
+      v128_t m1 = wasm_v128_and(wasm_i8x16_swizzle(L1, wasm_v128_and(v1, F)), wasm_i8x16_swizzle(H1, wasm_u8x16_shr(v1, 4)));
+      v128_t m2 = wasm_v128_and(wasm_i8x16_swizzle(L2, wasm_v128_and(v2, F)), wasm_i8x16_swizzle(H2, wasm_u8x16_shr(v2, 4)));
+      t = wasm_i8x16_bitmask(wasm_i8x16_ne(wasm_v128_and(wasm_v128_and(m0, m1), m2), wasm_i8x16_splat(0)));
+    }
+    if (m) {
+      uint32_t before = (1u << __builtin_ctz(m)) - 1;
+      *high = hi | (h & before);
+      *plain = !(tri | (t & before));
+      return i + __builtin_ctz(m);
+    }
+    hi |= h;
+    tri |= t;
+    i += 16;
+  }
+  int32_t le = find_eol(i, end, high);
+  if (le >= 0) {
+    *high |= hi;
+    *plain = !tri && plain_range(from, le);
+  }
+  return le;
+}
 
 
 
@@ -752,17 +796,17 @@ EXPORT(run) int32_t run(int32_t pos, int32_t len) {
   int32_t prev_rend = io[R_PREV_REND];
   int32_t status = ST_END;
   for (;;) {
-    int32_t nl;
-    int32_t h = find_audit(pos, len, &nl);
+    int32_t nl, last;
+    int32_t h = find_audit(pos, len, &nl, &last);
     if (nl > 0) {
       lines += nl;
       skipped += nl;
-      pos = last_newline(pos, h < 0 ? len : h) + 1;
+      pos = last + 1;
     }
     if (h < 0) break;
-    int32_t high;
+    int32_t high, plain_line;
     int32_t ls = pos;
-    int32_t le = find_eol(ls, len, &high);
+    int32_t le = find_eol_plain(ls, len, &high, &plain_line);
     if (le < 0) break;
     int st = ST_ODD;
     uint8_t b0 = buf[ls];
@@ -852,7 +896,7 @@ EXPORT(run) int32_t run(int32_t pos, int32_t len) {
     }
     // another record type or a line that mentions audit (AuditParser.fastOther)
     // (line() reads such a line exactly as fastOther does when none of the markers is in it, triples or not)
-    if (!plain_range(ls, le) && !no_marker(ls, le)) goto stop;
+    if (!plain_line && !no_marker(ls, le)) goto stop;
     {
       int32_t k = h;
       for (;;) {

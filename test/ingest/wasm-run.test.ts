@@ -134,6 +134,24 @@ describe('the WebAssembly record loop', () => {
     }
   });
 
+  it('a marker at any offset of an other line, up to its last byte and in the block of its newline, and in the last line of the file: the general result', () => {
+    // (the module finds a line's end, its non-ASCII bytes and its marker triples in one pass of 16-byte blocks)
+    const rec = (sn: number) => `type=SECCOMP msg=audit(1795818969.767:${sn}): pid=7 comm="a" exe="/a" sig=0 arch=c000003e syscall=0 compat=0 ip=0x1 code=0x7ffc0000`;
+    for (const marker of ['SECCOMP', 'audit_lost=5', 'DAEMON_', ' 1326']) {
+      const lines: string[] = [];
+      let sn = 100;
+      for (let pad = 0; pad < 40; pad++) {
+        lines.push(rec(++sn), rec(++sn));
+        lines.push(`type=AVC msg=audit(1795818969.767:${sn += 5}): x=${'y'.repeat(pad)}${marker}`);
+        lines.push(rec(++sn));
+        lines.push(`type=AVC msg=audit(1795818969.767:${sn += 5}): ${marker}${'z'.repeat(pad)}`);
+      }
+      const text = lines.join('\n') + '\n';
+      same(text, 'marker-offsets.log');
+      for (let pad = 0; pad < 20; pad++) same(text + `type=AVC msg=audit(1795818969.767:${sn + 9}): ${'q'.repeat(pad)}${marker}\n`, 'marker-last.log');
+    }
+  });
+
   it('property: random logs (processes, gaps, renderings) through the module = the general path', () => {
     fc.assert(fc.property(fc.integer({ min: 1, max: 3000 }), fc.integer({ min: 1, max: 200 }), fc.nat(50), fc.nat(1 << 20), (n, procs, gap, seed) => {
       same(log(n, procs, { gapEvery: gap > 1 ? gap : undefined, seed }), 'prop.log');

@@ -460,6 +460,10 @@ HOT static int32_t intern(int32_t a, int32_t b, int32_t quoted) {
     if (intern_hash[id] == h && intern_len[id] == len && intern_quoted[id] == quoted) {
       const uint8_t *x = intern_bytes + intern_off[id];
       int32_t k = 0;
+      for (uint32_t w; k + 4 <= len; k += 4) {
+        __builtin_memcpy(&w, x + k, 4);
+        if (w != load32(a + k)) break;
+      }
       while (k < len && x[k] == buf[a + k]) k++;
       if (k == len) return id;
     }
@@ -600,14 +604,22 @@ static int which_key(int32_t i, int32_t end) {
   }
 }
 
+/** The first byte c in [i, le), else le (16 bytes a step; buf has slack past any line). */
+static int32_t first_byte(int32_t i, int32_t le, uint8_t c) {
+  const v128_t C = wasm_i8x16_splat((int8_t)c);
+  for (; i < le; i += 16) {
+    uint32_t m = wasm_i8x16_bitmask(wasm_i8x16_eq(wasm_v128_load(buf + i), C));
+    if (m) return i + __builtin_ctz(m) < le ? i + __builtin_ctz(m) : le;
+  }
+  return le;
+}
+
 static int32_t value_end(int32_t v, int32_t end, int32_t le) {
   if (v < le && buf[v] == '"') {
-    int32_t q = v + 1;
-    while (q < le && buf[q] != '"') q++;
+    int32_t q = first_byte(v + 1, le, '"');
     return q >= le || q > end ? end : q;
   }
-  int32_t sp = v;
-  while (sp < le && buf[sp] != ' ') sp++;
+  int32_t sp = first_byte(v, le, ' ');
   return sp >= le || sp > end ? end : sp;
 }
 

@@ -1,90 +1,22 @@
 // The node agent: containers' syscalls → (namespace, workload, container) recordings, attributed from the
 // runtime's on-node files, flushed atomically to a state directory, served read-only on a local endpoint.
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
-import { hostname } from 'node:os';
-import { dirname, join } from 'node:path';
-import { EnvironmentError, UserError, writeFileAtomic } from '../common/index.js';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { EnvironmentError } from '../common/index.js';
 import { auditLostCount, detectKernelLogSource, disablePrintkRatelimit, ebpfAvailability } from '../runtime/index.js';
 import { archFromAudit, hostArch, X32_SYSCALL_BIT } from '../syscalls/index.js';
+import { Attribution, PENDING_MAX, type Entry } from './attribution.js';
 import { detectCgroupMode, leafOfPath, leafOfProcCgroup, scanContainerCgroups, type CgroupLeaf, type CgroupMode } from './cgroups.js';
 import { LiveAuditLog, LiveKmsg } from './kmsg.js';
-import { profilePath, recordingProfile, recordingSpoYaml, localhostProfileOf, safeElement } from './output.js';
+import { metricsText, type AgentMetrics } from './metrics.js';
+import { resolveAgentOptions, type AgentOptions, type ResolvedAgentOptions } from './options.js';
+import { profilePath, recordingProfile, recordingSpoYaml, localhostProfileOf } from './output.js';
 import { kernfsParentField, startAgentProbe, type AgentProbe, type ProbeEvent } from './probe.js';
-import { DEFAULT_RUNTIME_PATHS, readContainerInfo, specCandidates, type ContainerInfo, type RuntimePaths } from './runtimes.js';
-import { MAX_LOSS_WINDOWS, RecordingStore, readStateFile, type AgentStateFile, type LossWindow, type RecordingData, type ReplicaStat } from './store.js';
-import { deriveWorkload, optedIn } from './workload.js';
-
-export type AgentSource = 'auto' | 'ebpf' | 'audit';
-
-export interface AgentOptions {
-  source?: AgentSource;
-  /** Default /var/lib/seccompctl. */
-  stateDir?: string;
-  /** Record every container, not only opted-in pods. */
-  all?: boolean;
-  /** Default 5000 ms. */
-  flushIntervalMs?: number;
-  /** Default /sys/fs/cgroup. */
-  cgroupRoot?: string;
-  /** Force a cgroup version (1 = a v1 controller's ids even on a hybrid host). */
-  cgroupVersion?: 1 | 2;
-  /** Kubelet cgroup prefixes; default ['/kubepods'] (matches `/kubepods.slice` too). */
-  cgroupPrefixes?: readonly string[];
-  runtimePaths?: RuntimePaths;
-  /** Node name written into replicas; default the host name (NODE_NAME in the DaemonSet). */
-  node?: string;
-  /** Profiles assume no-new-privileges (smaller runc base set). */
-  noNewPrivileges?: boolean;
-  /** Containers tracked at once (memory bound); default 10000. */
-  maxContainers?: number;
-  /** eBPF: keys per kernel map; default 131072. */
-  mapKeys?: number;
-  /** eBPF: count every call (events metric); default true. */
-  counts?: boolean;
-  /** eBPF: pages per CPU of bpftrace's output buffer; default bpftrace's 64 (tests shrink it to force loss). */
-  perfPages?: number;
-  /** Seconds an unresolved container is retried before its events count as unattributed; default 10. */
-  resolveTimeoutSec?: number;
-  /**
-   * Audit source: `auto` (default) reads auditd's log when an audit daemon is registered (records then go there, not
-   * to the kernel log), else /dev/kmsg; a path reads that auditd log; `kmsg` the kernel log.
-   */
-  auditLog?: string;
-  /** Progress and warnings. */
-  log?: (msg: string) => void;
-}
-
-/** Counters served as Prometheus metrics. */
-export interface AgentMetrics {
-  events: number;
-  /** eBPF probe renewals (kernel maps full of exited containers' keys). */
-  rotations: number;
-  newSyscalls: number;
-  drops: Record<string, number>;
-  flushes: number;
-  flushErrors: number;
-}
-
-interface Entry {
-  key: string;
-  leaf?: CgroupLeaf;
-  info?: ContainerInfo;
-  recording?: RecordingData;
-  replica?: ReplicaStat | undefined;
-  state: 'pending' | 'recording' | 'ignored';
-  pending: Set<string>;
-  pendingCalls: number;
-  since: number;
-  lastCalls: number;
-  callsGen?: number;
-  removedAt?: number;
-}
-
-const PENDING_MAX = 2048;
+import { releaseStateLock, stateFilePath, takeStateLock, writeStateDir } from './statedir.js';
+import { MAX_LOSS_WINDOWS, RecordingStore, readStateFile, type AgentStateFile, type LossWindow } from './store.js';
 
 /** A running agent. */
 export class Agent {
-  readonly opts: Required<Omit<AgentOptions, 'log' | 'cgroupVersion' | 'perfPages'>> & { log: AgentOptions['log'] | undefined; cgroupVersion: 1 | 2 | undefined; perfPages: number | undefined };
+  readonly opts: ResolvedAgentOptions;
   readonly store = new RecordingStore();
   readonly metrics: AgentMetrics = { events: 0, rotations: 0, newSyscalls: 0, drops: { perf: 0, unattributed: 0, kmsg: 0, capacity: 0 }, flushes: 0, flushErrors: 0 };
   source: 'ebpf' | 'audit' = 'ebpf';
@@ -92,8 +24,6 @@ export class Agent {
   startedAt = new Date().toISOString();
   lastFlush: string | undefined;
   lossWindows: LossWindow[] = [];
-  private entries = new Map<string, Entry>();
-  private snapshots = new Map<string, ContainerInfo>();
   private timers: NodeJS.Timeout[] = [];
   private probe: AgentProbe | undefined;
   private kmsg: LiveKmsg | LiveAuditLog | undefined;
@@ -107,28 +37,13 @@ export class Agent {
   private ownsLock = false;
   private failure: string | undefined;
 
+  private attribution: Attribution;
+  private entries: Map<string, Entry>;
+
   constructor(opts: AgentOptions = {}) {
-    this.opts = {
-      source: opts.source ?? 'auto',
-      stateDir: opts.stateDir ?? '/var/lib/seccompctl',
-      all: opts.all ?? false,
-      flushIntervalMs: opts.flushIntervalMs ?? 5000,
-      cgroupRoot: opts.cgroupRoot ?? '/sys/fs/cgroup',
-      cgroupVersion: opts.cgroupVersion,
-      cgroupPrefixes: opts.cgroupPrefixes ?? ['/kubepods'],
-      runtimePaths: opts.runtimePaths ?? DEFAULT_RUNTIME_PATHS,
-      node: opts.node ?? hostname(),
-      noNewPrivileges: opts.noNewPrivileges ?? false,
-      maxContainers: opts.maxContainers ?? 10000,
-      mapKeys: opts.mapKeys ?? 131072,
-      counts: opts.counts ?? true,
-      perfPages: opts.perfPages,
-      resolveTimeoutSec: opts.resolveTimeoutSec ?? 10,
-      auditLog: opts.auditLog ?? 'auto',
-      log: opts.log,
-    };
-    if (this.opts.flushIntervalMs < 100) throw new UserError(`--flush-interval ${this.opts.flushIntervalMs} ms is too short (at least 100 ms)`);
-    for (const p of this.opts.cgroupPrefixes) if (!p.startsWith('/')) throw new UserError(`--cgroup-prefix "${p}" must start with "/"`);
+    this.opts = resolveAgentOptions(opts);
+    this.attribution = new Attribution(this.opts, this.store, this.metrics, (m) => this.log(m));
+    this.entries = this.attribution.entries;
   }
 
   private log(m: string): void {
@@ -136,13 +51,13 @@ export class Agent {
   }
 
   get statePath(): string {
-    return join(this.opts.stateDir, 'state.json');
+    return stateFilePath(this.opts.stateDir);
   }
 
   /** Loads the state, attaches the source, starts the flush loop. Resolves once recording. */
   async start(): Promise<void> {
     mkdirSync(this.opts.stateDir, { recursive: true });
-    this.takeLock();
+    takeStateLock(this.opts.stateDir);
     this.ownsLock = true;
     const prev = readStateFile(this.statePath);
     this.loaded = true;
@@ -155,7 +70,7 @@ export class Agent {
       this.lossWindows.push({ from: prev.lastFlush, to: now.toISOString(), reason: 'agent not running: events after its last flush and before this start are not recorded' });
       this.log(`loaded ${prev.recordings.length} recording(s) from ${this.statePath}; loss window ${prev.lastFlush} .. ${now.toISOString()}`);
     }
-    this.watchRuntimes();
+    this.attribution.watchRuntimes();
     if (this.opts.source === 'auto') {
       const a = ebpfAvailability();
       this.source = a.ok ? 'ebpf' : 'audit';
@@ -169,23 +84,6 @@ export class Agent {
     this.flush();
   }
 
-  private takeLock(): void {
-    const lock = join(this.opts.stateDir, 'agent.pid');
-    if (existsSync(lock)) {
-      const pid = Number(readFileSync(lock, 'utf8').trim());
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid) {
-        let alive = false;
-        try {
-          process.kill(pid, 0);
-          alive = readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('agent');
-        } catch {
-          alive = false;
-        }
-        if (alive) throw new UserError(`another agent (pid ${pid}) uses the state directory ${this.opts.stateDir}; stop it or pass another --state-dir`);
-      }
-    }
-    writeFileSync(lock, `${process.pid}\n`);
-  }
 
   private async startEbpf(): Promise<void> {
     const a = ebpfAvailability();
@@ -284,135 +182,16 @@ export class Agent {
     this.timers.push(setInterval(() => this.pollAudit(), 20));
   }
 
-  /**
-   * Snapshot config.json of containers as they are created: containerd deletes it right after a short container
-   * exits. A task directory that does not exist yet (a fresh node: containerd creates `k8s.io/` with its first task)
-   * is awaited by watching its nearest existing ancestor, then watched and scanned as soon as it appears.
-   */
-  private watchRuntimes(): void {
-    this.watchDirs = [
-      ...this.opts.runtimePaths.containerdNamespaces.map((ns) => join(this.opts.runtimePaths.containerdTasks, ns)),
-      ...this.opts.runtimePaths.crioRoots.map((r) => join(r, 'overlay-containers')),
-    ];
-    for (const d of this.watchDirs) this.ensureWatch(d);
-  }
-
-  private watchDirs: string[] = [];
-  private watched = new Map<string, FSWatcher>();
-
-  private ensureWatch(dir: string): void {
-    if (this.stopped || this.watched.has(dir)) return;
-    if (existsSync(dir)) {
-      try {
-        const w = watch(dir, (_ev, name) => {
-          if (typeof name === 'string' && /^[0-9a-f]{64}$/.test(name)) this.snapshot(name, 0);
-        });
-        w.on('error', () => undefined);
-        this.watched.set(dir, w);
-        // Containers created before the watch: snapshot them now.
-        for (const name of readdirSync(dir)) if (/^[0-9a-f]{64}$/.test(name)) this.snapshot(name, 0);
-      } catch {
-        // not watchable: resolution falls back to reading at exec time
-      }
-      return;
-    }
-    let anc = dirname(dir);
-    while (anc !== dirname(anc) && !existsSync(anc)) anc = dirname(anc);
-    const key = `ancestor:${dir}`;
-    if (this.watched.has(key)) return;
-    try {
-      const w = watch(anc, { recursive: false }, () => {
-        if (existsSync(dir)) {
-          this.watched.get(key)?.close();
-          this.watched.delete(key);
-          this.ensureWatch(dir);
-        } else if (!existsSync(dirname(dir)) || dirname(dir) !== anc) {
-          // a deeper ancestor appeared: move down
-          this.watched.get(key)?.close();
-          this.watched.delete(key);
-          this.ensureWatch(dir);
-        }
-      });
-      w.on('error', () => undefined);
-      this.watched.set(key, w);
-    } catch {
-      // polled by sweep()
-    }
-  }
-
-  private snapshot(id: string, attempt: number): void {
-    if (this.snapshots.has(id) || this.stopped) return;
-    const info = readContainerInfo(id, this.opts.runtimePaths);
-    if (info) {
-      if (this.snapshots.size >= this.opts.maxContainers) this.snapshots.delete(this.snapshots.keys().next().value!);
-      this.snapshots.set(id, info);
-      for (const e of this.entries.values()) if (e.state === 'pending' && e.leaf?.containerId === id) this.resolve(e);
-      return;
-    }
-    // The directory exists before config.json is written into it.
-    if (attempt < 50 && specCandidates(id, this.opts.runtimePaths).some((c) => existsSync(dirname(c.path)))) setTimeout(() => this.snapshot(id, attempt + 1), 2).unref();
-  }
-
   private entry(key: string): Entry | undefined {
-    let e = this.entries.get(key);
-    if (e) return e;
-    if (this.entries.size >= this.opts.maxContainers) {
-      // Forget the oldest removed container first.
-      for (const [k, v] of this.entries) {
-        if (v.removedAt !== undefined) {
-          this.entries.delete(k);
-          break;
-        }
-      }
-      if (this.entries.size >= this.opts.maxContainers) {
-        this.metrics.drops.capacity!++;
-        return undefined;
-      }
-    }
-    e = { key, state: 'pending', pending: new Set(), pendingCalls: 0, since: Date.now(), lastCalls: 0 };
-    this.entries.set(key, e);
-    return e;
+    return this.attribution.entry(key);
   }
 
   private resolve(e: Entry): void {
-    if (e.state !== 'pending' || !e.leaf) return;
-    const id = e.leaf.containerId;
-    const info = this.snapshots.get(id) ?? readContainerInfo(id, this.opts.runtimePaths, e.leaf.runtime);
-    if (!info) return;
-    if (!this.snapshots.has(id)) this.snapshots.set(id, info);
-    e.info = info;
-    if (!optedIn(info, this.opts.all)) {
-      e.state = 'ignored';
-      e.pending.clear();
-      return;
-    }
-    const podUid = info.podUid || e.leaf.podUid || '';
-    const wl = deriveWorkload(info.pod, info.labels, info.annotations);
-    if (![info.namespace, wl.name, info.container].every(safeElement)) {
-      this.log(`container ${id}: namespace/workload/container "${info.namespace}/${wl.name}/${info.container}" is not usable as a path; ignored`);
-      e.state = 'ignored';
-      return;
-    }
-    const now = new Date().toISOString();
-    const rec = this.store.ensure({ namespace: info.namespace, workload: wl.name, workloadKind: wl.kind, workloadBy: wl.by, container: info.container }, now);
-    this.store.noteImage(rec, info.image);
-    e.recording = rec;
-    e.replica = this.store.replica(rec, info.pod, podUid, this.opts.node, id, now);
-    e.state = 'recording';
-    this.log(`recording ${info.namespace}/${wl.name}/${info.container} (pod ${info.pod}, container ${id.slice(0, 12)})`);
-    // The exec that made the container live happened before the probe could note it.
-    this.noteNr(e, hostArch().id, hostArch().id === 'x86_64' ? 59 : 221, now);
-    for (const p of e.pending) {
-      const [arch, nr] = p.split(':');
-      this.noteNr(e, arch!, Number(nr), now);
-    }
-    e.pending.clear();
-    if (e.pendingCalls > 0) this.store.noteCalls(rec, e.replica, e.pendingCalls, now);
-    e.pendingCalls = 0;
+    this.attribution.resolve(e);
   }
 
   private noteNr(e: Entry, arch: string, nr: number, now: string): void {
-    if (this.store.noteSyscall(e.recording!, e.replica, arch, nr, now)) this.metrics.newSyscalls++;
+    this.attribution.noteNr(e, arch, nr, now);
   }
 
   private onProbe(ev: ProbeEvent, gen = 0): void {
@@ -573,7 +352,7 @@ export class Agent {
 
   private sweep(): void {
     const now = Date.now();
-    for (const d of this.watchDirs) if (!this.watched.has(d)) this.ensureWatch(d);
+    this.attribution.rewatch();
     void this.maybeRotate();
     for (const [k, e] of this.entries) {
       if (e.state === 'pending') {
@@ -603,18 +382,7 @@ export class Agent {
         flushIntervalMs: this.opts.flushIntervalMs, lossWindows: this.lossWindows, recordings: this.store.list(),
       };
       const dirty = this.store.takeDirty();
-      writeFileAtomic(this.statePath, JSON.stringify(state) + '\n');
-      for (const key of dirty) {
-        const r = this.store.get(key);
-        if (!r) continue;
-        const p = profilePath(this.opts.stateDir, r);
-        mkdirSync(dirname(p), { recursive: true });
-        const g = recordingProfile(r, { noNewPrivileges: this.opts.noNewPrivileges });
-        writeFileAtomic(p, g.text);
-        const spo = join(this.opts.stateDir, 'spo', r.namespace, r.workload, `${r.container}.yaml`);
-        mkdirSync(dirname(spo), { recursive: true });
-        writeFileAtomic(spo, recordingSpoYaml(r, g.profile));
-      }
+      writeStateDir(this.opts.stateDir, state, this.store, dirty, { noNewPrivileges: this.opts.noNewPrivileges });
       this.lastFlush = now;
       this.metrics.flushes++;
     } catch (e) {
@@ -651,36 +419,7 @@ export class Agent {
 
   /** Prometheus text format. */
   metricsText(): string {
-    const h = this.health();
-    const lines = [
-      '# HELP seccompctl_agent_events_total Syscalls seen in recorded containers (eBPF: every call when counting; audit: records).',
-      '# TYPE seccompctl_agent_events_total counter',
-      `seccompctl_agent_events_total ${this.metrics.events}`,
-      '# HELP seccompctl_agent_new_syscalls_total (recording, arch, syscall) pairs seen for the first time.',
-      '# TYPE seccompctl_agent_new_syscalls_total counter',
-      `seccompctl_agent_new_syscalls_total ${this.metrics.newSyscalls}`,
-      '# HELP seccompctl_agent_containers Containers tracked now (state=recording: opted in and attributed).',
-      '# TYPE seccompctl_agent_containers gauge',
-      `seccompctl_agent_containers{state="tracked"} ${String(h.containers)}`,
-      `seccompctl_agent_containers{state="recording"} ${String(h.recordingContainers)}`,
-      '# HELP seccompctl_agent_recordings Recordings (namespace, workload, container).',
-      '# TYPE seccompctl_agent_recordings gauge',
-      `seccompctl_agent_recordings ${this.store.recordings.size}`,
-      '# HELP seccompctl_agent_drops_total Events lost, by reason (perf: eBPF output buffer; kmsg: kernel log; unattributed: no container found; capacity: too many containers).',
-      '# TYPE seccompctl_agent_drops_total counter',
-      ...Object.entries(this.metrics.drops).map(([k, v]) => `seccompctl_agent_drops_total{reason="${k}"} ${v}`),
-      '# HELP seccompctl_agent_probe_renewals_total eBPF probes renewed because their kernel maps filled with exited containers\' keys.',
-      '# TYPE seccompctl_agent_probe_renewals_total counter',
-      `seccompctl_agent_probe_renewals_total ${this.metrics.rotations}`,
-      '# HELP seccompctl_agent_flushes_total State flushes (errors: failed ones).',
-      '# TYPE seccompctl_agent_flushes_total counter',
-      `seccompctl_agent_flushes_total ${this.metrics.flushes}`,
-      `seccompctl_agent_flush_errors_total ${this.metrics.flushErrors}`,
-      '# HELP seccompctl_agent_loss_windows Windows in which the agent was not recording (restarts).',
-      '# TYPE seccompctl_agent_loss_windows gauge',
-      `seccompctl_agent_loss_windows ${this.lossWindows.length}`,
-    ];
-    return lines.join('\n') + '\n';
+    return metricsText(this.metrics, this.health(), this.store.recordings.size, this.lossWindows.length);
   }
 
   /** Stops the source, flushes a last time. */
@@ -688,7 +427,7 @@ export class Agent {
     if (this.stopped) return;
     this.stopped = true;
     for (const t of this.timers) clearInterval(t);
-    for (const w of this.watched.values()) w.close();
+    this.attribution.close();
     const probes = [this.probe, this.retiring].filter((p): p is AgentProbe => p !== undefined);
     await Promise.all(probes.map((p) => p.stop()));
     for (const p of probes) {
@@ -708,7 +447,7 @@ export class Agent {
     this.restorePrintk?.();
     this.sweep();
     if (this.loaded) this.flush();
-    if (this.ownsLock) rmSync(join(this.opts.stateDir, 'agent.pid'), { force: true });
+    if (this.ownsLock) releaseStateLock(this.opts.stateDir);
   }
 
   /** The pid of the current eBPF probe process (bpftrace), for diagnosis and tests. */
@@ -719,14 +458,5 @@ export class Agent {
   /** Resolves when the source fails on its own (the CLI then exits non-zero). */
   get failed(): string | undefined {
     return this.failure;
-  }
-}
-
-/** Lists the recordings of a state directory (for tools that read a copied one). */
-export function listStateDir(dir: string): string[] {
-  try {
-    return readdirSync(join(dir, 'profiles'));
-  } catch {
-    return [];
   }
 }

@@ -5,7 +5,8 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { checkWritableFile, UserError, type Diagnostic } from '../common/index.js';
 import { refusal, type Refusal } from '../k8s/index.js';
-import { Agent, type AgentOptions, type AgentSource } from './agent.js';
+import { Agent } from './agent.js';
+import type { AgentOptions, AgentSource } from './options.js';
 import { kubectl, recordPatch, selectRecordings, statesFromCluster, statesFromDirs, workloadRef, writePulled, type PulledProfile, type WorkloadRef } from './pull.js';
 import { parseListen, serveAgent, type AgentServer } from './server.js';
 

@@ -1,7 +1,8 @@
 // Agent: the node process that records pods where they run. Containers' syscalls (eBPF scoped by cgroup id, or the
 // audit log under a LOG profile) → (namespace, workload, container) recordings attributed from the runtime's
 // on-node files, flushed atomically, served on a local endpoint; plus what `record start|stop|pull` needs.
-export type { AgentOptions, AgentSource, AgentMetrics } from './agent.js';
+export type { AgentOptions, AgentSource } from './options.js';
+export type { AgentMetrics } from './metrics.js';
 export { Agent } from './agent.js';
 export type { CgroupLeaf, CgroupMode, ExistingCgroup } from './cgroups.js';
 export { detectCgroupMode, leafOfPath, leafOfProcCgroup, processCgroupPath, scanContainerCgroups, segmentContainer, segmentPodUid } from './cgroups.js';

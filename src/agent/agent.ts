@@ -1,12 +1,13 @@
-// The node agent: containers' syscalls → (namespace, workload, container) recordings, attributed from the
-// runtime's on-node files, flushed atomically to a state directory, served read-only on a local endpoint.
-import { mkdirSync, readFileSync } from 'node:fs';
+// The node agent: containers' syscalls → (namespace, workload, container) recordings. This file owns the lifecycle
+// (start, sweep, flush, stop), the eBPF probe and its events; attribution.ts names containers from the runtime's
+// files, audit-source.ts is the audit source, statedir.ts the state directory, metrics.ts the /metrics text.
+import { mkdirSync } from 'node:fs';
 import { EnvironmentError } from '../common/index.js';
-import { auditLostCount, detectKernelLogSource, disablePrintkRatelimit, ebpfAvailability } from '../runtime/index.js';
-import { archFromAudit, hostArch, X32_SYSCALL_BIT } from '../syscalls/index.js';
+import { ebpfAvailability } from '../runtime/index.js';
+import { hostArch, X32_SYSCALL_BIT } from '../syscalls/index.js';
 import { Attribution, PENDING_MAX, type Entry } from './attribution.js';
-import { detectCgroupMode, leafOfPath, leafOfProcCgroup, scanContainerCgroups, type CgroupLeaf, type CgroupMode } from './cgroups.js';
-import { LiveAuditLog, LiveKmsg } from './kmsg.js';
+import { AuditSource } from './audit-source.js';
+import { detectCgroupMode, leafOfPath, scanContainerCgroups, type CgroupLeaf, type CgroupMode } from './cgroups.js';
 import { metricsText, type AgentMetrics } from './metrics.js';
 import { resolveAgentOptions, type AgentOptions, type ResolvedAgentOptions } from './options.js';
 import { profilePath, recordingProfile, recordingSpoYaml, localhostProfileOf } from './output.js';
@@ -26,11 +27,7 @@ export class Agent {
   lossWindows: LossWindow[] = [];
   private timers: NodeJS.Timeout[] = [];
   private probe: AgentProbe | undefined;
-  private kmsg: LiveKmsg | LiveAuditLog | undefined;
-  private restorePrintk: (() => void) | undefined;
-  /** The auditd log the audit source reads (undefined: the kernel log). */
-  auditFile: string | undefined;
-  private pidCache = new Map<number, { start: string; key: string | undefined }>();
+  private audit: AuditSource | undefined;
   private stopped = false;
   /** The state file was read: only then may a flush replace it (a failed start must not clobber another agent's). */
   private loaded = false;
@@ -161,25 +158,10 @@ export class Agent {
   }
 
   private async startAudit(): Promise<void> {
-    const src = this.opts.auditLog === 'kmsg' ? { kind: 'kmsg' as const }
-      : this.opts.auditLog === 'auto' ? detectKernelLogSource() : { kind: 'auditd' as const, file: this.opts.auditLog };
-    if (src.kind === 'auditd') {
-      this.kmsg = new LiveAuditLog(src.file, auditLostCount);
-      await this.kmsg.open();
-      this.auditFile = src.file;
-      this.log(`audit source: ${src.file} (auditd)`);
-      this.timers.push(setInterval(() => this.pollAudit(), 20));
-      return;
-    }
-    this.kmsg = new LiveKmsg();
-    await this.kmsg.open();
-    try {
-      this.restorePrintk = disablePrintkRatelimit();
-    } catch (e) {
-      // In a pod /proc/sys is read-only: records beyond printk's burst are then lost, and reported as loss.
-      this.log(`cannot set kernel.printk_ratelimit=0 (${(e as Error).message}); set it on the node, or records will be lost (reported per recording)`);
-    }
-    this.timers.push(setInterval(() => this.pollAudit(), 20));
+    this.audit = new AuditSource(this.opts.auditLog, this.attribution, this.store, this.metrics, (m) => this.log(m));
+    await this.audit.start();
+    const audit = this.audit;
+    this.timers.push(setInterval(() => audit.poll(), 20));
   }
 
   private entry(key: string): Entry | undefined {
@@ -278,78 +260,6 @@ export class Agent {
     return e;
   }
 
-  private pollAudit(): void {
-    const k = this.kmsg;
-    if (!k) return;
-    const now = new Date().toISOString();
-    k.poll((r) => {
-      if (r.comm === 'runc:[2:INIT]') return; // the runtime's own calls: covered by its base set
-      if (r.pid === undefined) return;
-      const key = this.auditKey(r.pid);
-      if (key === undefined) return;
-      if (key === '') {
-        this.metrics.drops.unattributed!++;
-        return;
-      }
-      const e = this.entry(key);
-      if (!e || e.state === 'ignored') return;
-      this.metrics.events++;
-      const arch = r.arch !== undefined ? archFromAudit(r.arch, r.syscall) : hostArch();
-      if (!arch) return;
-      const nr = r.syscall;
-      if (e.state === 'recording') {
-        this.noteNr(e, arch.id, nr, now);
-        this.store.noteCalls(e.recording!, e.replica, 1, now);
-      } else if (e.pending.size < PENDING_MAX) {
-        e.pending.add(`${arch.id}:${nr}`);
-        e.pendingCalls++;
-      }
-      (e as Entry & { lastRecord?: number }).lastRecord = Date.now();
-    }, (l) => {
-      this.metrics.drops.kmsg! += l.count;
-      // Kernel log loss names no process: every container recorded in the last 10 s may have lost records.
-      const cutoff = Date.now() - 10_000;
-      let n = 0;
-      for (const e of this.entries.values()) {
-        const last = (e as Entry & { lastRecord?: number }).lastRecord ?? 0;
-        if (e.state === 'recording' && (last >= cutoff || e.removedAt === undefined)) {
-          this.store.noteLoss(e.recording!, `${now}: ${l.message}`, l.count);
-          n++;
-        }
-      }
-      this.log(`kernel log loss (${l.message}); marked ${n} recording(s)`);
-    });
-  }
-
-  /** The entry key of a pid's container ('' = it is gone, unattributable; undefined = not a container). */
-  private auditKey(pid: number): string | undefined {
-    let start: string;
-    try {
-      start = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ').pop()!.split(' ')[19]!;
-    } catch {
-      return '';
-    }
-    const c = this.pidCache.get(pid);
-    if (c && c.start === start) return c.key;
-    let leaf: CgroupLeaf | undefined;
-    try {
-      leaf = leafOfProcCgroup(readFileSync(`/proc/${pid}/cgroup`, 'utf8'));
-    } catch {
-      return '';
-    }
-    const key = leaf ? `ct:${leaf.containerId}` : undefined;
-    if (this.pidCache.size > 65536) this.pidCache.clear();
-    this.pidCache.set(pid, { start, key });
-    if (leaf && key) {
-      const e = this.entry(key);
-      if (e && !e.leaf) {
-        e.leaf = leaf;
-        this.resolve(e);
-      }
-    }
-    return key;
-  }
-
   private sweep(): void {
     const now = Date.now();
     this.attribution.rewatch();
@@ -440,14 +350,15 @@ export class Agent {
         this.log(`the eBPF probe did not exit cleanly at stop: ${r.error}`);
       }
     }
-    if (this.kmsg) {
-      this.pollAudit();
-      await this.kmsg.close();
-    }
-    this.restorePrintk?.();
+    await this.audit?.stop();
     this.sweep();
     if (this.loaded) this.flush();
     if (this.ownsLock) releaseStateLock(this.opts.stateDir);
+  }
+
+  /** The auditd log the audit source reads (undefined: the kernel log or the eBPF source). */
+  get auditFile(): string | undefined {
+    return this.audit?.auditFile;
   }
 
   /** The pid of the current eBPF probe process (bpftrace), for diagnosis and tests. */

@@ -11,10 +11,7 @@ export type { CompareReadOptions, DiffRefsOptions, DiffSide, DiffRefsResult, Mer
 export { diffProfileRefs, mergeProfileFiles } from './compare-files.js';
 export type { RuntimeDefault, RuntimeDefaultName, RuntimeDefaultOptions, ProfileRefOptions, ProfileRefText } from './runtime-default.js';
 export { RUNTIME_DEFAULTS, CRIO_DEFAULT_CAPS, loadRuntimeDefault, parseRuntimeDefaultRef, readProfileRef, runtimeDefaultCaps } from './runtime-default.js';
-export type {
-  ArgRecording, ArgValues, ArgRulesOptions, ArgRulesResult, GenerateArgsResult, RestrictedSyscall, ClosedCall, DangerousCall, RuntimeArgValues,
-} from './args.js';
-export {
-  ArgCollector, MAX_ARG_VALUES, applyArgRules, allowsCall, closedCalls, DANGEROUS_CALLS, dangerousCallArgs, dangerousCallText,
-  describeArgConditions, formatCall, generateWithArgs, straceValue,
-} from './args.js';
+export type { ArgRecording, ArgValues, ArgRulesOptions, ArgRulesResult, GenerateArgsResult, RestrictedSyscall, RuntimeArgValues } from './args.js';
+export { ArgCollector, MAX_ARG_VALUES, applyArgRules, describeArgConditions, formatCall, generateWithArgs, straceValue } from './args.js';
+export type { ClosedCall, DangerousCall } from './dangerous-calls.js';
+export { allowsCall, closedCalls, DANGEROUS_CALLS, dangerousCallArgs, dangerousCallText } from './dangerous-calls.js';

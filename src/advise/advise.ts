@@ -1,7 +1,5 @@
 // "Will RuntimeDefault break my workload?": every syscall a recording (or a profile) shows the workload making, run
 // through each runtime's exact RuntimeDefault with the same evaluator and compiled-BPF emulation `check` uses.
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { InternalError, UserError, type Diagnostic } from '../common/index.js';
 import {
   ARG_CONSTANTS, compileModel, effectiveConds, emulate, evaluateModel, formatRet, isAllowLike, prepareProfile, classify,
@@ -10,8 +8,8 @@ import {
 import {
   loadRuntimeDefault, runtimeDefaultCaps, RUNTIME_DEFAULTS, straceValue, type RuntimeDefault, type RuntimeDefaultName,
 } from '../generate/index.js';
-import { ingestText, type IngestResult } from '../ingest/index.js';
-import { normalizeCap, safeParseProfile, type Profile } from '../profile/index.js';
+import type { IngestResult } from '../ingest/index.js';
+import { normalizeCap, type Profile } from '../profile/index.js';
 import { archInfo, hostArch, syscallNumber, type ArchId } from '../syscalls/index.js';
 import { deliberateEnosysNames } from '../verify/index.js';
 
@@ -402,107 +400,4 @@ export function judgeAdvice(input: AdviseInput, opts: AdviseOptions = {}): { res
 export function refusalError(diagnostics: readonly Diagnostic[]): UserError {
   const head = diagnostics[diagnostics.length - 1]!;
   return new UserError(head.message, diagnostics.slice(0, -1));
-}
-
-/** Shell commands that carry the advice out (`k8s patch` for RuntimeDefault or a Localhost profile). */
-export function adviseCommands(a: RuntimeAdvice, input: string, kind: AdviseInput['kind']): string[] {
-  const name = input === '-' ? 'app' : input.replace(/^.*\//, '').replace(/\.[^.]+$/, '').toLowerCase().replace(/[^a-z0-9.-]+/g, '-') || 'app';
-  if (a.verdict === 'safe' || a.verdict === 'safe-with-capability' || a.verdict === 'check-arguments') {
-    const cmds = [`seccompctl k8s patch deploy.yaml --runtime-default -i`];
-    if (a.verdict === 'check-arguments') cmds.unshift(`seccompctl verify runtime-default:${a.runtime} -- CMD ARGS...`);
-    return cmds;
-  }
-  const profile = kind === 'profile' ? input : `${name}.json`;
-  return [
-    ...(kind === 'recording' ? [`seccompctl generate ${input} -o ${profile}`] : []),
-    `seccompctl verify ${profile} -- CMD ARGS...`,
-    `seccompctl k8s install ${profile} | kubectl apply -f -`,
-    `seccompctl k8s patch deploy.yaml --localhost seccompctl/${profile.replace(/^.*\//, '')} -i`,
-  ];
-}
-
-/**
- * Reads advise's input: a profile (any dialect; Docker expanded for `arch`) or a recording (audit log or strace
- * output). Text that is neither is a UserError naming what was tried.
- */
-export function readAdviseInput(text: string, label: string, opts: { arch?: ArchId } = {}): AdviseInput {
-  const r = inspectAdviseInput(text, label, opts);
-  if (!r.input) throw refusalError(r.diagnostics);
-  return r.input;
-}
-
-/**
- * readAdviseInput without the throw: the input, or the diagnostics that refuse it — the parser's findings then
- * INVALID_PROFILE, or INPUT_UNRECOGNIZED (neither a profile nor a recording).
- */
-export function inspectAdviseInput(text: string, label: string, opts: { arch?: ArchId } = {}): { input?: AdviseInput; diagnostics: Diagnostic[] } {
-  const trimmed = text.trimStart();
-  if (trimmed.startsWith('{') || /^(apiVersion|kind|defaultAction)\s*:/m.test(trimmed.slice(0, 2000))) {
-    const r = safeParseProfile(text, { file: label, ...(opts.arch ? { docker: { arch: opts.arch } } : {}) });
-    if (r.ok) return { input: { kind: 'profile', label, profile: r.profile }, diagnostics: [] };
-    return { diagnostics: [...r.diagnostics, { code: 'INVALID_PROFILE', severity: 'error', message: `${label}: not a valid seccomp profile`, fix: 'fix the errors above' }] };
-  }
-  const ingest = ingestText(text, { file: label, ...(opts.arch ? { nativeArch: opts.arch } : {}) });
-  if (ingest.counters.matched === 0) {
-    return {
-      diagnostics: [{
-        code: 'INPUT_UNRECOGNIZED', severity: 'error',
-        message: `${label}: neither a seccomp profile nor a recording (no seccomp audit records or strace syscall lines found); give a profile, an audit log or strace -f output`,
-      }],
-    };
-  }
-  return { input: { kind: 'recording', label, ingest }, diagnostics: [] };
-}
-
-/** What lint says about one container from its recording (k8s lint --recordings). */
-export interface ContainerAdvice {
-  severity: 'error' | 'warning' | 'info';
-  message: string;
-  fix: string;
-}
-
-/**
- * The recording of (namespace, workload, container) under `dir`, in the node agent's layout
- * (`<namespace>/<workload>/<container>.json`) or `record pull`'s (`<namespace>_<workload>_<container>.json`); a
- * strace (`.strace`) or audit (`.log`) recording under the same name works too.
- */
-export function findRecording(dir: string, namespace: string, workload: string, container: string): string | undefined {
-  if ([namespace, workload, container].some((x) => x === '' || x.includes('/') || x.startsWith('.'))) return undefined;
-  for (const stem of [join(dir, namespace, workload, container), join(dir, `${namespace}_${workload}_${container}`)]) {
-    for (const ext of ['.json', '.strace', '.log']) if (existsSync(stem + ext)) return stem + ext;
-  }
-  return undefined;
-}
-
-/**
- * For lint: advice per container from the recordings under `dir`, against `runtime`'s RuntimeDefault. A denial is an
- * error when the container runs RuntimeDefault (explicitly, or by the kubelet's SeccompDefault), a warning when it
- * would once RuntimeDefault is turned on; safe and argument-dependent results are info. Undefined: no recording.
- */
-export function containerAdvisor(dir: string, runtime: RuntimeDefaultName, opts: { arch?: ArchId } = {}): (namespace: string, workload: string, container: string, runsRuntimeDefault: boolean) => ContainerAdvice | undefined {
-  const cache = new Map<string, RuntimeAdvice>();
-  return (namespace, workload, container, runs) => {
-    const file = findRecording(dir, namespace, workload, container);
-    if (!file) return undefined;
-    let a = cache.get(file);
-    if (!a) {
-      const input = readAdviseInput(readFileSync(file, 'utf8'), file, opts);
-      a = advise(input, { runtimes: [runtime], ...opts }).runtimes[0]!;
-      cache.set(file, a);
-    }
-    const rec = `recorded in ${file}`;
-    const denied = a.findings.filter((f) => f.outcome === 'denied');
-    const list = denied.map((f) => `${f.call} (${f.verdict})`).join(', ');
-    const patch = runs ? 'nothing to do' : `seccompctl k8s patch --runtime-default --container ${container}`;
-    switch (a.verdict) {
-      case 'safe':
-        return { severity: 'info', message: `${rec}: ${runtime}'s RuntimeDefault allows everything it did`, fix: patch };
-      case 'check-arguments':
-        return { severity: 'info', message: `${rec}: ${runtime}'s RuntimeDefault denies nothing for certain; ${a.findings.filter((f) => f.outcome === 'depends').map((f) => f.name).join(', ')} depend on argument values the recording lacks`, fix: `seccompctl verify runtime-default:${runtime} -- CMD` };
-      case 'safe-with-capability':
-        return { severity: runs ? 'error' : 'warning', message: `${rec}: ${runtime}'s RuntimeDefault ${runs ? 'denies' : 'would deny'} ${list} without ${a.addCapabilities.join(', ')}`, fix: `add ${a.addCapabilities.map((c) => c.replace(/^CAP_/, '')).join(', ')} to securityContext.capabilities.add, or use a Localhost profile` };
-      case 'needs-localhost':
-        return { severity: runs ? 'error' : 'warning', message: `${rec}: ${runtime}'s RuntimeDefault ${runs ? 'denies' : 'would deny'} ${list}`, fix: `a Localhost profile: seccompctl advise ${file} --runtime ${runtime} prints the commands` };
-    }
-  };
 }

@@ -4,7 +4,8 @@ import { resolve } from 'node:path';
 import { readInput, type Diagnostic } from '../common/index.js';
 import type { RuntimeDefaultName } from '../generate/index.js';
 import type { ArchId } from '../syscalls/index.js';
-import { inspectAdviseInput, judgeAdvice, type AdviseResult } from './advise.js';
+import { judgeAdvice, type AdviseResult } from './advise.js';
+import { inspectAdviseInput } from './input.js';
 
 export interface AdviseFileOptions {
   /** Which RuntimeDefaults (default: all bundled runtimes). */

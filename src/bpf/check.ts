@@ -10,7 +10,8 @@ import { disassemble } from './disasm.js';
 import { emulate, validateProgram, type SeccompData, type TraceStep } from './emulate.js';
 import { evaluateModel, type Verdict } from './evaluate.js';
 import type { Insn } from './insn.js';
-import { effectiveConds, nativeArch, prepareProfile, type Cond, type TargetOptions } from './model.js';
+import { nativeArch, prepareProfile, type Cond, type TargetOptions } from './model.js';
+import { effectiveConds } from './overlap.js';
 
 /** Options for checkSyscall. */
 export interface CheckOptions extends TargetOptions {

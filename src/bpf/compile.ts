@@ -4,7 +4,8 @@ import type { Profile } from '../profile/index.js';
 import type { ArchInfo } from '../syscalls/index.js';
 import { classify, type Leaf } from './evaluate.js';
 import { BPF, MAX_INSNS, jump, stmt, type Insn } from './insn.js';
-import { effectiveConds, prepareProfile, UnsupportedFeatureError, type Cond, type FilterModel, type RuncRule, type TargetOptions } from './model.js';
+import { prepareProfile, UnsupportedFeatureError, type Cond, type FilterModel, type RuncRule, type TargetOptions } from './model.js';
+import { effectiveConds } from './overlap.js';
 
 /** A compiled filter and the model it was compiled from. */
 export interface CompiledFilter {

@@ -4,7 +4,8 @@ import type { Profile } from '../profile/index.js';
 import type { ArchId, ArchInfo } from '../syscalls/index.js';
 import { errnoOf, formatRet, kernelAction, type KernelAction } from './actions.js';
 import type { SeccompData } from './emulate.js';
-import { RET_ENOSYS, abiFor, argRuleOrder, condHolds, effectiveConds, prepareProfile, type Cond, type FilterModel, type RuncRule, type TargetOptions } from './model.js';
+import { RET_ENOSYS, abiFor, condHolds, prepareProfile, type Cond, type FilterModel, type RuncRule, type TargetOptions } from './model.js';
+import { argRuleOrder, effectiveConds } from './overlap.js';
 
 /** Why a verdict came out as it did. */
 export type VerdictReason = 'badarch' | 'enosys' | 'rule' | 'default';

@@ -9,7 +9,8 @@ export { emulate, validateProgram, seccompDataWords, BpfLoadError } from './emul
 export type { DisasmOptions } from './disasm.js';
 export { disassemble } from './disasm.js';
 export type { Cond, RuncRule, FilterModel, TargetOptions, MergeHazard } from './model.js';
-export { prepareProfile, stubNumber, mergeHazards, effectiveConds, UnsupportedFeatureError, RET_ENOSYS, MUX_ARCHES, SOCKETCALL_CALLS, IPC_CALLS } from './model.js';
+export { prepareProfile, stubNumber, UnsupportedFeatureError, RET_ENOSYS, MUX_ARCHES, SOCKETCALL_CALLS, IPC_CALLS } from './model.js';
+export { mergeHazards, effectiveConds } from './overlap.js';
 export type { Verdict, VerdictReason, Leaf } from './evaluate.js';
 export { evaluateProfile, evaluateModel, classify } from './evaluate.js';
 export type { CompiledFilter } from './compile.js';

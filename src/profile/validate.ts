@@ -1,5 +1,7 @@
 // Validation: named rules over a profile as written, each reporting diagnostics with a code, a JSON path and
 // (per runtime) what that runtime does with the construct. Wording lives next to each rule; tests assert codes.
+// Long because: it is one table (VALIDATION_RULES) of rules, each keeping its checks and wording together; a new
+// rule goes here (docs/architecture.md).
 import type { Diagnostic, Severity } from '../common/index.js';
 import { archInfo, hostArch, isKnownSyscall, resolveArch, suggestSyscalls, syscallNumber, type ArchId } from '../syscalls/index.js';
 import { placeDiagnostics, RUNTIMES, type ProfileSource, type RuntimeName } from './api.js';

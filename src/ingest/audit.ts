@@ -2,6 +2,8 @@
 // stateful per-file parser (renderings, serial and sequence gaps, the payload memo, the two-thread merge). Renderings:
 // dmesg, /dev/kmsg, syslog (RFC 3164/5424), journald text, `journalctl -o json`, auditd raw, `ausearch -i`. Fields and
 // their meaning: audit-fields.ts; one payload: audit-record.ts; byte-level shapes: audit-bytes.ts; loss: audit-loss.ts.
+// Long because: one class holds the state that spans lines (serials, sequence numbers, memo, exec flag), and every
+// path that reads a line (general, byte-level, WebAssembly hand-back, two-thread merge) must update it in one place.
 import type { ArchId } from '../syscalls/index.js';
 import type { Aggregator, LossEdits, Slot } from './aggregate.js';
 import { decodeRawBytes, FIELDS } from './audit-fast.js';

@@ -48,7 +48,8 @@ export type LossKind =
   | 'hold-queue-overflow' // audit: kauditd hold queue overflow
   | 'audit-lost'          // audit: audit_lost=N ...
   | 'mid-workload'        // the recording starts after the workload did
-  | 'truncated';          // the input ends in the middle of a record/call
+  | 'truncated'           // the input ends in the middle of a record/call
+  | 'probe-map-full';     // record --backend ebpf: a BPF map was full, calls the workload made were not stored
 
 /** One piece of evidence of loss. `certain` signals make generate fail unless --allow-loss. */
 export interface LossSignal {

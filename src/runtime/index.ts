@@ -18,7 +18,7 @@ export { pidAlive, reapStale, staleContainerIds } from './reap.js';
 export type { Cleanup } from '../common/index.js';
 export { pendingCleanups, registerCleanup, runCleanups } from '../common/index.js';
 export type { ExecMarker, ProbeCount, ProbeOptions, ProbeResult, RunningProbe } from './probe.js';
-export { archOfProbe, ebpfAvailability, ensureTracefs, haveAuditSessions, parseProbeOutput, probeProgram, startBpftraceProbe, startProbe, stopBpftrace } from './probe.js';
+export { archOfProbe, DEFAULT_RECORD_MAP_KEYS, ebpfAvailability, ensureTracefs, haveAuditSessions, parseProbeOutput, probeProgram, recordMapKeys, startBpftraceProbe, startProbe, stopBpftrace } from './probe.js';
 export type { RecordLoader } from './probe-libbpf.js';
 export { libbpfLoader, RECORD_BPF_SOURCES, recordBpfCacheDir, recordEbpfAvailability, resetLibbpfLoader, startLibbpfProbe, startRecordProbe } from './probe-libbpf.js';
 export type { ArgSample } from './probe-args.js';

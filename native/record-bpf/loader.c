@@ -3,7 +3,10 @@
 // SECCOMPCTL_READY, waits for SIGINT or SIGTERM, detaches and prints what it saw in the text form bpftrace prints its
 // maps (so src/runtime/probe.ts parses both the same way):
 //   @seen[PID, NR, COMPAT]: 1      @comm[PID]: NAME      @started[PID]: N      @execs[PID, COMM, COMPAT]: N
-// Usage: seccompctl-record-bpf --session S (--pid P [--exact] | --path /abs/program) [--no-compat]
+// and, when inserts into the seen/execs maps failed because a map was full (those calls are missing from the dump):
+//   @map_full[KEYS]: N             (KEYS: the seen map's size; N: failed inserts; also said on stderr)
+// Usage: seccompctl-record-bpf --session S (--pid P [--exact] | --path /abs/program) [--no-compat] [--map-keys K]
+//        --map-keys K: the seen map's size in keys (default 65536; tests use a tiny one to force an overflow)
 //        seccompctl-record-bpf --empty   (benchmarks: an empty sys_enter program alone, the route's floor)
 // Exit 2 with one line on stderr when an argument is wrong, 3 when the program cannot be loaded or attached.
 #include <errno.h>
@@ -60,7 +63,7 @@ static void print_comm(const char *c)
 
 int main(int argc, char **argv)
 {
-	unsigned long session = 0, pid = 0;
+	unsigned long session = 0, pid = 0, map_keys = 65536;
 	int have_session = 0, is_exact = 0, compat = 1, empty = 0, i, err;
 	const char *path = NULL;
 	struct record_bpf *skel;
@@ -75,6 +78,12 @@ int main(int argc, char **argv)
 			pid = parse_num("--pid", argv[++i]);
 		} else if (!strcmp(argv[i], "--path") && i + 1 < argc) {
 			path = argv[++i];
+		} else if (!strcmp(argv[i], "--map-keys") && i + 1 < argc) {
+			map_keys = parse_num("--map-keys", argv[++i]);
+			if (map_keys == 0 || map_keys > (1UL << 24)) {
+				fprintf(stderr, "seccompctl-record-bpf: --map-keys must be between 1 and 16777216 (got %lu)\n", map_keys);
+				return 2;
+			}
 		} else if (!strcmp(argv[i], "--exact")) {
 			is_exact = 1;
 		} else if (!strcmp(argv[i], "--empty")) {
@@ -117,6 +126,12 @@ int main(int argc, char **argv)
 	}
 	if (path)
 		memcpy((char *)skel->rodata->marker_path, path, strlen(path) + 1);
+	err = bpf_map__set_max_entries(skel->maps.seen, (__u32)map_keys);
+	if (err) {
+		fprintf(stderr, "seccompctl-record-bpf: cannot size the seen map: %s\n", strerror(-err));
+		record_bpf__destroy(skel);
+		return 3;
+	}
 	err = record_bpf__load(skel);
 	if (err) {
 		fprintf(stderr, "seccompctl-record-bpf: the kernel refused the program: %s\n", strerror(-err));
@@ -181,8 +196,11 @@ int main(int argc, char **argv)
 	}
 	if (skel->bss->started)
 		printf("@started[%lu]: %llu\n", pid, (unsigned long long)skel->bss->started);
-	if (skel->bss->overflow)
-		fprintf(stderr, "seccompctl-record-bpf: the seen map was full: %llu first calls were not stored\n", (unsigned long long)skel->bss->overflow);
+	if (skel->bss->overflow) {
+		printf("@map_full[%lu]: %llu\n", map_keys, (unsigned long long)skel->bss->overflow);
+		fprintf(stderr, "seccompctl-record-bpf: map full, %llu updates failed (the seen map holds %lu keys): those calls are not in the dump\n",
+			(unsigned long long)skel->bss->overflow, map_keys);
+	}
 	fflush(stdout);
 	record_bpf__destroy(skel);
 	return 0;

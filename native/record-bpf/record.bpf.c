@@ -47,6 +47,7 @@ struct tstate {
 	u64 bits[64];   /* 3 x 16 words used; 64 so that an index masked with 63 is in bounds */
 };
 
+/* 65536 keys by default; the loader resizes it before loading (--map-keys, SECCOMPCTL_RECORD_MAP_KEYS). */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 65536);
@@ -76,7 +77,9 @@ struct {
 } tstore SEC(".maps");
 
 __u64 started = 0;
-__u64 overflow = 0;   /* seen map full: the loader reports it */
+/* Inserts that failed (the seen or execs map was full: -E2BIG): each is a (process, syscall) the dump lacks. The
+ * loader prints it at stop (@map_full[...]) and record turns it into a certain loss (docs/runtime.md). */
+__u64 overflow = 0;
 
 static __always_inline u32 compat_of(struct task_struct *t)
 {
@@ -165,7 +168,8 @@ int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 			} else {
 				struct exec_val nv = { .count = 1 };
 				bpf_probe_read_kernel_str(nv.comm, sizeof(nv.comm), p->comm);
-				bpf_map_update_elem(&execs, &k, &nv, BPF_ANY);
+				if (bpf_map_update_elem(&execs, &k, &nv, BPF_ANY))
+					__sync_fetch_and_add(&overflow, 1);
 			}
 			bpf_task_storage_get(&tstore, p, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 		}

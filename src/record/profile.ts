@@ -55,6 +55,20 @@ function recordingRefusal(r: RecordResult, killSignal: AbortSignal | undefined):
 }
 
 /**
+ * generate's RECORDS_LOST advice is about the kernel log (printk rate limit, auditd); a record program's full map
+ * (kind probe-map-full) has its own cause and fix, which its loss message names: that message replaces it.
+ */
+function mapFullDiagnostics(ds: readonly Diagnostic[], r: RecordResult): readonly Diagnostic[] {
+  const full = r.ingest.loss.filter((l) => l.kind === 'probe-map-full');
+  if (full.length === 0 || r.ingest.loss.length !== full.length) return ds;
+  return ds.map((d) => (d.code !== 'RECORDS_LOST' ? d : {
+    ...d,
+    message: `the recording is incomplete: ${full.map((l) => l.message).join('; ')}. The profile would deny the calls that were not recorded`,
+    fix: d.severity === 'error' ? 'record again with a larger map (SECCOMPCTL_RECORD_MAP_KEYS) or fewer processes, or allow the loss (--allow-loss) on purpose' : 'record again with a larger map (SECCOMPCTL_RECORD_MAP_KEYS) or fewer processes',
+  }));
+}
+
+/**
  * Records CMD and builds its profile (see recordWorkload for the backends, generate for the policies). Throws
  * UserError/EnvironmentError (exit 2) when the workload cannot be recorded at all (no such command, a missing
  * privilege or tool); refusals of what was recorded come back as diagnostics.
@@ -78,7 +92,7 @@ export async function recordProfile(opts: RecordProfileOptions): Promise<RecordP
   };
   const args = recording.args ? generateWithArgs(recording.ingest, recording.args, gopts) : undefined;
   const generated = args ?? generate(recording.ingest, gopts);
-  const base = { diagnostics: generated.diagnostics, recording, generated, ...(args ? { args } : {}) };
+  const base = { diagnostics: mapFullDiagnostics(generated.diagnostics, recording), recording, generated, ...(args ? { args } : {}) };
   if (generated.outcome === 'refused') return { outcome: 'refused', ...base };
   const profileText = printProfile(generated.profile);
   if (output !== undefined) writeFileAtomic(output, profileText);

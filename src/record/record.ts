@@ -4,9 +4,9 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { EnvironmentError } from '../common/index.js';
-import { Aggregator, ingestFiles, type IngestResult, type Observation } from '../ingest/index.js';
+import { Aggregator, ingestFiles, type IngestResult, type LossSignal, type Observation } from '../ingest/index.js';
 import {
-  archOfProbe, childrenOf, commandExists, DEFAULT_CAPABILITIES, recordEbpfAvailability, hostStdio, logProfile, requireRunc,
+  archOfProbe, childrenOf, commandExists, DEFAULT_CAPABILITIES, recordEbpfAvailability, hostStdio, logProfile, recordMapKeys, requireRunc,
   resolveCommand, resolveSignal, runProbedContainer, runWithKernelLog, runWorkloadContainer, signalPids,
   spawnInSession, startProbe, stopGraceKill, tempDir, waitHost, workloadBundle, workloadRoot, type Escalation,
   type KernelLogRecord, type ProbeCount, type WorkloadExit, type WorkloadOptions,
@@ -116,6 +116,7 @@ export async function recordWorkload(opts: RecordOptions): Promise<RecordResult>
   const exe = resolveCommand(opts.argv[0], { root: workloadRoot(opts) });
   const argv = [exe, ...opts.argv.slice(1)];
   let { backend, fallback } = chooseBackend(opts.backend ?? 'auto');
+  if (backend === 'ebpf' || opts.backend === 'auto') recordMapKeys(); // a bad SECCOMPCTL_RECORD_MAP_KEYS: exit 2 before anything runs
   if (backend === 'ebpf') {
     const e = recordEbpfAvailability(opts.ebpfLoader);
     if (!e.ok) throw new EnvironmentError(`--backend ebpf: ${e.reason}`, e.hint);
@@ -195,6 +196,18 @@ export function probeObservations(counts: readonly ProbeCount[], action: Observa
   });
 }
 
+/**
+ * The certain loss of a recording whose record program found a map full: the first calls it could not store are
+ * missing, so a profile from it would deny calls the workload made (generate refuses it unless allowLoss).
+ */
+export function mapFullLoss(m: { failed: number; mapKeys: number }, engine: 'libbpf' | 'bpftrace'): LossSignal {
+  return {
+    kind: 'probe-map-full', certain: true, count: m.failed, file: '<ebpf>', line: 0,
+    message: `map full, ${m.failed} update(s) failed: the ${engine} record program's map (${m.mapKeys} keys, one per process × syscall) ` +
+      `overflowed, so calls the workload made were not recorded; record fewer processes, or raise SECCOMPCTL_RECORD_MAP_KEYS (e.g. ${Math.min(m.mapKeys * 4, 1 << 24)})`,
+  };
+}
+
 export class BeforeStartError extends EnvironmentError {
   readonly beforeStart = true;
 }
@@ -236,6 +249,7 @@ async function recordEbpf(argv: string[], opts: RecordOptions, container: boolea
   const agg = new Aggregator({});
   const obs = probeObservations(r.entries, 'allow', opts.hostArch);
   for (const o of obs) agg.add(o);
+  if (r.mapFull) agg.addLoss(mapFullLoss(r.mapFull, r.engine ?? 'bpftrace'));
   return {
     ...exit, ingest: agg.result(), ...(opts.args ? { args: ebpfArgs(obs, r, opts.hostArch ?? hostArch().id) } : {}),
     ...(r.engine ? { ebpfEngine: r.engine } : {}), ...(r.note ? { ebpfFallback: r.note } : {}),

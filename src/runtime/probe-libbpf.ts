@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EnvironmentError } from '../common/index.js';
 import { hostArch, type ArchId } from '../syscalls/index.js';
-import { ebpfAvailability, ensureTracefs, parseProbeOutput, watchProbeProcess, type ExecMarker, type ProbeResult, type RunningProbe } from './probe.js';
+import { ebpfAvailability, ensureTracefs, parseProbeOutput, recordMapKeys, watchProbeProcess, type ExecMarker, type ProbeResult, type RunningProbe } from './probe.js';
 
 /** Which program records: `auto` (libbpf when it loads, else bpftrace), or one of them. */
 export type RecordLoader = 'auto' | 'libbpf' | 'bpftrace';
@@ -85,6 +85,7 @@ export function startLibbpfProbe(path: string, session: number, marker: ExecMark
   if (marker.kind === 'pid') argv.push('--pid', String(marker.pid), ...(marker.sessionExact ? ['--exact'] : []));
   else argv.push('--path', marker.path);
   if (host !== 'x86_64') argv.push('--no-compat');
+  argv.push('--map-keys', String(recordMapKeys()));
   const child = spawn(path, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
   // The loader's links are file descriptors: the program detaches when the process dies, even by SIGKILL.
   const p = watchProbeProcess(child, 'seccompctl-record-bpf', (why) => ('spawnError' in why
@@ -106,7 +107,12 @@ export function startLibbpfProbe(path: string, session: number, marker: ExecMark
       const { code } = p.status();
       if (code !== 0) throw new EnvironmentError(`the libbpf record program failed: ${p.err().trim() || `exit ${code}`}`, 'record again, or set SECCOMPCTL_RECORD_BPF=off');
       const warnings = p.err().split('\n').map((l) => l.trim()).filter((l) => l !== '');
-      return { ...parseProbeOutput(p.out(), host), warnings, engine: 'libbpf' };
+      // A full map: the loader counted the inserts that failed (calls missing from the dump).
+      const full = /^@map_full\[(\d+)\]: (\d+)$/m.exec(p.out());
+      return {
+        ...parseProbeOutput(p.out(), host), warnings, engine: 'libbpf',
+        ...(full ? { mapFull: { failed: Number(full[2]), mapKeys: Number(full[1]) } } : {}),
+      };
     },
   };
 }

@@ -7,7 +7,7 @@
 // so an exit without an entry is a call the seccomp filter refused.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { EnvironmentError } from '../common/index.js';
+import { EnvironmentError, UserError } from '../common/index.js';
 import { registerCleanup } from './cleanup.js';
 import { archInfo, hostArch, syscallNumber, X32_SYSCALL_BIT, type ArchId } from '../syscalls/index.js';
 import { argCaptureStatements, parseArgSamples, type ArgSample } from './probe-args.js';
@@ -48,6 +48,22 @@ export interface ProbeResult {
   /** Record mode: which program recorded (probe-libbpf.ts), and why not libbpf when it was bpftrace. */
   engine?: 'libbpf' | 'bpftrace';
   note?: string;
+  /**
+   * Record mode: inserts into the program's maps failed because a map was full, so calls the workload made are
+   * missing from `entries` (record reports it as a certain loss). `failed` is at least the number of failed inserts.
+   */
+  mapFull?: { failed: number; mapKeys: number };
+}
+
+/** The keys of the record programs' maps (`SECCOMPCTL_RECORD_MAP_KEYS`, default 65536): raise it for huge workloads. */
+export const DEFAULT_RECORD_MAP_KEYS = 65536;
+export function recordMapKeys(env: NodeJS.ProcessEnv = process.env): number {
+  const v = env.SECCOMPCTL_RECORD_MAP_KEYS;
+  if (v === undefined || v === '') return DEFAULT_RECORD_MAP_KEYS;
+  if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 1 << 24) {
+    throw new UserError(`SECCOMPCTL_RECORD_MAP_KEYS must be a whole number of keys between 1 and 16777216 (got '${v}')`);
+  }
+  return Number(v);
 }
 
 const TS_COMPAT = 0x0002; // arch/x86/include/asm/thread_info.h
@@ -337,9 +353,13 @@ export function watchProbeProcess(child: ChildProcess, name: string, failure: (w
 
 /** Starts bpftrace with the probe program. Rejects `ready` with an EnvironmentError when bpftrace fails. */
 export function startBpftraceProbe(session: number, marker: ExecMarker, opts: ProbeOptions = {}): RunningProbe {
-  const child = spawn('bpftrace', ['-e', probeProgram(session, marker, opts)], {
+  // Record mode runs with -k: a failed map update (a full map: the call it would note is lost) prints "WARNING:
+  // Failed to map_update_elem" on stderr, which stop() turns into `mapFull` (one warning per failure, at least).
+  const record = opts.denials === false && opts.watchRuncInit !== true;
+  const keys = record ? recordMapKeys() : DEFAULT_RECORD_MAP_KEYS;
+  const child = spawn('bpftrace', [...(record ? ['-k'] : []), '-e', probeProgram(session, marker, opts)], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, BPFTRACE_MAP_KEYS_MAX: '65536', BPFTRACE_STRLEN: '64' },
+    env: { ...process.env, BPFTRACE_MAP_KEYS_MAX: String(keys), BPFTRACE_STRLEN: '64' },
   });
   const p = watchProbeProcess(child, 'bpftrace', (why) => ('spawnError' in why
     ? new EnvironmentError(`cannot run bpftrace: ${why.spawnError.message}`, 'apt-get install bpftrace, or use --backend strace')
@@ -362,8 +382,12 @@ export function startBpftraceProbe(session: number, marker: ExecMarker, opts: Pr
       const out = p.out();
       const parsed = parseProbeOutput(out, opts.hostArch);
       const args = opts.args ? { args: parseArgSamples(out, opts.hostArch ?? hostArch().id) } : {};
-      const warnings = p.err().split('\n').map((l) => l.trim()).filter((l) => l !== '' && !/RLIMIT_MEMLOCK/.test(l));
-      return { ...parsed, warnings, ...args };
+      const lines = p.err().split('\n').map((l) => l.trim());
+      const failed = lines.filter((l) => /WARNING: Failed to map_update_elem/.test(l)).length;
+      // -k's warnings repeat the program's source line and a caret: kept out of `warnings`.
+      const warnings = lines.filter((l, i) => l !== '' && !/RLIMIT_MEMLOCK/.test(l) && !/WARNING: Failed to map_update_elem/.test(l)
+        && !/WARNING: Failed to map_update_elem/.test(lines[i - 1] ?? '') && !/WARNING: Failed to map_update_elem/.test(lines[i - 2] ?? ''));
+      return { ...parsed, warnings, ...args, ...(failed > 0 ? { mapFull: { failed, mapKeys: keys } } : {}) };
     },
   };
 }

@@ -59,6 +59,8 @@ export class Aggregator {
   private readonly syscalls = new Map<ArchId, Map<string, SyscallStat>>();
   private readonly processes: ProcessStat[] = [];
   private readonly processesByPid = new Map<number | undefined, ProcessStat[]>();
+  /** Each process's index in `processes` (for processIndex: no linear search per registration). */
+  private readonly processIndexes = new Map<ProcessStat, number>();
   private readonly archCompat = new Map<ArchId, { compat: number; native: number; unknown: number }>();
   private processesOverflow = 0;
   private readonly loss: LossSignal[] = [];
@@ -170,7 +172,7 @@ export class Aggregator {
           this.processesOverflow++;
         } else {
           p = { pid: o.pid, comm: o.comm, exe: o.exe, records: 0, syscalls: new Map() };
-          this.processes.push(p);
+          this.processIndexes.set(p, this.processes.push(p) - 1);
           if (!same) this.processesByPid.set(o.pid, (same = []));
           same.push(p);
         }
@@ -210,7 +212,7 @@ export class Aggregator {
   processIndex(pid: number | undefined, comm: string | undefined, exe: string | undefined): number {
     const same = this.processesByPid.get(pid);
     if (same === undefined) return -1;
-    for (const x of same) if (x.comm === comm && x.exe === exe) return this.processes.indexOf(x);
+    for (const x of same) if (x.comm === comm && x.exe === exe) return this.processIndexes.get(x)!;
     return -1;
   }
 
@@ -326,7 +328,7 @@ export class Aggregator {
       } else if (this.processes.length >= MAX_PROCESSES) {
         this.processesOverflow += p.records; // one per record (audit records count 1)
       } else {
-        this.processes.push(p);
+        this.processIndexes.set(p, this.processes.push(p) - 1);
         if (!same) this.processesByPid.set(p.pid, (same = []));
         same.push(p);
       }

@@ -200,10 +200,11 @@ export function probeObservations(counts: readonly ProbeCount[], action: Observa
  * The certain loss of a recording whose record program found a map full: the first calls it could not store are
  * missing, so a profile from it would deny calls the workload made (generate refuses it unless allowLoss).
  */
-export function mapFullLoss(m: { failed: number; mapKeys: number }, engine: 'libbpf' | 'bpftrace'): LossSignal {
+export function mapFullLoss(m: { failed?: number; mapKeys: number }, engine: 'libbpf' | 'bpftrace'): LossSignal {
+  const what = m.failed !== undefined ? `map full, ${m.failed} update(s) failed` : `map full (its ${m.mapKeys} keys all used)`;
   return {
-    kind: 'probe-map-full', certain: true, count: m.failed, file: '<ebpf>', line: 0,
-    message: `map full, ${m.failed} update(s) failed: the ${engine} record program's map (${m.mapKeys} keys, one per process × syscall) ` +
+    kind: 'probe-map-full', certain: true, ...(m.failed !== undefined ? { count: m.failed } : {}), file: '<ebpf>', line: 0,
+    message: `${what}: the ${engine} record program's map (${m.mapKeys} keys, one per process × syscall) ` +
       `overflowed, so calls the workload made were not recorded; record fewer processes, or raise SECCOMPCTL_RECORD_MAP_KEYS (e.g. ${Math.min(m.mapKeys * 4, 1 << 24)})`,
   };
 }

@@ -21,6 +21,7 @@ const dir = mkdtempSync(join(tmpdir(), 'seccompctl-libbpf-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 afterEach(() => {
   delete process.env.SECCOMPCTL_RECORD_BPF;
+  delete process.env.SECCOMPCTL_RECORD_MAP_KEYS;
   resetLibbpfLoader();
 });
 
@@ -123,12 +124,55 @@ http { access_log off; server { listen 127.0.0.1:${port}; root ${conf}; location
     const b = await recordWorkload({ argv, backend: 'strace' });
     expect(a.ebpfEngine).toBe('libbpf');
     expect(a.ebpfFallback).toBeUndefined();
+    expect(a.ingest.loss).toEqual([]); // no map overflowed: no loss reported
     expect(syscallNames(a.ingest, 'x86_64')).toEqual(syscallNames(b.ingest, 'x86_64'));
     expect(a.stdout).toBe('hi\n');
     const c = await recordWorkload({ argv, backend: 'ebpf', container: true });
     const d = await recordWorkload({ argv, backend: 'ebpf', container: true, ebpfLoader: 'bpftrace' });
     expect([c.ebpfEngine, d.ebpfEngine]).toEqual(['libbpf', 'bpftrace']);
+    expect([c.ingest.loss, d.ingest.loss]).toEqual([[], []]);
     expect(syscallNames(c.ingest, 'x86_64')).toEqual(syscallNames(d.ingest, 'x86_64'));
+  });
+
+  it('a full map is a reported loss: record refuses the profile (libbpf and bpftrace), --allow-loss writes it', async () => {
+    // sh, ls and cat make far more than 8 distinct (process, syscall) keys: most first calls find the map full.
+    const argv = ['sh', '-c', 'echo hi; ls / >/dev/null; cat /etc/hostname >/dev/null'];
+    process.env.SECCOMPCTL_RECORD_MAP_KEYS = '8';
+    for (const loader of ['libbpf', 'bpftrace'] as const) {
+      const r = await recordWorkload({ argv, backend: 'ebpf', ebpfLoader: loader });
+      expect(r.ebpfEngine).toBe(loader);
+      expect(r.ingest.loss).toHaveLength(1);
+      const l = r.ingest.loss[0]!;
+      expect(l).toMatchObject({ kind: 'probe-map-full', certain: true });
+      // What was stored is what fitted: 8 keys (+ the two implicit syscalls record adds).
+      expect([...r.ingest.syscalls.values()].reduce((n, m) => n + m.size, 0)).toBeLessThanOrEqual(8 + 2);
+      if (loader === 'libbpf') {
+        // The BPF program counts the inserts the full map refused.
+        expect(l.count).toBeGreaterThan(5);
+        expect(l.message).toMatch(new RegExp(`^map full, ${l.count} update\\(s\\) failed: the libbpf record program's map \\(8 keys`));
+        expect(r.ingest.counters.lostAtLeast).toBe(l.count);
+      } else {
+        // bpftrace: detected from its dump (as many @seen keys as the map holds); no count.
+        expect(l.count).toBeUndefined();
+        expect(l.message).toMatch(/^map full \(its 8 keys all used\): the bpftrace record program's map \(8 keys/);
+      }
+    }
+
+    const out = join(dir, 'full.json');
+    rmSync(out, { force: true });
+    const refused = await cli(['record', '--backend', 'ebpf', '-o', out, '--', ...argv]);
+    expect(refused.code, refused.stderr).toBe(1);
+    expect(refused.stderr).toMatch(/^seccompctl: the recording is incomplete: map full, \d+ update\(s\) failed: the libbpf record program's map \(8 keys, one per process × syscall\) overflowed, so calls the workload made were not recorded; record fewer processes, or raise SECCOMPCTL_RECORD_MAP_KEYS \(e\.g\. 32\)/m);
+    expect(existsSync(out)).toBe(false);
+    const allowed = await cli(['record', '--backend', 'ebpf', '--allow-loss', '-o', out, '--', ...argv]);
+    expect(allowed.code, allowed.stderr).toBe(0);
+    expect(allowed.stderr).toMatch(/map full, \d+ update\(s\) failed/);
+    expect(existsSync(out)).toBe(true);
+
+    process.env.SECCOMPCTL_RECORD_MAP_KEYS = 'lots';
+    const bad = await cli(['record', '--backend', 'ebpf', '-o', out, '--', ...argv]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/SECCOMPCTL_RECORD_MAP_KEYS must be a whole number of keys between 1 and 16777216 \(got 'lots'\)/);
   });
 
   it('falls back to bpftrace, saying why, when the loader is missing or the kernel refuses it', async () => {

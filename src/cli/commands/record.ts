@@ -28,7 +28,7 @@ export const registerrecord: Register = (program, io, setExit) => {
     .option('--bundle <dir>', 'run it in a container with this OCI bundle\'s rootfs (implies --container)')
     .option('--rootfs <dir>', 'run it in a container with this root filesystem (implies --container)')
     .addOption(new Option('--default-errno <errno>', 'errno for denied syscalls').choices(['EPERM', 'ENOSYS'] as const).default('EPERM' as const))
-    .option('--allow-loss', 'write the profile even when kernel log records were lost (audit backend)')
+    .option('--allow-loss', 'write the profile even when records were lost (audit: kernel log records; ebpf: a full map)')
     .option('--json', 'print a JSON summary (backend, syscalls, processes, loss) on standard output; the profile goes to -o')
     .option('--exact-counts', 'ebpf: count every call per process (costs about 1.5x the default per-call overhead); by default each syscall is noted once per process, which is all a profile needs')
     .option('--args', 'also record the argument values of socket, clone, prctl, mprotect, ioctl, … and write argument rules that deny the values never used (see "generate --help")')

@@ -194,7 +194,14 @@ export function parseKubeletConfig(text: string, file: string): { seccompDefault
   const v = doc.toJS() as unknown;
   if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new UserError(`${file}: expected a KubeletConfiguration object (kind: KubeletConfiguration)`);
   const o = v as Record<string, unknown>;
-  if (o.kind !== undefined && o.kind !== 'KubeletConfiguration') throw new UserError(`${file}: kind is ${JSON.stringify(o.kind)}, expected KubeletConfiguration`);
+  // The kubelet decodes its --config file through its scheme, which refuses a document without apiVersion and kind
+  // (or of another group), so such a file cannot be the configuration a node runs with.
+  if (o.kind !== 'KubeletConfiguration') {
+    throw new UserError(`${file}: ${o.kind === undefined ? 'no kind' : `kind is ${JSON.stringify(o.kind)}`}, expected KubeletConfiguration (apiVersion kubelet.config.k8s.io/v1beta1); the kubelet's --config file is usually /var/lib/kubelet/config.yaml`);
+  }
+  if (typeof o.apiVersion !== 'string' || !o.apiVersion.startsWith('kubelet.config.k8s.io/')) {
+    throw new UserError(`${file}: apiVersion is ${o.apiVersion === undefined ? 'missing' : JSON.stringify(o.apiVersion)}, expected kubelet.config.k8s.io/v1beta1 (the group the kubelet decodes its --config file with)`);
+  }
   const sd = o.seccompDefault;
   if (sd !== undefined && sd !== null && typeof sd !== 'boolean') {
     const node = doc.get('seccompDefault', true) as { range?: [number, number] } | undefined;

@@ -38,6 +38,10 @@ describe('KubeletConfiguration (the node stage\'s reader, one for doctor and lin
 
   it('refuses what is not one, or a seccompDefault that is not a boolean, with where', () => {
     expect(() => parseKubeletConfig('kind: Pod\n', 'p.yaml')).toThrow(/p.yaml: kind is "Pod", expected KubeletConfiguration/);
+    // The kubelet's scheme refuses a config file without kind or apiVersion, or of another group.
+    expect(() => parseKubeletConfig('seccompDefault: true\n', 'n.yaml')).toThrow(/n.yaml: no kind, expected KubeletConfiguration/);
+    expect(() => parseKubeletConfig('kind: KubeletConfiguration\nseccompDefault: true\n', 'a.yaml')).toThrow(/a.yaml: apiVersion is missing, expected kubelet.config.k8s.io\/v1beta1/);
+    expect(() => parseKubeletConfig('apiVersion: v1\nkind: KubeletConfiguration\n', 'g.yaml')).toThrow(/g.yaml: apiVersion is "v1"/);
     expect(() => parseKubeletConfig('apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nseccompDefault: "yes please"\n', 'k.yaml')).toThrow(/k.yaml:3:17: seccompDefault must be true or false/);
   });
 });

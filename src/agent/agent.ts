@@ -88,10 +88,10 @@ export class Agent {
     const mode = this.mode!;
     const existing = scanContainerCgroups(mode.mount, this.opts.cgroupPrefixes);
     for (const e of existing) {
-      const en = this.entry(`cg:${e.id}`);
+      const en = this.attribution.entry(`cg:${e.id}`);
       if (en && !en.leaf) {
         en.leaf = e.leaf;
-        this.resolve(en);
+        this.attribution.resolve(en);
       }
     }
     this.log(`cgroup v${mode.version} (${mode.mount}); ${existing.length} container cgroup(s) already running`);
@@ -164,22 +164,10 @@ export class Agent {
     this.timers.push(setInterval(() => audit.poll(), 20));
   }
 
-  private entry(key: string): Entry | undefined {
-    return this.attribution.entry(key);
-  }
-
-  private resolve(e: Entry): void {
-    this.attribution.resolve(e);
-  }
-
-  private noteNr(e: Entry, arch: string, nr: number, now: string): void {
-    this.attribution.noteNr(e, arch, nr, now);
-  }
-
   private onProbe(ev: ProbeEvent, gen = 0): void {
     switch (ev.kind) {
       case 'exec': {
-        const e = this.entry(`cg:${ev.cgroup}`);
+        const e = this.attribution.entry(`cg:${ev.cgroup}`);
         if (!e || e.leaf) return;
         const leaf = leafOfPath([ev.names[2], ev.names[1], ev.names[0]]);
         if (!leaf) {
@@ -187,13 +175,13 @@ export class Agent {
           return;
         }
         e.leaf = leaf;
-        this.resolve(e);
+        this.attribution.resolve(e);
         return;
       }
       case 'syscall': {
         // A dump of the seen-set repeats what the lines said (sets: harmless) and fills in what they dropped; it
         // names containers long gone too, which are not tracked again.
-        let e = ev.dump ? this.entries.get(`cg:${ev.cgroup}`) : this.entry(`cg:${ev.cgroup}`);
+        let e = ev.dump ? this.entries.get(`cg:${ev.cgroup}`) : this.attribution.entry(`cg:${ev.cgroup}`);
         // A container whose exec line was lost is named from the hierarchy while its cgroup exists.
         if (ev.dump && !e?.leaf) e = this.adopt(ev.cgroup) ?? e;
         if (!e || e.state === 'ignored') return;
@@ -203,7 +191,7 @@ export class Agent {
         if (host === 'x86_64' && ev.compat) arch = 'x86';
         else if (host === 'x86_64' && nr >= X32_SYSCALL_BIT) arch = 'x32';
         if (nr < 0) return;
-        if (e.state === 'recording') this.noteNr(e, arch, nr, new Date().toISOString());
+        if (e.state === 'recording') this.attribution.noteNr(e, arch, nr, new Date().toISOString());
         else if (e.pending.size < PENDING_MAX) e.pending.add(`${arch}:${nr}`);
         return;
       }
@@ -252,10 +240,10 @@ export class Agent {
     }
     const leaf = this.scanned.byId.get(cgroup);
     if (!leaf) return undefined;
-    const e = this.entry(`cg:${cgroup}`);
+    const e = this.attribution.entry(`cg:${cgroup}`);
     if (e && !e.leaf) {
       e.leaf = leaf;
-      this.resolve(e);
+      this.attribution.resolve(e);
     }
     return e;
   }
@@ -267,7 +255,7 @@ export class Agent {
     for (const [k, e] of this.entries) {
       if (e.state === 'pending') {
         if (!e.leaf && this.source === 'ebpf' && k.startsWith('cg:')) this.adopt(Number(k.slice(3)));
-        this.resolve(e);
+        this.attribution.resolve(e);
         if (e.state === 'pending' && now - e.since > this.opts.resolveTimeoutSec * 1000) {
           if (e.pending.size > 0) {
             this.metrics.drops.unattributed! += e.pending.size;

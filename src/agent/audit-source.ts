@@ -30,22 +30,6 @@ export class AuditSource {
     this.log = log;
   }
 
-  private get entries(): Map<string, Entry> {
-    return this.attribution.entries;
-  }
-
-  private entry(key: string): Entry | undefined {
-    return this.attribution.entry(key);
-  }
-
-  private resolve(e: Entry): void {
-    this.attribution.resolve(e);
-  }
-
-  private noteNr(e: Entry, arch: string, nr: number, now: string): void {
-    this.attribution.noteNr(e, arch, nr, now);
-  }
-
   /** Opens auditd's log or the kernel log (`auditLog`: auto, kmsg or a path). */
   async start(): Promise<void> {
     const src = this.auditLog === 'kmsg' ? { kind: 'kmsg' as const }
@@ -81,14 +65,14 @@ export class AuditSource {
         this.metrics.drops.unattributed!++;
         return;
       }
-      const e = this.entry(key);
+      const e = this.attribution.entry(key);
       if (!e || e.state === 'ignored') return;
       this.metrics.events++;
       const arch = r.arch !== undefined ? archFromAudit(r.arch, r.syscall) : hostArch();
       if (!arch) return;
       const nr = r.syscall;
       if (e.state === 'recording') {
-        this.noteNr(e, arch.id, nr, now);
+        this.attribution.noteNr(e, arch.id, nr, now);
         this.store.noteCalls(e.recording!, e.replica, 1, now);
       } else if (e.pending.size < PENDING_MAX) {
         e.pending.add(`${arch.id}:${nr}`);
@@ -100,7 +84,7 @@ export class AuditSource {
       // Kernel log loss names no process: every container recorded in the last 10 s may have lost records.
       const cutoff = Date.now() - 10_000;
       let n = 0;
-      for (const e of this.entries.values()) {
+      for (const e of this.attribution.entries.values()) {
         const last = (e as Entry & { lastRecord?: number }).lastRecord ?? 0;
         if (e.state === 'recording' && (last >= cutoff || e.removedAt === undefined)) {
           this.store.noteLoss(e.recording!, `${now}: ${l.message}`, l.count);
@@ -131,10 +115,10 @@ export class AuditSource {
     if (this.pidCache.size > 65536) this.pidCache.clear();
     this.pidCache.set(pid, { start, key });
     if (leaf && key) {
-      const e = this.entry(key);
+      const e = this.attribution.entry(key);
       if (e && !e.leaf) {
         e.leaf = leaf;
-        this.resolve(e);
+        this.attribution.resolve(e);
       }
     }
     return key;

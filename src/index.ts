@@ -6,7 +6,7 @@
 
 // Errors and diagnostics.
 export { UserError, EnvironmentError, formatDiagnostic, DIAGNOSTIC_CODES } from './common/index.js';
-export type { Diagnostic, DiagnosticCode, Severity } from './common/index.js';
+export type { Diagnostic, DiagnosticCode, Outcome, Severity } from './common/index.js';
 
 // Syscalls and architectures.
 export { resolveSyscall, resolveQueries, syscallName, syscallNumber, resolveArch, hostArch, ARCHES } from './syscalls/index.js';

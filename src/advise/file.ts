@@ -1,7 +1,7 @@
 // `advise FILE` as one library call: read the input (a file or `-`), tell a profile from a recording, advise for each
 // runtime asked for, and say the outcome. Refusals are diagnostics; only I/O errors throw.
 import { resolve } from 'node:path';
-import { readInput, type Diagnostic } from '../common/index.js';
+import { readInput, type Diagnostic, type Outcome } from '../common/index.js';
 import type { RuntimeDefaultName } from '../generate/index.js';
 import type { ArchId } from '../syscalls/index.js';
 import { judgeAdvice, type AdviseResult } from './advise.js';
@@ -25,7 +25,7 @@ export interface AdviseFileOptions {
  * (the CLI exits 1); `refused`: the input is not usable — INVALID_PROFILE (after the parser's findings),
  * INPUT_UNRECOGNIZED, ALLOW_LIKE_DEFAULT or NO_SYSCALLS_FOUND is the last diagnostic (exit 2).
  */
-export type AdviseOutcome = 'ok' | 'failed' | 'refused';
+export type AdviseOutcome = Outcome;
 
 export interface AdviseReport {
   readonly outcome: AdviseOutcome;

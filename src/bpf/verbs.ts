@@ -2,7 +2,7 @@
 // apply the command's rules and answer. The refusals (standard input asked for twice, no syscall given, --explain
 // with several calls, raw bytes to a terminal) and the findings (names runc skips, rules libseccomp merges) come back
 // as diagnostics with an outcome; nothing is printed or written, so a library user gets what the CLI user gets.
-import { readInput, type Diagnostic } from '../common/index.js';
+import { readInput, type Diagnostic, type Outcome } from '../common/index.js';
 import { readProfileRef, type ProfileRefOptions } from '../generate/index.js';
 import { parseProfile, type Profile } from '../profile/index.js';
 import { checkSyscalls, type CheckResult } from './check.js';
@@ -21,7 +21,7 @@ export interface CheckCallsOptions extends ProfileRefOptions {
 /** What checking calls against a profile gives. */
 export interface CheckCallsResult {
   /** `ok`: every call is allowed (ALLOW/LOG); `failed`: one is denied (exit 1); `refused`: a rule stopped it (exit 2). */
-  readonly outcome: 'ok' | 'failed' | 'refused';
+  readonly outcome: Outcome;
   /** The refusal (code STDIN_USED_TWICE, NO_SYSCALLS_GIVEN or EXPLAIN_NEEDS_ONE_CALL), when refused. */
   readonly diagnostics: readonly Diagnostic[];
   /** One verdict per call, in order (a call text given twice gets the same object). Empty when refused. */
@@ -72,7 +72,7 @@ export interface CompileRefOptions extends ProfileRefOptions {
 /** What compiling a profile reference gives. */
 export interface CompileRefResult extends CompiledFilter {
   /** `ok`, or `refused` (exit 2) with the refusal last in `diagnostics`. */
-  readonly outcome: 'ok' | 'refused';
+  readonly outcome: Exclude<Outcome, 'failed'>;
   /** Findings (UNKNOWN_SYSCALL: runc skips the name; LIBSECCOMP_RULE_MERGE), then the refusal, if any. */
   readonly diagnostics: readonly Diagnostic[];
   /** The program in the asked format: text for disasm and json, bytes in the node's byte order for raw. */

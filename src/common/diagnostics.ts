@@ -5,6 +5,13 @@ import { escapeControls } from './text.js';
 /** How bad a finding is. `error` fails a check; `warning` and `info` only inform. */
 export type Severity = 'error' | 'warning' | 'info';
 
+/**
+ * What a command's library call concluded, beside its diagnostics: `ok`; `failed`: the verdict is no (a denial, a
+ * finding, a difference; the CLI exits 1); `refused`: the input or a policy stops it and nothing was done or written
+ * (the last error diagnostic says why; the CLI exits 2, or 1 where the command documents it, as record's loss).
+ */
+export type Outcome = 'ok' | 'failed' | 'refused';
+
 /** One finding about an input. Offsets are UTF-16 indexes into the source text; line/col are 1-based. */
 export interface Diagnostic {
   /** A stable SCREAMING_SNAKE code from the closed set in codes.ts, e.g. `UNKNOWN_ACTION`. */

@@ -1,7 +1,7 @@
 // Shared base for every stage: diagnostics, error classes, atomic file I/O.
 export type { DiagnosticCode } from './codes.js';
 export { DIAGNOSTIC_CODES } from './codes.js';
-export type { Diagnostic, LinePositions, Severity } from './diagnostics.js';
+export type { Diagnostic, LinePositions, Outcome, Severity } from './diagnostics.js';
 export { formatDiagnostic, withPosition } from './diagnostics.js';
 export { UserError, EnvironmentError, InternalError } from './errors.js';
 export { checkWritableFile, describeIoError, ioError, isSystemError, writeFileAtomic, readInput } from './fs.js';

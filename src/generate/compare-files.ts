@@ -2,7 +2,7 @@
 // runtime-default reference), apply the command's rules and compare or merge. Refusals (an unknown --arch, standard
 // input named twice) come back as diagnostics with an outcome; nothing is printed or written.
 import { resolve as resolvePath } from 'node:path';
-import { readInput, type Diagnostic } from '../common/index.js';
+import { readInput, type Diagnostic, type Outcome } from '../common/index.js';
 import { parseProfile, printProfile, type Profile } from '../profile/index.js';
 import { ARCHES, hostArch, resolveArch, type ArchId } from '../syscalls/index.js';
 import { diffProfiles, mergeProfiles, type ProfileDiff } from './compare.js';
@@ -34,7 +34,7 @@ export interface DiffSide {
 /** What comparing two profile references gives. */
 export interface DiffRefsResult {
   /** `ok`: equivalent (exit 0); `failed`: they differ (exit 1); `refused` (exit 2): the diagnostic says why. */
-  readonly outcome: 'ok' | 'failed' | 'refused';
+  readonly outcome: Outcome;
   /** The refusal (UNKNOWN_ARCH or STDIN_USED_TWICE), when refused. */
   readonly diagnostics: readonly Diagnostic[];
   readonly a?: DiffSide;
@@ -75,7 +75,7 @@ const refused = (d: Diagnostic): { outcome: 'refused'; diagnostics: Diagnostic[]
 /** What merging profile files gives. */
 export interface MergeFilesResult {
   /** `ok`, or `refused` (exit 2) with the refusal (STDIN_USED_TWICE) in `diagnostics`. */
-  readonly outcome: 'ok' | 'refused';
+  readonly outcome: Exclude<Outcome, 'failed'>;
   /** The conflicts the merge resolved (MERGE_*, warnings), or the refusal. */
   readonly diagnostics: readonly Diagnostic[];
   /** The union profile and its canonical OCI JSON text (absent when refused). */

@@ -1,5 +1,5 @@
 // Aggregated observations + policy → a deny-by-default OCI profile.
-import type { Diagnostic } from '../common/index.js';
+import type { Diagnostic, Outcome } from '../common/index.js';
 import { certainLoss, describeLoss, LOSS_ADVICE, matchesFilter, type IngestResult, type ProcessFilter } from '../ingest/index.js';
 import {
   counterpartOf, counterpartsOn, ENOSYS_FALLBACKS, legacyCallersOn, normalizeProfile, type Profile, type SyscallRule,
@@ -39,7 +39,7 @@ export interface GenerateOptions {
 
 /** `refused`: a policy says not to use this profile (an error diagnostic says which: RECORDS_LOST, NO_RECORDS,
  *  UNMAPPABLE_SYSCALLS); the profile is still returned for inspection, but must not be written or deployed. */
-export type GenerateOutcome = 'ok' | 'refused';
+export type GenerateOutcome = Exclude<Outcome, 'failed'>;
 
 /** Where each allowed name came from. */
 export interface GenerateResult {

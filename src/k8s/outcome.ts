@@ -1,10 +1,10 @@
 // What the k8s (and agent) commands' library calls give back: an outcome, the diagnostics (warnings, and the errors
 // behind a refusal) and, when refused, the one line that sums it up. The CLI prints exactly this and maps the outcome
 // to its exit code (ok 0, failed 1, refused 2), so a library user gets what a CLI user gets.
-import type { Diagnostic, DiagnosticCode } from '../common/index.js';
+import { UserError, type Diagnostic, type DiagnosticCode, type Outcome } from '../common/index.js';
 
 /** `ok`; `failed`: the verdict is no (a --check found changes, a lint finding is too severe); `refused`: nothing done. */
-export type CommandOutcome = 'ok' | 'failed' | 'refused';
+export type CommandOutcome = Outcome;
 
 /** A call that refused its input: nothing was done or written. */
 export interface Refusal {
@@ -28,4 +28,9 @@ export function refusalOf(summary: string, diagnostics: readonly Diagnostic[]): 
 /** The errors a refusal lists under its summary (a one-rule refusal's error is the summary itself: not repeated). */
 export function refusalDetails(r: Refusal): Diagnostic[] {
   return r.diagnostics.filter((d) => d.severity === 'error' && d.message !== r.summary);
+}
+
+/** The refusal as the error the CLI prints (`seccompctl: SUMMARY`, exit 2), its details listed above the summary. */
+export function refusalError(r: Refusal): UserError {
+  return new UserError(r.summary, refusalDetails(r));
 }

@@ -3,7 +3,7 @@
 // and refusals returned as diagnostics with an outcome. Nothing is printed or written.
 import { release } from 'node:os';
 import { basename } from 'node:path';
-import { UserError, type Diagnostic } from '../common/index.js';
+import { UserError, type Diagnostic, type Outcome } from '../common/index.js';
 import { hostArch, resolveArch } from '../syscalls/index.js';
 import { parseProfile } from './api.js';
 import { DOCKER_DEFAULT_CAPS, dockerToOci, ociToDocker } from './docker.js';
@@ -43,7 +43,7 @@ export interface ConvertOptions {
 /** What converting gives. */
 export interface ConvertResult {
   /** `ok`: `text` holds the converted profile; `refused` (exit 2): the last diagnostic says why. */
-  readonly outcome: 'ok' | 'refused';
+  readonly outcome: Exclude<Outcome, 'failed'>;
   /**
    * In order: notes (info: CONVERT_FLAGS_IGNORED, SYSCALLS_PRUNED, SPO_DEFAULT_ERRNO_SPELLED_OUT), then on refusal
    * the converter's findings (errors, e.g. SPO_BASE_PROFILE) and the refusal itself (UNKNOWN_ARCH,

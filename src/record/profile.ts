@@ -1,7 +1,7 @@
 // `record -- CMD` as one library call: check the output before any work, record the workload, apply the recording
 // policies (a failed or abandoned run, then generate's: nothing recorded, records lost), build the profile and write
 // it atomically. Nothing is printed; every refusal is a diagnostic with `outcome: 'refused'`.
-import { checkWritableFile, UserError, writeFileAtomic, type Diagnostic } from '../common/index.js';
+import { checkWritableFile, UserError, writeFileAtomic, type Diagnostic, type Outcome } from '../common/index.js';
 import { generate, generateWithArgs, type GenerateArgsResult, type GenerateOptions, type GenerateResult } from '../generate/index.js';
 import { printProfile } from '../profile/index.js';
 import { recordWorkload, type RecordOptions, type RecordResult } from './record.js';
@@ -19,7 +19,7 @@ export interface RecordProfileOptions extends RecordOptions, Pick<GenerateOption
  * `refused`: nothing was written; the error diagnostic says why — OUTPUT_NOT_WRITABLE (before any work, exit 2 in the
  * CLI), COMMAND_FAILED, RECORDING_INTERRUPTED, or generate's NO_RECORDS / RECORDS_LOST (exit 1).
  */
-export type RecordOutcome = 'ok' | 'refused';
+export type RecordOutcome = Exclude<Outcome, 'failed'>;
 
 /** What recordProfile did. */
 export interface RecordProfileResult {

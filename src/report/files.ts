@@ -2,7 +2,7 @@
 // apply the command's rules and render. Refusals (an unknown --arch, standard input named more than once) come back
 // as diagnostics with an outcome; nothing is printed or written.
 import { resolve as resolvePath } from 'node:path';
-import { readInput, type Diagnostic } from '../common/index.js';
+import { readInput, type Diagnostic, type Outcome } from '../common/index.js';
 import { parseRuntimeDefaultRef, readProfileRef } from '../generate/index.js';
 import { ARCHES, resolveArch } from '../syscalls/index.js';
 import { createReport, type ReportFormat } from './render.js';
@@ -29,7 +29,7 @@ export interface ReportFilesOptions {
 /** What reporting on a profile reference gives. */
 export interface ReportFilesResult {
   /** `ok`, or `refused` (exit 2) with the refusal (UNKNOWN_ARCH or STDIN_USED_TWICE) in `diagnostics`. */
-  readonly outcome: 'ok' | 'refused';
+  readonly outcome: Exclude<Outcome, 'failed'>;
   readonly diagnostics: readonly Diagnostic[];
   /** The rendered report and its model (absent when refused). */
   readonly text?: string;

@@ -1,5 +1,5 @@
 // Syscall tables and architecture identities: the facts every other stage looks up.
-import type { Diagnostic } from '../common/index.js';
+import type { Diagnostic, Outcome } from '../common/index.js';
 import { KERNEL_VERSION, TABLES } from './tables.generated.js';
 
 /** Our short architecture ids, one per seccomp ABI that runc accepts. */
@@ -203,7 +203,7 @@ export function resolveSyscall(arch: ArchId, query: string): Resolution {
 export interface ResolveQueriesResult {
   /** `ok` (exit 0); `failed` (exit 1): a query is unknown, or absent on a requested arch (with `allArches`: on every
    * arch); `refused` (exit 2): an architecture token is unknown (UNKNOWN_ARCH). */
-  readonly outcome: 'ok' | 'failed' | 'refused';
+  readonly outcome: Outcome;
   /** Per query, in order: SYSCALL_NOT_ON_ARCH (absent there; names where it exists) and UNKNOWN_SYSCALL (with
    * suggestions), an error when it fails the verdict, a warning when `allArches` found it elsewhere; or the refusal. */
   readonly diagnostics: readonly Diagnostic[];

@@ -6,7 +6,7 @@ import { Option, type Command as TypedCommand } from '@commander-js/extra-typing
 import type { Command } from 'commander';
 import { UserError } from '../../common/index.js';
 import { AGENT_MINIMUMS, annotateWorkload, DEFAULT_RUNTIME_PATHS, pullRecordings, runAgent } from '../../agent/index.js';
-import { refusalDetails, type Refusal } from '../../k8s/index.js';
+import { refusalError } from '../../k8s/index.js';
 import { println } from '../io.js';
 import { forwardSignals } from '../signals.js';
 import type { Register } from './types.js';
@@ -18,8 +18,6 @@ function numberFlag(name: string, v: string, min: number): number {
   if (!Number.isFinite(n)) throw new UserError(`${name} "${v}": expected a number ≥ ${min}`);
   return n;
 }
-
-const refused = (r: Refusal): UserError => new UserError(r.summary, refusalDetails(r));
 
 export const registeragent: Register = (program, io, setExit) => {
   (program.command('agent') as unknown as TypedCommand)
@@ -95,7 +93,7 @@ Examples:
       } finally {
         fw.dispose();
       }
-      if (r.outcome === 'refused') throw refused(r);
+      if (r.outcome === 'refused') throw refusalError(r);
       if (r.outcome === 'failed') {
         for (const d of r.diagnostics) io.stderr.write(`seccompctl agent: ${d.message}\n`);
         setExit(1);
@@ -151,7 +149,7 @@ Without --print, kubectl must reach the cluster; when it cannot, this says so an
           start, namespace: local.namespace, apply: !json && local.print !== true, kubectlPath: local.kubectl,
           ...(containers ? { containers } : {}),
         });
-        if (r.outcome === 'refused') throw refused(r);
+        if (r.outcome === 'refused') throw refusalError(r);
         if (json) println(io.stdout, JSON.stringify(r.patch));
         else if (local.print) println(io.stdout, r.kubectl.map(shellWord).join(' '));
         else {
@@ -194,7 +192,7 @@ Exit 1 when no recording of the workload was found or a recording lost events; 2
         agentNamespace: local.agentNamespace, agentSelector: local.agentSelector, stateDir: local.stateDir, kubectlPath: local.kubectl,
         noNewPrivileges: local.newPrivileges === false || parent.noNewPrivileges,
       });
-      if (r.outcome === 'refused') throw refused(r);
+      if (r.outcome === 'refused') throw refusalError(r);
       const none = r.diagnostics.find((d) => d.code === 'NO_RECORDINGS');
       if (none) {
         io.stderr.write(`seccompctl: ${none.message}\n`);

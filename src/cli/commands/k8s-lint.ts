@@ -3,8 +3,8 @@
 // exit code.
 import { Option, type Command as TypedCommand } from '@commander-js/extra-typings';
 import type { Command } from 'commander';
-import { formatDiagnostic, UserError, type Severity } from '../../common/index.js';
-import { lintFiles, refusalDetails, toSarif, LINT_RULES } from '../../k8s/index.js';
+import { formatDiagnostic, type Severity } from '../../common/index.js';
+import { lintFiles, refusalError, toSarif, LINT_RULES } from '../../k8s/index.js';
 import { println, type CliIO, type ExitCode } from '../io.js';
 import { VERSION } from '../version.js';
 
@@ -55,7 +55,7 @@ when the kubelet would apply RuntimeDefault). Exit 2 for input holding no Kubern
         ...(opts.profiles !== undefined ? { profiles: opts.profiles } : {}), ...(opts.nodeFacts !== undefined ? { nodeFacts: opts.nodeFacts } : {}),
         ...(opts.recordings !== undefined ? { recordings: opts.recordings } : {}),
       });
-      if (r.outcome === 'refused') throw new UserError(r.summary, refusalDetails(r));
+      if (r.outcome === 'refused') throw refusalError(r);
       const findings = r.findings;
       if (format === 'sarif') println(io.stdout, JSON.stringify(toSarif(findings, VERSION), null, 2));
       else if (format === 'json') println(io.stdout, JSON.stringify(findings, null, 2));

@@ -3,7 +3,7 @@
 import { Option, type Command as TypedCommand } from '@commander-js/extra-typings';
 import type { Command } from 'commander';
 import { formatDiagnostic, UserError, type Diagnostic } from '../../common/index.js';
-import { describeSetting, objectLabel, patchFiles, refusalDetails, type PatchMode, type PatchPlan, type SeccompSetting } from '../../k8s/index.js';
+import { describeSetting, objectLabel, patchFiles, refusalError, type PatchMode, type PatchPlan, type SeccompSetting } from '../../k8s/index.js';
 import { println, type CliIO, type ExitCode } from '../io.js';
 import { collect } from './flags.js';
 
@@ -45,7 +45,7 @@ them first. Exit 2 (nothing written) when any object cannot be patched.`)
         ...(opts.container ? { containers: opts.container } : {}), ...(opts.initContainers ? { initContainers: true } : {}), ...(opts.force ? { force: true } : {}),
       });
       printWarnings(io, r.diagnostics);
-      if (r.outcome === 'refused') throw new UserError(r.summary, refusalDetails(r));
+      if (r.outcome === 'refused') throw refusalError(r);
       if (opts.dryRun) {
         if (opts.json) println(io.stdout, JSON.stringify(r.files.map((i) => ({ file: i.file, changes: i.plan.changes, removedAnnotations: i.plan.removedAnnotations, warnings: i.plan.warnings }))));
         else for (const i of r.files) printPlan(io, i.plan);

@@ -3,7 +3,7 @@
 import { Option, type Command as TypedCommand } from '@commander-js/extra-typings';
 import { formatDiagnostic, UserError, type Diagnostic } from '../../common/index.js';
 import {
-  installFiles, refusalDetails, renderInstallYaml, renderRecordInstallYaml, renderSpoYaml, spoFiles, DEFAULT_IMAGE, DEFAULT_KUBELET_ROOT,
+  installFiles, refusalError, renderInstallYaml, renderRecordInstallYaml, renderSpoYaml, spoFiles, DEFAULT_IMAGE, DEFAULT_KUBELET_ROOT,
   DEFAULT_NAMESPACE, DEFAULT_SUBDIR, type Refusal,
 } from '../../k8s/index.js';
 import { printSpoProfile } from '../../profile/index.js';
@@ -25,7 +25,7 @@ As a kubectl plugin (the kubectl-seccomp bin): kubectl seccomp patch|lint|instal
   };
   const refused = (r: Refusal): UserError => {
     printWarnings(r.diagnostics);
-    return new UserError(r.summary, refusalDetails(r));
+    return refusalError(r);
   };
 
   addPatchCommand(k8s, io, setExit);

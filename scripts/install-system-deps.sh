@@ -12,7 +12,8 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   runc strace bpftrace python3-seccomp python3-yaml patch seccomp golang-github-containers-common \
   nginx-light redis-server auditd procps iproute2 curl ca-certificates gcc libc6-dev util-linux \
   containerd qemu-user-static gcc-multilib chromium fonts-dejavu-core stress-ng \
-  clang llvm lld libbpf-dev bpftool libelf-dev zlib1g-dev make wrk time >/dev/null
+  clang llvm lld libbpf-dev bpftool libelf-dev zlib1g-dev make wrk time \
+  valgrind libsimde-dev >/dev/null
 $SUDO "$(dirname "$0")/install-cross-arch.sh"
 mountpoint -q /sys/kernel/tracing || $SUDO mount -t tracefs nodev /sys/kernel/tracing || true
 # The libbpf record program (record --backend ebpf; bpftrace is the fallback when it does not build or load).

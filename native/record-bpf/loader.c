@@ -5,8 +5,12 @@
 //   @seen[PID, NR, COMPAT]: 1      @comm[PID]: NAME      @started[PID]: N      @execs[PID, COMM, COMPAT]: N
 // and, when inserts into the seen/execs maps failed because a map was full (those calls are missing from the dump):
 //   @map_full[KEYS]: N             (KEYS: the seen map's size; N: failed inserts; also said on stderr)
+// when the comms map refused process names (no call is missing; those processes are unnamed):
+//   @comm_full[KEYS]: N
+// and when the kernel could not allocate a thread's task storage (that thread, or one call, is missing):
+//   @storage_fail: N
 // Usage: seccompctl-record-bpf --session S (--pid P [--exact] | --path /abs/program) [--no-compat] [--map-keys K]
-//        --map-keys K: the seen map's size in keys (default 65536; tests use a tiny one to force an overflow)
+//        --map-keys K: the seen and comms maps' size in keys (default 65536; tests use a tiny one to fill them)
 //        seccompctl-record-bpf --empty   (benchmarks: an empty sys_enter program alone, the route's floor)
 // Exit 2 with one line on stderr when an argument is wrong, 3 when the program cannot be loaded or attached.
 #include <errno.h>
@@ -127,8 +131,10 @@ int main(int argc, char **argv)
 	if (path)
 		memcpy((char *)skel->rodata->marker_path, path, strlen(path) + 1);
 	err = bpf_map__set_max_entries(skel->maps.seen, (__u32)map_keys);
+	if (!err)
+		err = bpf_map__set_max_entries(skel->maps.comms, (__u32)map_keys);
 	if (err) {
-		fprintf(stderr, "seccompctl-record-bpf: cannot size the seen map: %s\n", strerror(-err));
+		fprintf(stderr, "seccompctl-record-bpf: cannot size the seen and comms maps: %s\n", strerror(-err));
 		record_bpf__destroy(skel);
 		return 3;
 	}
@@ -200,6 +206,16 @@ int main(int argc, char **argv)
 		printf("@map_full[%lu]: %llu\n", map_keys, (unsigned long long)skel->bss->overflow);
 		fprintf(stderr, "seccompctl-record-bpf: map full, %llu updates failed (the seen map holds %lu keys): those calls are not in the dump\n",
 			(unsigned long long)skel->bss->overflow, map_keys);
+	}
+	if (skel->bss->comm_overflow) {
+		printf("@comm_full[%lu]: %llu\n", map_keys, (unsigned long long)skel->bss->comm_overflow);
+		fprintf(stderr, "seccompctl-record-bpf: comms map full, %llu process names not kept (it holds %lu keys)\n",
+			(unsigned long long)skel->bss->comm_overflow, map_keys);
+	}
+	if (skel->bss->storage_fail) {
+		printf("@storage_fail: %llu\n", (unsigned long long)skel->bss->storage_fail);
+		fprintf(stderr, "seccompctl-record-bpf: task storage could not be allocated %llu time(s): those threads' calls are not in the dump\n",
+			(unsigned long long)skel->bss->storage_fail);
 	}
 	fflush(stdout);
 	record_bpf__destroy(skel);

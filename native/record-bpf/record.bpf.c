@@ -47,7 +47,7 @@ struct tstate {
 	u64 bits[64];   /* 3 x 16 words used; 64 so that an index masked with 63 is in bounds */
 };
 
-/* 65536 keys by default; the loader resizes it before loading (--map-keys, SECCOMPCTL_RECORD_MAP_KEYS). */
+/* 65536 keys by default; the loader resizes seen and comms before loading (--map-keys, SECCOMPCTL_RECORD_MAP_KEYS). */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 65536);
@@ -80,6 +80,17 @@ __u64 started = 0;
 /* Inserts that failed (the seen or execs map was full: -E2BIG): each is a (process, syscall) the dump lacks. The
  * loader prints it at stop (@map_full[...]) and record turns it into a certain loss (docs/runtime.md). */
 __u64 overflow = 0;
+/* Process names the full comms map refused (no call lost: those processes are unnamed; printed as @comm_full[...]). */
+__u64 comm_overflow = 0;
+/* Task storage the kernel could not allocate (out of memory): a thread not tracked, or (exact) a call not recorded.
+ * Printed as @storage_fail; record reports it as a certain loss. */
+__u64 storage_fail = 0;
+
+static __always_inline void note_comm(u32 pid, const char *c)
+{
+	if (bpf_map_update_elem(&comms, &pid, c, BPF_ANY))
+		__sync_fetch_and_add(&comm_overflow, 1);
+}
 
 static __always_inline u32 compat_of(struct task_struct *t)
 {
@@ -99,8 +110,12 @@ int BPF_PROG(on_enter, struct pt_regs *regs, long id)
 	if (t->sessionid != target_ses)
 		return 0;
 	s = bpf_task_storage_get(&tstore, t, 0, exact ? BPF_LOCAL_STORAGE_GET_F_CREATE : 0);
-	if (!s)
+	if (!s) {
+		/* Not exact: a task without storage is not the workload. Exact: the allocation failed, this call is lost. */
+		if (exact)
+			__sync_fetch_and_add(&storage_fail, 1);
 		return 0;
+	}
 	compat = read_compat ? ((t->thread_info.status & TS_COMPAT) ? 1 : 0) : 0;
 	set = compat ? 2 : 0;
 	if (!compat && (nr & X32_SYSCALL_BIT)) {
@@ -171,14 +186,15 @@ int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 				if (bpf_map_update_elem(&execs, &k, &nv, BPF_ANY))
 					__sync_fetch_and_add(&overflow, 1);
 			}
-			bpf_task_storage_get(&tstore, p, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+			if (!bpf_task_storage_get(&tstore, p, 0, BPF_LOCAL_STORAGE_GET_F_CREATE))
+				__sync_fetch_and_add(&storage_fail, 1);
 		}
 	}
 	live = exact || bpf_task_storage_get(&tstore, p, 0, 0) != NULL;
 	if (live) {
 		char c[16];
 		bpf_probe_read_kernel_str(c, sizeof(c), p->comm);
-		bpf_map_update_elem(&comms, &pid, c, BPF_ANY);
+		note_comm(pid, c);
 	}
 	return 0;
 }
@@ -194,11 +210,12 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 	if (!exact) {
 		if (!bpf_task_storage_get(&tstore, parent, 0, 0))
 			return 0;
-		bpf_task_storage_get(&tstore, child, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+		if (!bpf_task_storage_get(&tstore, child, 0, BPF_LOCAL_STORAGE_GET_F_CREATE))
+			__sync_fetch_and_add(&storage_fail, 1);
 	}
 	cpid = child->pid;
 	bpf_probe_read_kernel_str(c, sizeof(c), parent->comm);
-	bpf_map_update_elem(&comms, &cpid, c, BPF_ANY);
+	note_comm(cpid, c);
 	return 0;
 }
 

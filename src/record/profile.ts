@@ -56,16 +56,22 @@ function recordingRefusal(r: RecordResult, killSignal: AbortSignal | undefined):
 
 /**
  * generate's RECORDS_LOST advice is about the kernel log (printk rate limit, auditd); a record program's full map
- * (kind probe-map-full) has its own cause and fix, which its loss message names: that message replaces it.
+ * (kind probe-map-full) has its own cause and fix, which its loss message names: that message replaces it. A full map
+ * that lost no call (process names, argument values: not certain) is a warning of its own, with its fix.
  */
 function mapFullDiagnostics(ds: readonly Diagnostic[], r: RecordResult): readonly Diagnostic[] {
-  const full = r.ingest.loss.filter((l) => l.kind === 'probe-map-full');
-  if (full.length === 0 || r.ingest.loss.length !== full.length) return ds;
-  return ds.map((d) => (d.code !== 'RECORDS_LOST' ? d : {
+  const certain = r.ingest.loss.filter((l) => l.certain);
+  const full = certain.filter((l) => l.kind === 'probe-map-full');
+  const warnings: Diagnostic[] = r.ingest.loss.filter((l) => l.kind === 'probe-map-full' && !l.certain).map((l) => ({
+    code: 'RECORDS_LOST', severity: 'warning', message: `the recording is incomplete: ${l.message}`, fix: 'record again with a larger map (SECCOMPCTL_RECORD_MAP_KEYS)',
+  }));
+  if (full.length === 0 || certain.length !== full.length) return [...ds, ...warnings];
+  const how = full.some((l) => /per-thread storage/.test(l.message)) ? 'as the message says' : 'with a larger map (SECCOMPCTL_RECORD_MAP_KEYS) or fewer processes';
+  return [...ds.map((d) => (d.code !== 'RECORDS_LOST' ? d : {
     ...d,
     message: `the recording is incomplete: ${full.map((l) => l.message).join('; ')}. The profile would deny the calls that were not recorded`,
-    fix: d.severity === 'error' ? 'record again with a larger map (SECCOMPCTL_RECORD_MAP_KEYS) or fewer processes, or allow the loss (--allow-loss) on purpose' : 'record again with a larger map (SECCOMPCTL_RECORD_MAP_KEYS) or fewer processes',
-  }));
+    fix: d.severity === 'error' ? `record again ${how}, or allow the loss (--allow-loss) on purpose` : `record again ${how}`,
+  })), ...warnings];
 }
 
 /**

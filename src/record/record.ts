@@ -9,7 +9,7 @@ import {
   archOfProbe, childrenOf, commandExists, DEFAULT_CAPABILITIES, recordEbpfAvailability, hostStdio, logProfile, recordMapKeys, requireRunc,
   resolveCommand, resolveSignal, runProbedContainer, runWithKernelLog, runWorkloadContainer, signalPids,
   spawnInSession, startProbe, stopGraceKill, tempDir, waitHost, workloadBundle, workloadRoot, type Escalation,
-  type KernelLogRecord, type ProbeCount, type WorkloadExit, type WorkloadOptions,
+  type KernelLogRecord, type ProbeCount, type ProbeResult, type WorkloadExit, type WorkloadOptions,
 } from '../runtime/index.js';
 import type { RecordLoader } from '../runtime/index.js';
 import { ArgCollector, type ArgRecording } from '../generate/index.js';
@@ -196,6 +196,9 @@ export function probeObservations(counts: readonly ProbeCount[], action: Observa
   });
 }
 
+/** A larger SECCOMPCTL_RECORD_MAP_KEYS to suggest for a map of `keys` keys. */
+const largerKeys = (keys: number): number => Math.min(keys * 4, 1 << 24);
+
 /**
  * The certain loss of a recording whose record program found a map full: the first calls it could not store are
  * missing, so a profile from it would deny calls the workload made (generate refuses it unless allowLoss).
@@ -205,8 +208,33 @@ export function mapFullLoss(m: { failed?: number; mapKeys: number }, engine: 'li
   return {
     kind: 'probe-map-full', certain: true, ...(m.failed !== undefined ? { count: m.failed } : {}), file: '<ebpf>', line: 0,
     message: `${what}: the ${engine} record program's map (${m.mapKeys} keys, one per process × syscall) ` +
-      `overflowed, so calls the workload made were not recorded; record fewer processes, or raise SECCOMPCTL_RECORD_MAP_KEYS (e.g. ${Math.min(m.mapKeys * 4, 1 << 24)})`,
+      `overflowed, so calls the workload made were not recorded; record fewer processes, or raise SECCOMPCTL_RECORD_MAP_KEYS (e.g. ${largerKeys(m.mapKeys)})`,
   };
+}
+
+/**
+ * The loss signal of a record program's other map that refused inserts (ProbeResult.mapLoss). Certain (generate
+ * refuses the profile unless allowLoss) when calls the workload made are missing: untracked threads (`live`,
+ * `task-storage`), unrecorded start execs (`execs`). Not certain when no call is missing: process names (`comm`) and
+ * argument tuples (`args`: the curated syscalls fall back to name-only rules, see ebpfArgs); recordProfile turns those
+ * into warnings.
+ */
+export function mapLossSignal(m: NonNullable<ProbeResult['mapLoss']>[number], engine: 'libbpf' | 'bpftrace', unnamed = 0): LossSignal {
+  const raise = m.mapKeys !== undefined ? `raise SECCOMPCTL_RECORD_MAP_KEYS (e.g. ${largerKeys(m.mapKeys)})` : '';
+  const map = (what: string): string => `the ${engine} record program's ${what} map (${m.mapKeys} keys)`;
+  const base = { kind: 'probe-map-full' as const, file: '<ebpf>', line: 0 };
+  switch (m.map) {
+    case 'live':
+      return { ...base, certain: true, message: `map full: ${map('live-task')} refused ${m.failed} thread(s) of the workload, so their calls were not recorded; run fewer threads at once, or ${raise}` };
+    case 'execs':
+      return { ...base, certain: true, count: m.failed, message: `map full: ${map('start-exec')} refused ${m.failed} start exec(s), so their execve calls were not recorded; ${raise}` };
+    case 'task-storage':
+      return { ...base, certain: true, message: `the kernel could not allocate the ${engine} record program's per-thread storage ${m.failed} time(s) (out of memory), so calls of those threads were not recorded; record again with more free memory` };
+    case 'comm':
+      return { ...base, certain: false, message: `process names lost: ${map('process-name')} refused ${m.failed} name(s), and ${unnamed} recorded process(es) are unnamed (no call was lost); ${raise}` };
+    case 'args':
+      return { ...base, certain: false, message: `argument values lost: ${map('argument')} refused ${m.failed} distinct argument tuple(s); no call was lost, but the curated syscalls are allowed by name only; ${raise}` };
+  }
 }
 
 export class BeforeStartError extends EnvironmentError {
@@ -251,6 +279,9 @@ async function recordEbpf(argv: string[], opts: RecordOptions, container: boolea
   const obs = probeObservations(r.entries, 'allow', opts.hostArch);
   for (const o of obs) agg.add(o);
   if (r.mapFull) agg.addLoss(mapFullLoss(r.mapFull, r.engine ?? 'bpftrace'));
+  // A refused name is lost only when a recorded process lacks one (most refused names are threads', dropped at exit).
+  const unnamed = new Set(r.entries.filter((e) => e.comm === '').map((e) => e.pid)).size;
+  for (const m of r.mapLoss ?? []) if (m.map !== 'comm' || unnamed > 0) agg.addLoss(mapLossSignal(m, r.engine ?? 'bpftrace', unnamed));
   return {
     ...exit, ingest: agg.result(), ...(opts.args ? { args: ebpfArgs(obs, r, opts.hostArch ?? hostArch().id) } : {}),
     ...(r.engine ? { ebpfEngine: r.engine } : {}), ...(r.note ? { ebpfFallback: r.note } : {}),

@@ -6,7 +6,10 @@
 // offset 32, include/uapi/linux/sched.h) — the probe can do what seccomp cannot.
 import { ARG_SPECS, argSpec, syscallNumber, type ArchId } from '../syscalls/index.js';
 
-/** The kernel map's size (bpftrace's BPFTRACE_MAP_KEYS_MAX for the record program): more distinct keys are dropped. */
+/**
+ * The kernel map's default size (the record program's maps all have SECCOMPCTL_RECORD_MAP_KEYS keys, this by
+ * default): more distinct tuples are refused, counted in `@lost_args` (ProbeResult.mapLoss, map `args`).
+ */
 export const ARG_MAP_KEYS = 65536;
 
 /** One distinct argument tuple of one native syscall. */
@@ -22,6 +25,8 @@ export interface ArgSample {
  * call, one lookup (and one insert the first time a tuple is seen).
  */
 export function argCaptureStatements(host: ArchId): string {
+  // A tuple the full map refused reads back as 0: counted in @lost_args (the recording then keeps names only).
+  const store = (key: string): string => `if (@args[${key}] == 0) { @args[${key}] = 1; if (@args[${key}] == 0) { @lost_args = count(); } }`;
   const arms: string[] = [];
   for (const s of ARG_SPECS) {
     const nr = syscallNumber(host, s.syscall);
@@ -29,12 +34,12 @@ export function argCaptureStatements(host: ArchId): string {
     if (nr === undefined || !spec) continue;
     const a = spec.args.map((x) => `args->args[${x.index}]`);
     const key = `${nr}, ${a[0]}, ${a[1] ?? '0'}`;
-    arms.push(`if (args->id == ${nr}) { if (@args[${key}] == 0) { @args[${key}] = 1; } }`);
+    arms.push(`if (args->id == ${nr}) { ${store(key)} }`);
   }
   const clone3 = syscallNumber(host, 'clone3');
   if (clone3 !== undefined) {
     const v = '*(uint64 *)uptr(args->args[0]) | *(uint64 *)uptr(args->args[0] + 32)';
-    arms.push(`if (args->id == ${clone3}) { $f = ${v}; if (@args[${clone3}, $f, 0] == 0) { @args[${clone3}, $f, 0] = 1; } }`);
+    arms.push(`if (args->id == ${clone3}) { $f = ${v}; ${store(`${clone3}, $f, 0`)} }`);
   }
   if (arms.length === 0) return '';
   return `if ($c == 0) { ${arms.join(' else ')} }`;

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EnvironmentError } from '../common/index.js';
 import { hostArch, type ArchId } from '../syscalls/index.js';
-import { ebpfAvailability, ensureTracefs, parseProbeOutput, recordMapKeys, watchProbeProcess, type ExecMarker, type ProbeResult, type RunningProbe } from './probe.js';
+import { ebpfAvailability, ensureTracefs, parseProbeOutput, recordMapKeys, watchProbeProcess, type ExecMarker, type ProbeMapLoss, type ProbeResult, type RunningProbe } from './probe.js';
 
 /** Which program records: `auto` (libbpf when it loads, else bpftrace), or one of them. */
 export type RecordLoader = 'auto' | 'libbpf' | 'bpftrace';
@@ -109,9 +109,17 @@ export function startLibbpfProbe(path: string, session: number, marker: ExecMark
       const warnings = p.err().split('\n').map((l) => l.trim()).filter((l) => l !== '');
       // A full map: the loader counted the inserts that failed (calls missing from the dump).
       const full = /^@map_full\[(\d+)\]: (\d+)$/m.exec(p.out());
+      // The comms map refused names (no call lost), or task storage could not be allocated (threads not tracked).
+      const comm = /^@comm_full\[(\d+)\]: (\d+)$/m.exec(p.out());
+      const storage = /^@storage_fail: (\d+)$/m.exec(p.out());
+      const mapLoss: ProbeMapLoss[] = [
+        ...(storage ? [{ map: 'task-storage' as const, failed: Number(storage[1]) }] : []),
+        ...(comm ? [{ map: 'comm' as const, failed: Number(comm[2]), mapKeys: Number(comm[1]) }] : []),
+      ];
       return {
         ...parseProbeOutput(p.out(), host), warnings, engine: 'libbpf',
         ...(full ? { mapFull: { failed: Number(full[2]), mapKeys: Number(full[1]) } } : {}),
+        ...(mapLoss.length > 0 ? { mapLoss } : {}),
       };
     },
   };

@@ -54,6 +54,25 @@ export interface ProbeResult {
    * bpftrace, whose `@seen` dump merely holds as many keys as the map can (`mapKeys`).
    */
   mapFull?: { failed?: number; mapKeys: number };
+  /** Record mode: the program's other maps that refused inserts, and task storage it could not allocate (see ProbeMapLoss). */
+  mapLoss?: ProbeMapLoss[];
+}
+
+/**
+ * A record program's map (other than the seen-set, `mapFull`) that refused inserts, or (libbpf) per-thread storage
+ * the kernel could not allocate. What it costs (record turns each into a loss signal):
+ * - `live`: threads of the workload not marked (bpftrace's `@live`, a `filename` marker): their calls are not recorded;
+ * - `task-storage`: the libbpf program's per-thread storage: a thread not tracked (or, `exact`, a call not recorded);
+ * - `execs`: start execs whose execve entry (made before the task was marked) is not recorded;
+ * - `comm`: process names not kept: those processes are unnamed, no call is lost;
+ * - `args`: argument tuples not kept (`record --args`): the curated syscalls' values are incomplete.
+ */
+export interface ProbeMapLoss {
+  map: 'live' | 'task-storage' | 'execs' | 'comm' | 'args';
+  /** Inserts (or allocations) that failed. */
+  failed: number;
+  /** The map's size in keys (absent for task storage, which has none). */
+  mapKeys?: number;
 }
 
 /** The keys of the record programs' maps (`SECCOMPCTL_RECORD_MAP_KEYS`, default 65536): raise it for huge workloads. */
@@ -155,19 +174,26 @@ function recordProgram(session: number, marker: ExecMarker, counts: boolean, hos
   const note = counts
     ? '@seen[pid, args->id, $c] = count();'
     : 'if (@seen[pid, args->id, $c] == 0) { @seen[pid, args->id, $c] = 1; }';
+  // Every map but @seen (detected from its dump) and @started (one key) counts the inserts it refused: bpftrace 0.17
+  // ignores a failed update (without -k), and a lookup of a missing key reads 0 (or ""), so reading the key back right
+  // after storing it tells a full map. One more lookup per insert; inserts are rare (a fork, an exec, a new tuple).
+  const comm = (k: string): string => `@comm[${k}] = comm; if (@comm[${k}] == "") { @lost_comm = count(); }`;
+  const live = (k: string): string => `@live[${k}] = 1; if (@live[${k}] == 0) { @lost_live = count(); }`;
   const lines = [
     'BEGIN { printf("SECCOMPCTL_READY\\n"); }',
     exact
       // The marker's execve entry is seen by sys_enter: @started only counts the start.
       ? `tracepoint:sched:sched_process_exec /${ses} && ${markerCond}/ { @started[pid] = count(); }`
-      // The marker's execve entry happened before the task was marked: @execs adds it.
-      : `tracepoint:sched:sched_process_exec /${ses} && ${markerCond}/ { @live[tid] = 1; @execs[pid, comm, ${compat}] = count(); }`,
+      // The marker's execve entry happened before the task was marked: @execs adds it (a plain sum, not count(), so
+      // that it can be read back).
+      : `tracepoint:sched:sched_process_exec /${ses} && ${markerCond}/ { ${live('tid')} $x = ${compat}; @execs[pid, comm, $x] += 1; ` +
+        'if (@execs[pid, comm, $x] == 0) { @lost_execs = count(); } }',
     // The process name, noted at every exec (after it, comm is the new program's) and fork (the parent's, which the
     // child starts with); a thread's tid entry is dropped when it exits, a process's stays for the dump.
-    `tracepoint:sched:sched_process_exec /${scoped}/ { @comm[pid] = comm; }`,
+    `tracepoint:sched:sched_process_exec /${scoped}/ { ${comm('pid')} }`,
     exact
-      ? `tracepoint:sched:sched_process_fork /${ses}/ { @comm[args->child_pid] = comm; }`
-      : `tracepoint:sched:sched_process_fork /${ses} && @live[args->parent_pid]/ { @live[args->child_pid] = 1; @comm[args->child_pid] = comm; }`,
+      ? `tracepoint:sched:sched_process_fork /${ses}/ { ${comm('args->child_pid')} }`
+      : `tracepoint:sched:sched_process_fork /${ses} && @live[args->parent_pid]/ { ${live('args->child_pid')} ${comm('args->child_pid')} }`,
     exact
       ? `tracepoint:sched:sched_process_exit /${ses} && tid != pid/ { delete(@comm[tid]); }`
       : `tracepoint:sched:sched_process_exit /${scoped}/ { delete(@live[tid]); if (tid != pid) { delete(@comm[tid]); } }`,
@@ -388,9 +414,20 @@ export function startBpftraceProbe(session: number, marker: ExecMarker, opts: Pr
       // A dump as large as the map: it filled, and the first calls after that were not stored. (Exactly full with
       // no insert refused is possible but needs the very last key to fit: reported too; a larger map settles it.)
       const full = record && (out.match(/^@seen\[/gm)?.length ?? 0) >= keys;
-      return { ...parsed, warnings, ...args, ...(full ? { mapFull: { mapKeys: keys } } : {}) };
+      const mapLoss = record ? bpftraceMapLoss(out, keys) : [];
+      return { ...parsed, warnings, ...args, ...(full ? { mapFull: { mapKeys: keys } } : {}), ...(mapLoss.length > 0 ? { mapLoss } : {}) };
     },
   };
+}
+
+/** The record program's `@lost_<map>: N` counters (inserts a full map refused; bpftrace prints 0 for one never hit). */
+export function bpftraceMapLoss(out: string, keys: number): ProbeMapLoss[] {
+  const loss: ProbeMapLoss[] = [];
+  for (const map of ['live', 'execs', 'comm', 'args'] as const) {
+    const n = Number(new RegExp(`^@lost_${map}: (\\d+)$`, 'm').exec(out)?.[1] ?? 0);
+    if (n > 0) loss.push({ map, failed: n, mapKeys: keys });
+  }
+  return loss;
 }
 
 /** Whether the running kernel keeps per-task audit session ids (CONFIG_AUDIT), which the scoping relies on. */

@@ -445,6 +445,14 @@ static inline uint32_t load32(int32_t i) {
   return w;
 }
 
+/** Whether the 8 bytes at i are those of s (one 64-bit compare; buf has slack past any line). */
+static inline int eq8(int32_t i, const char *s) {
+  uint64_t a, b;
+  __builtin_memcpy(&a, buf + i, 8);
+  __builtin_memcpy(&b, s, 8);
+  return a == b;
+}
+
 /** The id of the value buf[a, b) (quoted or not), interned on first sight; -2 when the table is full. */
 HOT static int32_t intern(int32_t a, int32_t b, int32_t quoted) {
   // 4 bytes a step (the last word masked to the value's bytes; buf has slack past any line)
@@ -767,6 +775,54 @@ HOT static int decode(int32_t p, int32_t le) {
   return 1;
 }
 
+/**
+ * auditd's PROCTITLE record with a hex value, `type=PROCTITLE msg=audit(T:S): proctitle=HEX` (h: its `audit`): where
+ * HEX starts, else -1. Such a line needs no marker search: none of the markers but `1326` can be spelt with digits,
+ * `.`, `:` and A–F, and a `1326` in an other record's line changes nothing the JS path does with it (it is neither
+ * `type=1326 ` nor a loss message), so the line is settled like a plain other line (its serial taken).
+ */
+static int32_t pt_close; // proctitle_hex_at: where the stamp ends
+
+HOT static int32_t proctitle_hex_at(int32_t ls, int32_t h, int32_t len) {
+  if (h != ls + 19 || !eq8(ls, "type=PRO") || !eq8(ls + 8, "CTITLE m") || !eq8(ls + 16, "sg=audit") || buf[h + 5] != '(') return -1;
+  // the stamp: `)` within 32 bytes, every byte before it in '.'..':' (digits, '.', '/', ':': no marker in them)
+  const int32_t s0 = h + 6;
+  v128_t v0 = wasm_v128_load(buf + s0), v1 = wasm_v128_load(buf + s0 + 16);
+  const v128_t P = wasm_i8x16_splat(')'), LO = wasm_i8x16_splat('.'), SPAN = wasm_i8x16_splat(':' - '.');
+  uint32_t close = (uint32_t)wasm_i8x16_bitmask(wasm_i8x16_eq(v0, P)) | (uint32_t)wasm_i8x16_bitmask(wasm_i8x16_eq(v1, P)) << 16;
+  if (!close) return -1;
+  uint32_t in = (uint32_t)wasm_i8x16_bitmask(wasm_u8x16_le(wasm_i8x16_sub(v0, LO), SPAN)) |
+                (uint32_t)wasm_i8x16_bitmask(wasm_u8x16_le(wasm_i8x16_sub(v1, LO), SPAN)) << 16;
+  int32_t c = __builtin_ctz(close);
+  if (c == 0 || (~in & ((1u << c) - 1))) return -1;
+  c += s0;
+  if (c + 13 > len || !eq8(c, "): proct") || !eq8(c + 5, "octitle=")) return -1;
+  pt_close = c;
+  return c + 13;
+}
+
+/** The first newline in [i, end) when every byte before it is 0-9 or A-F; -1 otherwise (or without a newline). */
+HOT static int32_t hex_to_eol(int32_t i, int32_t end) {
+  const v128_t NL = wasm_i8x16_splat('\n'), D0 = wasm_i8x16_splat('0'), A = wasm_i8x16_splat('A');
+  const v128_t N9 = wasm_i8x16_splat(9), N5 = wasm_i8x16_splat(5);
+  for (; i < end; i += 16) {
+    v128_t v = wasm_v128_load(buf + i);
+    // hex lanes: v - '0' ≤ 9 or v - 'A' ≤ 5 (unsigned: anything below wraps high; a high byte is neither)
+    v128_t ok = wasm_v128_or(wasm_u8x16_le(wasm_i8x16_sub(v, D0), N9), wasm_u8x16_le(wasm_i8x16_sub(v, A), N5));
+    uint32_t bad = ~(uint32_t)wasm_i8x16_bitmask(ok) & 0xffffu;
+    uint32_t nl = wasm_i8x16_bitmask(wasm_i8x16_eq(v, NL));
+    uint32_t lim = end - i < 16 ? (1u << (end - i)) - 1 : 0xffffu;
+    nl &= lim;
+    bad &= lim;
+    if (nl) {
+      uint32_t before = (1u << __builtin_ctz(nl)) - 1;
+      return (bad & before) ? -1 : i + __builtin_ctz(nl);
+    }
+    if (bad) return -1;
+  }
+  return -1;
+}
+
 /** The first `audit(` starting in [k, le - 6], or -1 (16 positions a step: `a` there and `(` five further). */
 HOT static int32_t find_paren_stamp(int32_t k, int32_t le) {
   const v128_t A = wasm_i8x16_splat('a'), P = wasm_i8x16_splat('(');
@@ -816,9 +872,23 @@ EXPORT(run) int32_t run(int32_t pos, int32_t len) {
       pos = last + 1;
     }
     if (h < 0) break;
-    int32_t high, plain_line;
+    int32_t high = 0, plain_line = 1;
     int32_t ls = pos;
-    int32_t le = find_eol_plain(ls, len, &high, &plain_line);
+    int32_t le = -1;
+    int32_t hx = proctitle_hex_at(ls, h, len);
+    if (hx >= 0 && (le = hex_to_eol(hx, len)) >= 0) {
+      // settled as fastOther settles a plain other line: its serial taken (else the general steps below decide)
+      int64_t sn = serial_of(h + 6, pt_close);
+      if (sn >= 0) {
+        if (sn > prev) prev = sn;
+        lines++;
+        skipped++;
+        pos = le + 1;
+        continue;
+      }
+      plain_line = 0;
+    }
+    if (le < 0) le = find_eol_plain(ls, len, &high, &plain_line);
     if (le < 0) break;
     int st = ST_ODD;
     uint8_t b0 = buf[ls];

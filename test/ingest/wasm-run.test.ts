@@ -152,6 +152,39 @@ describe('the WebAssembly record loop', () => {
     }
   });
 
+  it('auditd PROCTITLE lines (settled without a marker search when the value is hex): markers, odd values and stamps, every length: the general result', () => {
+    const rec = (sn: number) => `type=SECCOMP msg=audit(1795818969.767:${sn}): pid=7 comm="a" exe="/a" sig=0 arch=c000003e syscall=0 compat=0 ip=0x1 code=0x7ffc0000`;
+    const pt = (stamp: string, value: string) => `type=PROCTITLE msg=audit(${stamp}): proctitle=${value}`;
+    const variants = [
+      (sn: number) => pt(`1795818969.767:${sn}`, '2F62696E2F7368'), // plain hex
+      (sn: number) => pt(`1795818969.767:${sn}`, '31333236A1326F'), // 1326 in the hex value (a marker the module's search would stop at)
+      (sn: number) => pt(`1326.767:${sn}1326`, '2F62'), // 1326 in the stamp
+      (sn: number) => pt(`1795818969.767:${sn}`, '2f62696e'), // lowercase: not hex for this path
+      (sn: number) => pt(`1795818969.767:${sn}`, '"SECCOMP"'), // a quoted value with a marker (the general path counts it malformed)
+      (sn: number) => pt(`1795818969.767:${sn}`, '"audit_lost=7"'), // a loss-message marker in a quoted value
+      (sn: number) => pt(`1795818969.767:${sn}`, '2F62\r'), // CR before the newline
+      (sn: number) => pt(`1795818969.767:${sn}`, '2F62\u00e9'), // a non-ASCII byte
+      (sn: number) => pt(`1795818969.767:${sn}`, ''), // an empty value
+      (sn: number) => pt(`1795818969.767:x${sn}`, '2F62'), // an odd serial
+      (sn: number) => pt(`SECCOMP:${sn}`, '2F62'), // a marker in the stamp
+      (sn: number) => `node=n1 ${pt(`1795818969.767:${sn}`, '2F62')}`, // auditd with node names
+      (sn: number) => pt(`1795818969.767:${sn + 50}`, '2F62'), // a serial jump (then a gap for the next record)
+    ];
+    for (const [i, v] of variants.entries()) {
+      for (let pad = 0; pad < 34; pad += 3) { // values of every length around the 16-byte steps
+        const lines: string[] = [];
+        let sn = 100;
+        for (let k = 0; k < 60; k++) {
+          lines.push(rec(++sn));
+          if (k % 5 === 2) lines.push(v(++sn).replace('proctitle=2F62', `proctitle=2F62${'41'.repeat(pad)}`));
+        }
+        const text = lines.join('\n') + '\n';
+        same(text, `proctitle-${i}.log`);
+        if (pad === 0) same(text + v(sn + 1), `proctitle-last-${i}.log`); // the last line, without its newline
+      }
+    }
+  });
+
   it('property: random logs (processes, gaps, renderings) through the module = the general path', () => {
     fc.assert(fc.property(fc.integer({ min: 1, max: 3000 }), fc.integer({ min: 1, max: 200 }), fc.nat(50), fc.nat(1 << 20), (n, procs, gap, seed) => {
       same(log(n, procs, { gapEvery: gap > 1 ? gap : undefined, seed }), 'prop.log');

@@ -11,15 +11,23 @@ import { detectCgroupMode, leafOfPath, scanContainerCgroups, type CgroupLeaf, ty
 import { metricsText, type AgentMetrics } from './metrics.js';
 import { resolveAgentOptions, type AgentOptions, type ResolvedAgentOptions } from './options.js';
 import { profilePath, recordingProfile, recordingSpoYaml, localhostProfileOf } from './output.js';
-import { kernfsParentField, startAgentProbe, type AgentProbe, type ProbeEvent } from './probe.js';
+import { kernfsParentField, startAgentProbe, type AgentMap, type AgentProbe, type ProbeEvent } from './probe.js';
 import { releaseStateLock, stateFilePath, takeStateLock, writeStateDir } from './statedir.js';
 import { MAX_LOSS_WINDOWS, RecordingStore, readStateFile, type AgentStateFile, type LossWindow } from './store.js';
+
+/** What a full map of the agent's probe loses (probe.ts). */
+const MAP_LOSS: Record<AgentMap, { name: string; lost: string }> = {
+  seen: { name: '@s (seen-set)', lost: 'first sightings not kept in the kernel map, so a syscall line dropped on the way cannot be re-read from it; the probe is renewed' },
+  watched: { name: '@w (watched cgroups)', lost: 'container cgroups created meanwhile are not watched and their containers not recorded' },
+  live: { name: '@l (live cgroups)', lost: 'containers whose payload started meanwhile are not recorded' },
+  armed: { name: '@arm (container starts in flight)', lost: 'containers started meanwhile may not be recorded' },
+};
 
 /** A running agent. */
 export class Agent {
   readonly opts: ResolvedAgentOptions;
   readonly store = new RecordingStore();
-  readonly metrics: AgentMetrics = { events: 0, rotations: 0, newSyscalls: 0, drops: { perf: 0, unattributed: 0, kmsg: 0, capacity: 0 }, flushes: 0, flushErrors: 0 };
+  readonly metrics: AgentMetrics = { events: 0, rotations: 0, newSyscalls: 0, drops: { perf: 0, unattributed: 0, kmsg: 0, capacity: 0, map: 0 }, flushes: 0, flushErrors: 0 };
   source: 'ebpf' | 'audit' = 'ebpf';
   mode: CgroupMode | undefined;
   startedAt = new Date().toISOString();
@@ -106,10 +114,17 @@ export class Agent {
   private probeKeys = 0;
   private rotating = false;
   private retiring: AgentProbe | undefined;
+  /** The seen-set of the current probe refused a key: renew it now, whatever `probeKeys` says. */
+  private rotateNow = false;
+  /** Per probe generation: when it started, and the inserts each of its maps refused so far (reported up to there). */
+  private mapFailed = new Map<number, { since: string; failed: Partial<Record<AgentMap, number>>; windows: Partial<Record<AgentMap, LossWindow>> }>();
 
   private launchProbe(existing: { id: number; live: boolean }[]): AgentProbe {
     const gen = ++this.generation;
     this.probeKeys = 0;
+    this.rotateNow = false;
+    this.mapFailed.set(gen, { since: new Date().toISOString(), failed: {}, windows: {} });
+    for (const g of this.mapFailed.keys()) if (g < gen - 1) this.mapFailed.delete(g);
     const probe = startAgentProbe({
       mode: this.mode!, prefixes: this.opts.cgroupPrefixes, existing, counts: this.opts.counts, parentField: this.parentField,
       ...(this.opts.perfPages ? { perfPages: this.opts.perfPages } : {}),
@@ -133,7 +148,7 @@ export class Agent {
    * and the old one is stopped only once the new one is attached: no gap, duplicates are harmless (sets).
    */
   private async maybeRotate(): Promise<void> {
-    if (this.rotating || this.stopped || !this.probe || this.probeKeys < this.opts.mapKeys * 0.75) return;
+    if (this.rotating || this.stopped || !this.probe || (!this.rotateNow && this.probeKeys < this.opts.mapKeys * 0.75)) return;
     this.rotating = true;
     try {
       const live = new Map<number, boolean>();
@@ -224,6 +239,41 @@ export class Agent {
         for (const e of this.entries.values()) if (e.state === 'recording' && e.removedAt === undefined) this.store.noteLoss(e.recording!, msg, ev.count);
         return;
       }
+      case 'mapfull':
+        this.onMapFull(ev.failed, gen);
+        return;
+    }
+  }
+
+  /**
+   * A kernel map of the probe refused inserts (it was full): counted in drops_total{reason="map"}, noted on the live
+   * recordings, logged. A full seen-set still prints every first sighting it refused (the lines are not lost), but a
+   * line dropped on the way (perf buffer, bpftrace's exit) can no longer be re-read from the map: the probe is renewed
+   * at once. A full watched/live/armed map (more container cgroups at once than the map holds) means containers
+   * started meanwhile are not recorded at all: a loss window says when.
+   */
+  private onMapFull(failed: Partial<Record<AgentMap, number>>, gen: number): void {
+    const g = this.mapFailed.get(gen);
+    if (!g) return;
+    const now = new Date().toISOString();
+    for (const [map, n] of Object.entries(failed) as [AgentMap, number][]) {
+      const delta = n - (g.failed[map] ?? 0);
+      if (delta <= 0) continue;
+      g.failed[map] = n;
+      this.metrics.drops.map! += delta;
+      const msg = `eBPF map ${MAP_LOSS[map].name} full (${this.opts.mapKeys} keys): ${delta} insert(s) refused by ${now}; ${MAP_LOSS[map].lost}`;
+      this.log(msg);
+      for (const e of this.entries.values()) if (e.state === 'recording' && e.removedAt === undefined) this.store.noteLoss(e.recording!, msg, delta);
+      if (map === 'seen') {
+        if (gen === this.generation) this.rotateNow = true;
+        continue;
+      }
+      // One window per probe and map, from the probe's start (the refusal may have come at any time since) to the last report.
+      const w: LossWindow = { from: g.since, to: now, reason: `${MAP_LOSS[map].name} map full (${this.opts.mapKeys} keys, ${n} insert(s) refused): ${MAP_LOSS[map].lost}` };
+      const i = g.windows[map] ? this.lossWindows.indexOf(g.windows[map]) : -1;
+      if (i >= 0) this.lossWindows[i] = w;
+      else this.lossWindows = [...this.lossWindows, w].slice(-MAX_LOSS_WINDOWS);
+      g.windows[map] = w;
     }
   }
 

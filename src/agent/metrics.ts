@@ -27,7 +27,7 @@ export function metricsText(m: AgentMetrics, h: Record<string, unknown>, recordi
     '# HELP seccompctl_agent_recordings Recordings (namespace, workload, container).',
     '# TYPE seccompctl_agent_recordings gauge',
     `seccompctl_agent_recordings ${recordings}`,
-    '# HELP seccompctl_agent_drops_total Events lost, by reason (perf: eBPF output buffer; kmsg: kernel log; unattributed: no container found; capacity: too many containers).',
+    '# HELP seccompctl_agent_drops_total Events lost, by reason (perf: eBPF output buffer; kmsg: kernel log; unattributed: no container found; capacity: too many containers; map: inserts a full eBPF map refused).',
     '# TYPE seccompctl_agent_drops_total counter',
     ...Object.entries(m.drops).map(([k, v]) => `seccompctl_agent_drops_total{reason="${k}"} ${v}`),
     '# HELP seccompctl_agent_probe_renewals_total eBPF probes renewed because their kernel maps filled with exited containers\' keys.',

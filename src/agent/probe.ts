@@ -10,6 +10,9 @@
 // recovered from the map (see stop() for the way bpftrace 0.17 drops lines at exit).
 // runc's own calls before the payload's exec (mounts, pivot_root…) are not recorded: the runtime base set covers
 // the calls it makes under the filter.
+// A map that refuses an insert (full) is counted, not silent: bpftrace 0.17 ignores a failed update, but a key read back
+// right after storing it reads 0 when the map refused it; the counts (@fw @fl @fa @fs) are printed every second while
+// any is non-zero (`F w l a s`) and in the exit dump, and the agent reports them as loss (agent.ts).
 import { spawn, spawnSync } from 'node:child_process';
 import { EnvironmentError } from '../common/index.js';
 import { stopBpftrace } from '../runtime/index.js';
@@ -22,7 +25,17 @@ export type ProbeEvent =
   | { kind: 'syscall'; cgroup: number; nr: number; compat: boolean; dump?: boolean }
   | { kind: 'rmdir'; cgroup: number }
   | { kind: 'calls'; cgroup: number; total: number }
-  | { kind: 'lost'; count: number };
+  | { kind: 'lost'; count: number }
+  /** Inserts a full map refused so far (this probe), per map: from an `F` line (all four) or a dump row (one). */
+  | { kind: 'mapfull'; failed: Partial<Record<AgentMap, number>> };
+
+/**
+ * The agent program's maps that can refuse inserts: `watched` (@w, container cgroups), `live` (@l, cgroups running
+ * their payload), `armed` (@arm, execs in flight), `seen` (@s, the seen-set). (@n, the call counts, holds one key per
+ * live cgroup of this probe, each also in @s: it cannot fill before @s does.)
+ */
+export type AgentMap = 'watched' | 'live' | 'armed' | 'seen';
+const MAP_OF: Record<string, AgentMap> = { w: 'watched', l: 'live', a: 'armed', s: 'seen' };
 
 export interface AgentProbeOptions {
   mode: CgroupMode;
@@ -55,20 +68,23 @@ export function agentProgram(o: AgentProbeOptions): string {
   const parent = o.parentField ?? 'parent';
   const compat = process.arch === 'x64' ? `(curtask->thread_info.status & ${TS_COMPAT} ? 1 : 0)` : '0';
   const prefixCond = o.prefixes.map((p) => `strncmp(str(args->path), ${JSON.stringify(p)}, ${Buffer.byteLength(p)}) == 0`).join(' || ');
-  const begin = o.existing.map((e) => `@w[${e.id}] = 1;${e.live ? ` @l[${e.id}] = 1;` : ''}`);
+  // Stores a key and counts a refusal (the key reads back 0) in @f<c>.
+  const put = (map: string, key: string, c: string): string => `@${map}[${key}] = 1; if (@${map}[${key}] == 0) { @f${c} = @f${c} + 1; }`;
+  const begin = o.existing.map((e) => `${put('w', String(e.id), 'w')}${e.live ? ` ${put('l', String(e.id), 'l')}` : ''}`);
   const counts = o.counts !== false;
   const lines = [
     // BEGIN runs once every probe is attached: READY means no container start can be missed from here on.
-    `BEGIN { ${begin.join(' ')} printf("READY\\n"); }`,
-    `tracepoint:cgroup:cgroup_mkdir /args->root == ${o.mode.hierarchy} && (${prefixCond})/ { @w[args->id] = 1; }`,
+    `BEGIN { @fw = 0; @fl = 0; @fa = 0; @fs = 0; ${begin.join(' ')} printf("READY\\n"); }`,
+    `tracepoint:cgroup:cgroup_mkdir /args->root == ${o.mode.hierarchy} && (${prefixCond})/ { ${put('w', 'args->id', 'w')} }`,
     `tracepoint:cgroup:cgroup_rmdir /args->root == ${o.mode.hierarchy} && @w[args->id]/ { printf("R %llu\\n", args->id); delete(@w[args->id]); delete(@l[args->id]); }`,
     // The exec that starts the workload is runc's init (comm runc:[2:INIT]) or crun's child exec'ing the payload;
     // runc's earlier execs in the cgroup (its cloned-binary re-exec) must not make the cgroup live.
-    `tracepoint:syscalls:sys_enter_execve,tracepoint:syscalls:sys_enter_execveat /@w[${cg}] && @l[${cg}] == 0 && (comm == "runc:[2:INIT]" || comm == "crun")/ { @arm[tid] = 1; }`,
-    `tracepoint:sched:sched_process_exec /@arm[tid]/ { delete(@arm[tid]); $k = ${kn}; $p = $k->${parent}; @l[$k->id] = 1; printf("E %llu %d %s|%s|%s\\n", $k->id, pid, str($k->name), str($p->name), str($p->${parent}->name)); }`,
+    `tracepoint:syscalls:sys_enter_execve,tracepoint:syscalls:sys_enter_execveat /@w[${cg}] && @l[${cg}] == 0 && (comm == "runc:[2:INIT]" || comm == "crun")/ { ${put('arm', 'tid', 'a')} }`,
+    `tracepoint:sched:sched_process_exec /@arm[tid]/ { delete(@arm[tid]); $k = ${kn}; $p = $k->${parent}; ${put('l', '$k->id', 'l')} printf("E %llu %d %s|%s|%s\\n", $k->id, pid, str($k->name), str($p->name), str($p->${parent}->name)); }`,
     // Every syscall of the node runs this: the cgroup id is read once, one lookup for tasks outside containers.
-    `tracepoint:raw_syscalls:sys_enter { $g = ${cg}; if (@l[$g]) { $c = ${compat}; if (@s[$g, args->id, $c] == 0) { @s[$g, args->id, $c] = 1; printf("S %llu %d %d\\n", $g, args->id, $c); }${counts ? ' @n[$g] = count();' : ''} } }`,
+    `tracepoint:raw_syscalls:sys_enter { $g = ${cg}; if (@l[$g]) { $c = ${compat}; if (@s[$g, args->id, $c] == 0) { ${put('s', '$g, args->id, $c', 's')} printf("S %llu %d %d\\n", $g, args->id, $c); }${counts ? ' @n[$g] = count();' : ''} } }`,
     counts ? `interval:s:${o.countInterval ?? 1} { print(@n); }` : '',
+    'interval:s:1 { if (@fw + @fl + @fa + @fs > 0) { printf("F %d %d %d %d\\n", @fw, @fl, @fa, @fs); } }',
     // @s and @n are left for bpftrace's own dump after the probes are detached (the seen-set in full, whatever
     // lines were dropped); the other maps are cleared so the dump does not list them.
     'END { clear(@w); clear(@l); clear(@arm); }',
@@ -89,6 +105,10 @@ export function parseProbeLine(line: string): ProbeEvent | undefined {
     const parts = m[3]!.split('|');
     return { kind: 'exec', cgroup: Number(m[1]), pid: Number(m[2]), names: [parts[0] ?? '', parts[1] ?? '', parts.slice(2).join('|')] };
   }
+  m = /^F (\d+) (\d+) (\d+) (\d+)$/.exec(line);
+  if (m) return { kind: 'mapfull', failed: { watched: Number(m[1]), live: Number(m[2]), armed: Number(m[3]), seen: Number(m[4]) } };
+  m = /^@f([wlas]): (\d+)$/.exec(line);
+  if (m) return { kind: 'mapfull', failed: { [MAP_OF[m[1]!]!]: Number(m[2]) } };
   m = /^R (\d+)$/.exec(line);
   if (m) return { kind: 'rmdir', cgroup: Number(m[1]) };
   m = /Lost (\d+) events/.exec(line);

@@ -140,7 +140,7 @@ describe.skipIf(!live)('agent lifecycle', () => {
       expect(results.filter((r) => r.exitCode !== 0).map((r) => r.stderr)).toEqual([]);
       await until(() => a.agent.store.list().reduce((n, r) => n + r.replicas.filter((x) => x.syscalls > 5).length, 0) === 50, 'all 50 replicas recorded');
       expect(a.agent.store.list().map((r) => [r.workload, r.replicas.length])).toEqual([0, 1, 2, 3, 4].map((w) => [`w${w}`, 10]));
-      expect(a.agent.metrics.drops).toEqual({ perf: 0, unattributed: 0, kmsg: 0, capacity: 0 });
+      expect(a.agent.metrics.drops).toEqual({ perf: 0, unattributed: 0, kmsg: 0, capacity: 0, map: 0 });
     } finally {
       await a.stop();
     }

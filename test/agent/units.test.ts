@@ -49,7 +49,10 @@ describe('cgroup paths', () => {
 
   it('the eBPF program keys on the chosen hierarchy and seeds the containers already running', () => {
     const v2 = agentProgram({ mode: { version: 2, mount: '/x', hierarchy: 0 }, prefixes: ['/kubepods'], existing: [{ id: 77, live: true }, { id: 78, live: false }], parentField: '__parent' });
-    expect(v2).toContain('@w[77] = 1; @l[77] = 1; @w[78] = 1;');
+    // Each insert read back: a full map's refusal is counted (@fw, @fl, @fa, @fs), not silent.
+    expect(v2).toContain('@w[77] = 1; if (@w[77] == 0) { @fw = @fw + 1; } @l[77] = 1; if (@l[77] == 0) { @fl = @fl + 1; } @w[78] = 1;');
+    expect(v2).toContain('@s[$g, args->id, $c] = 1; if (@s[$g, args->id, $c] == 0) { @fs = @fs + 1; }');
+    expect(v2).toContain('interval:s:1 { if (@fw + @fl + @fa + @fs > 0) { printf("F %d %d %d %d\\n", @fw, @fl, @fa, @fs); } }');
     expect(v2).toContain('tracepoint:raw_syscalls:sys_enter { $g = cgroup; if (@l[$g])');
     expect(v2).toContain('strncmp(str(args->path), "/kubepods", 9) == 0');
     const v1 = agentProgram({ mode: { version: 1, mount: '/x', hierarchy: 4, subsysIndex: 4, controller: 'memory' }, prefixes: ['/kubepods'], existing: [], counts: false });
@@ -71,6 +74,10 @@ describe('cgroup paths', () => {
     // the seen-set as bpftrace dumps it (at exit, or on SIGUSR1)
     expect(parseProbeLine('@s[1431, 39, 1]: 1')).toEqual({ kind: 'syscall', cgroup: 1431, nr: 39, compat: true, dump: true });
     expect(parseProbeLine('@l[1431]: 1')).toBeUndefined();
+    // refused inserts: the periodic line (all four maps) and the exit dump (one map a row)
+    expect(parseProbeLine('F 0 1 0 17')).toEqual({ kind: 'mapfull', failed: { watched: 0, live: 1, armed: 0, seen: 17 } });
+    expect(parseProbeLine('@fs: 17')).toEqual({ kind: 'mapfull', failed: { seen: 17 } });
+    expect(parseProbeLine('@fw: 0')).toEqual({ kind: 'mapfull', failed: { watched: 0 } });
     expect(parseProbeLine('Attaching 9 probes...')).toBeUndefined();
   });
 });

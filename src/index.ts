@@ -6,7 +6,7 @@
 
 // Errors and diagnostics.
 export { UserError, EnvironmentError, formatDiagnostic, DIAGNOSTIC_CODES } from './common/index.js';
-export type { Diagnostic, DiagnosticCode, Outcome, Severity } from './common/index.js';
+export type { Diagnostic, DiagnosticCode, Outcome, Outcome as CommandOutcome, Refusal, Severity } from './common/index.js';
 
 // Syscalls and architectures.
 export { resolveSyscall, resolveQueries, syscallName, syscallNumber, resolveArch, hostArch, ARCHES } from './syscalls/index.js';
@@ -59,7 +59,7 @@ export type { PatchOptions, PatchPlan, LintOptions, LintFinding, InstallProfile,
 // The k8s commands as one call each (what the CLI runs): an outcome ok/failed/refused with coded diagnostics.
 export { patchFiles, lintFiles, installFiles, spoFiles, renderRecordInstallYaml } from './k8s/index.js';
 export type {
-  CommandOutcome, Refusal, PatchFilesOptions, PatchFilesResult, LintFilesOptions, LintFilesResult, InstallFilesOptions, InstallFilesResult,
+  PatchFilesOptions, PatchFilesResult, LintFilesOptions, LintFilesResult, InstallFilesOptions, InstallFilesResult,
   SpoFilesOptions, SpoFilesResult,
 } from './k8s/index.js';
 // Recording in a cluster: opt a workload in or out, pull its recordings, run the node agent.

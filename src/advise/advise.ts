@@ -1,6 +1,6 @@
 // "Will RuntimeDefault break my workload?": every syscall a recording (or a profile) shows the workload making, run
 // through each runtime's exact RuntimeDefault with the same evaluator and compiled-BPF emulation `check` uses.
-import { InternalError, UserError, type Diagnostic } from '../common/index.js';
+import { InternalError, refusalError, refusedWith, type Diagnostic } from '../common/index.js';
 import {
   ARG_CONSTANTS, compileModel, effectiveConds, emulate, evaluateModel, formatRet, isAllowLike, prepareProfile, classify,
   type Cond, type FilterModel, type Insn, type SeccompData,
@@ -368,7 +368,7 @@ function recommendation(v: AdviseVerdict, runtime: string, add: readonly string[
  *  refuses (an allow-by-default profile, no syscalls) is a UserError with the diagnostic's message. */
 export function advise(input: AdviseInput, opts: AdviseOptions = {}): AdviseResult {
   const r = judgeAdvice(input, opts);
-  if (!r.result) throw refusalError(r.diagnostics);
+  if (!r.result) throw refusalError(refusedWith(r.diagnostics), { notes: true });
   return r.result;
 }
 
@@ -393,11 +393,4 @@ export function judgeAdvice(input: AdviseInput, opts: AdviseOptions = {}): { res
   const distinct = new Set(calls.map((c) => `${c.arch}/${c.name}`)).size;
   if (input.kind === 'recording' && input.ingest.loss.some((l) => l.certain)) notes.push('the recording lost records: syscalls missing from it are not checked');
   return { result: { input: input.label, kind: input.kind, syscalls: distinct, runtimes, notes }, diagnostics: [] };
-}
-
-/** A refusal as the UserError the throwing entry points raise: the headline's message (the last diagnostic:
- *  INVALID_PROFILE, INPUT_UNRECOGNIZED, ALLOW_LIKE_DEFAULT or NO_SYSCALLS_FOUND), the findings behind it. */
-export function refusalError(diagnostics: readonly Diagnostic[]): UserError {
-  const head = diagnostics[diagnostics.length - 1]!;
-  return new UserError(head.message, diagnostics.slice(0, -1));
 }

@@ -2,7 +2,7 @@
 // exact RuntimeDefault with the evaluator and BPF emulation `check` uses (see docs/node.md).
 export type { AdviseInput, AdviseOptions, AdviseFinding, AdviseResult, AdviseVerdict, FindingOutcome, RuntimeAdvice } from './advise.js';
 export type { ContainerAdvice } from './next-steps.js';
-export { advise, judgeAdvice, refusalError, straceArgValue } from './advise.js';
+export { advise, judgeAdvice, straceArgValue } from './advise.js';
 export { readAdviseInput, inspectAdviseInput } from './input.js';
 export { adviseCommands, findRecording, containerAdvisor } from './next-steps.js';
 export type { AdviseFileOptions, AdviseOutcome, AdviseReport } from './file.js';

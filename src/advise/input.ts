@@ -1,10 +1,10 @@
 // advise's input: text read as a profile (any dialect) or a recording (audit log or strace output), or the
 // diagnostics that refuse it.
-import type { Diagnostic } from '../common/index.js';
+import { refusalError, refusedWith, type Diagnostic } from '../common/index.js';
 import { ingestText } from '../ingest/index.js';
 import { safeParseProfile } from '../profile/index.js';
 import type { ArchId } from '../syscalls/index.js';
-import { refusalError, type AdviseInput } from './advise.js';
+import type { AdviseInput } from './advise.js';
 
 /**
  * Reads advise's input: a profile (any dialect; Docker expanded for `arch`) or a recording (audit log or strace
@@ -12,7 +12,7 @@ import { refusalError, type AdviseInput } from './advise.js';
  */
 export function readAdviseInput(text: string, label: string, opts: { arch?: ArchId } = {}): AdviseInput {
   const r = inspectAdviseInput(text, label, opts);
-  if (!r.input) throw refusalError(r.diagnostics);
+  if (!r.input) throw refusalError(refusedWith(r.diagnostics), { notes: true });
   return r.input;
 }
 

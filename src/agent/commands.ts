@@ -1,10 +1,9 @@
 // `record start|stop|pull` and `agent` as one library call each: the rules (workload references, container names,
 // option ranges, where profiles may be written, no recording found, lost events) come back as coded diagnostics with
-// an outcome (see k8s's outcome.ts); nothing is printed.
+// an outcome (a refusal is common's Refusal); nothing is printed.
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { checkWritableFile, UserError, type Diagnostic } from '../common/index.js';
-import { refusal, type Refusal } from '../k8s/index.js';
+import { checkWritableFile, refusal, UserError, type Diagnostic, type Refusal } from '../common/index.js';
 import { Agent } from './agent.js';
 import type { AgentOptions, AgentSource } from './options.js';
 import { kubectl, recordPatch, selectRecordings, statesFromCluster, statesFromDirs, workloadRef, writePulled, type PulledProfile, type WorkloadRef } from './pull.js';

@@ -2,7 +2,7 @@
 // apply the command's rules and answer. The refusals (standard input asked for twice, no syscall given, --explain
 // with several calls, raw bytes to a terminal) and the findings (names runc skips, rules libseccomp merges) come back
 // as diagnostics with an outcome; nothing is printed or written, so a library user gets what the CLI user gets.
-import { readInput, type Diagnostic, type Outcome } from '../common/index.js';
+import { readInput, refusal, refusedWith, type Diagnostic, type DiagnosticCode, type Refusable } from '../common/index.js';
 import { readProfileRef, type ProfileRefOptions } from '../generate/index.js';
 import { parseProfile, type Profile } from '../profile/index.js';
 import { checkSyscalls, type CheckResult } from './check.js';
@@ -18,19 +18,20 @@ export interface CheckCallsOptions extends ProfileRefOptions {
   explain?: boolean;
 }
 
-/** What checking calls against a profile gives. */
-export interface CheckCallsResult {
-  /** `ok`: every call is allowed (ALLOW/LOG); `failed`: one is denied (exit 1); `refused`: a rule stopped it (exit 2). */
-  readonly outcome: Outcome;
+/**
+ * What checking calls against a profile gives: `ok`: every call is allowed (ALLOW/LOG); `failed`: one is denied
+ * (exit 1); `refused`: a rule stopped it (exit 2).
+ */
+export type CheckCallsResult = Refusable<{
   /** The refusal (code STDIN_USED_TWICE, NO_SYSCALLS_GIVEN or EXPLAIN_NEEDS_ONE_CALL), when refused. */
   readonly diagnostics: readonly Diagnostic[];
   /** One verdict per call, in order (a call text given twice gets the same object). Empty when refused. */
   readonly results: readonly CheckResult[];
   /** Several verdicts: more than one call, or calls read from standard input (one line per verdict). */
   readonly many: boolean;
-}
+}>;
 
-const refusedCheck = (d: Diagnostic, many: boolean): CheckCallsResult => ({ outcome: 'refused', diagnostics: [d], results: [], many });
+const refusedCheck = (code: DiagnosticCode, message: string): CheckCallsResult => ({ ...refusal(code, message), results: [], many: true });
 
 /**
  * `seccompctl check PROFILE [CALL...]` as one call: no calls means one per line on `stdin` (blank lines and `#`
@@ -39,7 +40,7 @@ const refusedCheck = (d: Diagnostic, many: boolean): CheckCallsResult => ({ outc
 export async function checkProfileCalls(ref: string, calls: readonly string[], opts: CheckCallsOptions = {}): Promise<CheckCallsResult> {
   const fromStdin = calls.length === 0;
   if (fromStdin && ref === '-') {
-    return refusedCheck({ code: 'STDIN_USED_TWICE', severity: 'error', message: 'the profile comes from standard input, so give the syscalls as arguments' }, true);
+    return refusedCheck('STDIN_USED_TWICE', 'the profile comes from standard input, so give the syscalls as arguments');
   }
   const { text } = await readProfileRef(ref, opts);
   const { profile, source } = parseProfile(text, { file: ref });
@@ -47,12 +48,12 @@ export async function checkProfileCalls(ref: string, calls: readonly string[], o
   if (fromStdin) {
     list = (await readInput('-', opts.stdin)).split('\n').map((l) => l.replace(/(^|\s)#.*$/, '').trim()).filter((l) => l !== '');
     if (list.length === 0) {
-      return refusedCheck({ code: 'NO_SYSCALLS_GIVEN', severity: 'error', message: 'no syscall given: name one after the profile, or write one per line on standard input' }, true);
+      return refusedCheck('NO_SYSCALLS_GIVEN', 'no syscall given: name one after the profile, or write one per line on standard input');
     }
   }
   const many = fromStdin || list.length > 1;
   if (many && opts.explain === true) {
-    return refusedCheck({ code: 'EXPLAIN_NEEDS_ONE_CALL', severity: 'error', message: '--explain shows one syscall at a time: give a single syscall' }, true);
+    return refusedCheck('EXPLAIN_NEEDS_ONE_CALL', '--explain shows one syscall at a time: give a single syscall');
   }
   const results = checkSyscalls(profile, list, { ...(opts.arch !== undefined ? { arch: opts.arch } : {}), ...(opts.abi !== undefined ? { abi: opts.abi } : {}), source });
   return { outcome: results.some((r) => !r.allowed) ? 'failed' : 'ok', diagnostics: [], results, many };
@@ -69,17 +70,15 @@ export interface CompileRefOptions extends ProfileRefOptions {
   destination?: 'stream' | 'terminal';
 }
 
-/** What compiling a profile reference gives. */
-export interface CompileRefResult extends CompiledFilter {
-  /** `ok`, or `refused` (exit 2) with the refusal last in `diagnostics`. */
-  readonly outcome: Exclude<Outcome, 'failed'>;
+/** What compiling a profile reference gives: `ok`, or `refused` (exit 2) with the refusal last in `diagnostics`. */
+export type CompileRefResult = Refusable<CompiledFilter & {
   /** Findings (UNKNOWN_SYSCALL: runc skips the name; LIBSECCOMP_RULE_MERGE), then the refusal, if any. */
   readonly diagnostics: readonly Diagnostic[];
   /** The program in the asked format: text for disasm and json, bytes in the node's byte order for raw. */
   readonly output: string | Uint8Array;
   /** The profile that was compiled. */
   readonly profile: Profile;
-}
+}, 'ok'>;
 
 /**
  * `seccompctl compile PROFILE` as one call: read, parse, compile for `arch` (default: this machine's) and render.
@@ -103,7 +102,7 @@ export async function compileProfileRef(ref: string, opts: CompileRefOptions = {
   const output = format === 'json' ? toJson(program) : format === 'raw' ? toRaw(program, model.native.endian) : disassemble(program, { endian: model.native.endian });
   if (format === 'raw' && opts.destination === 'terminal') {
     diagnostics.push({ code: 'RAW_TO_TERMINAL', severity: 'error', message: 'refusing to write raw BPF to a terminal; use -o FILE or a pipe' });
-    return { ...compiled, outcome: 'refused', diagnostics, output, profile };
+    return { ...compiled, ...refusedWith(diagnostics), output, profile };
   }
   return { ...compiled, outcome: 'ok', diagnostics, output, profile };
 }

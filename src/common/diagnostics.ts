@@ -8,7 +8,8 @@ export type Severity = 'error' | 'warning' | 'info';
 /**
  * What a command's library call concluded, beside its diagnostics: `ok`; `failed`: the verdict is no (a denial, a
  * finding, a difference; the CLI exits 1); `refused`: the input or a policy stops it and nothing was done or written
- * (the last error diagnostic says why; the CLI exits 2, or 1 where the command documents it, as record's loss).
+ * (a Refusal, refusal.ts: its `summary` says why in one line, its error diagnostics are the findings behind it; the
+ * CLI exits 2, or 1 where the command documents it, as record's loss).
  */
 export type Outcome = 'ok' | 'failed' | 'refused';
 

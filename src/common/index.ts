@@ -9,3 +9,5 @@ export type { NotText } from './text.js';
 export { escapeControls, findNotText, findNotTextInString, notTextMessage, TextChecker } from './text.js';
 export type { Cleanup } from './cleanup.js';
 export { pendingCleanups, registerCleanup, runCleanups } from './cleanup.js';
+export type { Refusable, Refusal, RefusalListing } from './refusal.js';
+export { refusal, refusalDetails, refusalError, refusalOf, refusedIfErrors, refusedWith } from './refusal.js';

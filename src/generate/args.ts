@@ -345,10 +345,10 @@ export function describeArgConditions(syscall: string, args: readonly SyscallArg
 // ---------------------------------------------------------------- generate with argument rules
 
 /** generate's result with the argument pass: `profile` has the argument rules, `nameOnlyProfile` is without them. */
-export interface GenerateArgsResult extends GenerateResult {
+export type GenerateArgsResult = GenerateResult & {
   readonly nameOnlyProfile: Profile;
   readonly args: ArgRulesResult;
-}
+};
 
 /**
  * `generate --args`: the name-only profile, then argument rules from the recorded values. With `runtime: 'runc'`

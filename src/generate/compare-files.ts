@@ -2,7 +2,7 @@
 // runtime-default reference), apply the command's rules and compare or merge. Refusals (an unknown --arch, standard
 // input named twice) come back as diagnostics with an outcome; nothing is printed or written.
 import { resolve as resolvePath } from 'node:path';
-import { readInput, type Diagnostic, type Outcome } from '../common/index.js';
+import { readInput, refusal, type Diagnostic, type Refusable } from '../common/index.js';
 import { parseProfile, printProfile, type Profile } from '../profile/index.js';
 import { ARCHES, hostArch, resolveArch, type ArchId } from '../syscalls/index.js';
 import { diffProfiles, mergeProfiles, type ProfileDiff } from './compare.js';
@@ -31,17 +31,18 @@ export interface DiffSide {
   readonly describes?: string;
 }
 
-/** What comparing two profile references gives. */
-export interface DiffRefsResult {
-  /** `ok`: equivalent (exit 0); `failed`: they differ (exit 1); `refused` (exit 2): the diagnostic says why. */
-  readonly outcome: Outcome;
+/**
+ * What comparing two profile references gives: `ok`: equivalent (exit 0); `failed`: they differ (exit 1); `refused`
+ * (exit 2): the diagnostic says why.
+ */
+export type DiffRefsResult = Refusable<{
   /** The refusal (UNKNOWN_ARCH or STDIN_USED_TWICE), when refused. */
   readonly diagnostics: readonly Diagnostic[];
   readonly a?: DiffSide;
   readonly b?: DiffSide;
   /** The difference, per architecture (absent when refused). */
   readonly diff?: ProfileDiff;
-}
+}>;
 
 /**
  * `seccompctl diff A B` as one call: each side is a file, `-` or `runtime-default[:RUNTIME]` (expanded for `arch`).
@@ -51,10 +52,10 @@ export async function diffProfileRefs(a: string, b: string, opts: DiffRefsOption
   let arch: ArchId = hostArch().id;
   if (opts.arch !== undefined) {
     const x = resolveArch(opts.arch);
-    if (!x) return refused({ code: 'UNKNOWN_ARCH', severity: 'error', message: `--arch: unknown architecture "${opts.arch}"; try one of: ${ARCHES.map((y) => y.id).join(', ')}` });
+    if (!x) return refusal('UNKNOWN_ARCH', `--arch: unknown architecture "${opts.arch}"; try one of: ${ARCHES.map((y) => y.id).join(', ')}`);
     arch = x.id;
   }
-  if (a === '-' && b === '-') return refused({ code: 'STDIN_USED_TWICE', severity: 'error', message: 'only one of A and B can be standard input (-)' });
+  if (a === '-' && b === '-') return refusal('STDIN_USED_TWICE', 'only one of A and B can be standard input (-)');
   const load = async (ref: string): Promise<DiffSide> => {
     const rt = parseRuntimeDefaultRef(ref);
     if (rt) {
@@ -70,12 +71,8 @@ export async function diffProfileRefs(a: string, b: string, opts: DiffRefsOption
   return { outcome: diff.same ? 'ok' : 'failed', diagnostics: [], a: pa, b: pb, diff };
 }
 
-const refused = (d: Diagnostic): { outcome: 'refused'; diagnostics: Diagnostic[] } => ({ outcome: 'refused', diagnostics: [d] });
-
-/** What merging profile files gives. */
-export interface MergeFilesResult {
-  /** `ok`, or `refused` (exit 2) with the refusal (STDIN_USED_TWICE) in `diagnostics`. */
-  readonly outcome: Exclude<Outcome, 'failed'>;
+/** What merging profile files gives: `ok`, or `refused` (exit 2) with the refusal (STDIN_USED_TWICE). */
+export type MergeFilesResult = Refusable<{
   /** The conflicts the merge resolved (MERGE_*, warnings), or the refusal. */
   readonly diagnostics: readonly Diagnostic[];
   /** The union profile and its canonical OCI JSON text (absent when refused). */
@@ -83,14 +80,14 @@ export interface MergeFilesResult {
   readonly text?: string;
   /** How many distinct syscall names its rules list. */
   readonly syscalls?: number;
-}
+}, 'ok'>;
 
 /**
  * `seccompctl merge FILE...` as one call: read and parse each file (`-` at most once), then their union (see
  * mergeProfiles). An unreadable or unparsable profile throws UserError (exit 2).
  */
 export async function mergeProfileFiles(files: readonly string[], opts: CompareReadOptions = {}): Promise<MergeFilesResult> {
-  if (files.filter((f) => f === '-').length > 1) return refused({ code: 'STDIN_USED_TWICE', severity: 'error', message: 'standard input (-) can be given only once' });
+  if (files.filter((f) => f === '-').length > 1) return refusal('STDIN_USED_TWICE', 'standard input (-) can be given only once');
   const profiles = [];
   for (const f of files) {
     const text = await readInput(f === '-' ? '-' : resolvePath(opts.cwd ?? process.cwd(), f), opts.stdin);

@@ -1,5 +1,5 @@
 // Aggregated observations + policy → a deny-by-default OCI profile.
-import type { Diagnostic, Outcome } from '../common/index.js';
+import { refusedIfErrors, type Diagnostic, type Outcome, type Refusable } from '../common/index.js';
 import { certainLoss, describeLoss, LOSS_ADVICE, matchesFilter, type IngestResult, type ProcessFilter } from '../ingest/index.js';
 import {
   counterpartOf, counterpartsOn, ENOSYS_FALLBACKS, legacyCallersOn, normalizeProfile, type Profile, type SyscallRule,
@@ -41,10 +41,11 @@ export interface GenerateOptions {
  *  UNMAPPABLE_SYSCALLS); the profile is still returned for inspection, but must not be written or deployed. */
 export type GenerateOutcome = Exclude<Outcome, 'failed'>;
 
-/** Where each allowed name came from. */
-export interface GenerateResult {
-  /** `ok`, or `refused` with an error diagnostic naming the policy (the CLI writes nothing and exits 1 or 2). */
-  readonly outcome: GenerateOutcome;
+/**
+ * Where each allowed name came from: `ok`, or `refused` with an error diagnostic naming the policy, its message the
+ * summary (the CLI writes nothing and exits 1 or 2).
+ */
+export type GenerateResult = Refusable<{
   readonly profile: Profile;
   /** Names seen in the recording. */
   readonly observed: readonly string[];
@@ -62,7 +63,7 @@ export interface GenerateResult {
   /** Compat ABIs of the profile's architectures that are deliberately left out (none of their processes was recorded). */
   readonly compatOmitted: readonly ArchId[];
   readonly diagnostics: readonly Diagnostic[];
-}
+}, 'ok'>;
 
 /** One cross-architecture mapping: `from` recorded on `fromArch`, `to` added for `arch`. */
 export interface CrossArchMapping {
@@ -296,7 +297,7 @@ export function generate(r: IngestResult, opts: GenerateOptions = {}): GenerateR
     });
   }
   return {
-    outcome: diags.some((d) => d.severity === 'error') ? 'refused' : 'ok',
+    ...refusedIfErrors(diags),
     profile, observed: [...observed].sort(), runtimeAdded: runtimeAdded.sort(), unnamed, mapped: [...cross.mapped, ...baseCross.mapped],
     unmappable, enosys, compatOmitted, diagnostics: diags,
   };

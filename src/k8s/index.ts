@@ -13,8 +13,6 @@ export { planPatch, applyPatch, patchManifest, checkPatchOptions } from './patch
 export { unifiedDiff } from './textdiff.js';
 export type { PatchMode, PatchFilesOptions, PatchFilesResult, PatchedFile } from './patch-files.js';
 export { patchFiles } from './patch-files.js';
-export type { CommandOutcome, Refusal } from './outcome.js';
-export { refusal, refusalDetails, refusalError, refusalOf } from './outcome.js';
 export type { PssLevel, LintOptions, LintFinding, ProfileLookup } from './lint.js';
 export { lintManifest, LINT_RULES, atLeast } from './lint.js';
 export type { LintFilesOptions, LintFilesResult } from './lint-files.js';

@@ -1,12 +1,11 @@
 // `k8s install` and `k8s spo` as one library call each: read and check the profile files, check the options, and
 // build the objects to apply. Nothing is printed; the caller renders (renderInstallYaml, renderSpoYaml) or lists them.
 import { basename, resolve } from 'node:path';
-import { readInput, type Diagnostic } from '../common/index.js';
+import { readInput, refusal, refusalOf, type Diagnostic, type Refusal } from '../common/index.js';
 import {
   buildInstall, buildRecordInstall, DEFAULT_NAMESPACE, installProblems, recordInstallProblems,
   type InstallOptions, type InstallResult, type RecordInstallOptions, type RecordInstallResult,
 } from './install.js';
-import { refusal, refusalOf, type Refusal } from './outcome.js';
 import { checkProfileText, type CheckedProfile } from './profiles.js';
 import { buildSpoResource, resourceNameFromFile, spoProblems, type SpoResource } from './spo.js';
 

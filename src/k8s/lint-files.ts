@@ -2,14 +2,13 @@
 // profile directory judged for a node's facts, recordings to advise from, every manifest linted, and the verdict
 // against a severity threshold. Nothing is printed.
 import { resolve } from 'node:path';
-import { readInput, type Diagnostic, type Severity } from '../common/index.js';
+import { readInput, refusal, refusalOf, type Diagnostic, type Refusal, type Severity } from '../common/index.js';
 import { containerAdvisor } from '../advise/index.js';
 import type { RuntimeDefaultName } from '../generate/index.js';
 import { nodeProfileFindings, parseKubeletConfig, parseNodeFacts } from '../node/index.js';
 import { atLeast, lintParsed, noObjectMessage, type LintFinding, type LintOptions, type PssLevel } from './lint.js';
 import { profileDirLookup } from './lookup.js';
 import { safeParseManifest } from './manifest.js';
-import { refusal, refusalOf, type Refusal } from './outcome.js';
 import type { CheckedProfile } from './profiles.js';
 
 /** Options for lintFiles (the `k8s lint` flags). */

@@ -1,10 +1,9 @@
 // `k8s patch FILE...` as one library call: read the manifests, plan, refuse what cannot be patched (nothing is written
 // then), apply, and — by mode — write the files in place, or diff them for --check. Nothing is printed.
 import { resolve } from 'node:path';
-import { checkWritableFile, readInput, UserError, writeFileAtomic, type Diagnostic } from '../common/index.js';
+import { checkWritableFile, readInput, refusal, refusalOf, UserError, writeFileAtomic, type Diagnostic, type Refusal } from '../common/index.js';
 import { safeParseManifest } from './manifest.js';
 import { applyPatch, planParsed, type PatchOptions, type PatchPlan } from './patch.js';
-import { refusal, refusalOf, type Refusal } from './outcome.js';
 import { localhostPathProblem } from './seccomp.js';
 import { unifiedDiff } from './textdiff.js';
 

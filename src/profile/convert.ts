@@ -3,7 +3,7 @@
 // and refusals returned as diagnostics with an outcome. Nothing is printed or written.
 import { release } from 'node:os';
 import { basename } from 'node:path';
-import { UserError, type Diagnostic, type Outcome } from '../common/index.js';
+import { refusedWith, UserError, type Diagnostic, type Refusable } from '../common/index.js';
 import { hostArch, resolveArch } from '../syscalls/index.js';
 import { parseProfile } from './api.js';
 import { DOCKER_DEFAULT_CAPS, dockerToOci, ociToDocker } from './docker.js';
@@ -40,10 +40,8 @@ export interface ConvertOptions {
   allowBase?: boolean;
 }
 
-/** What converting gives. */
-export interface ConvertResult {
-  /** `ok`: `text` holds the converted profile; `refused` (exit 2): the last diagnostic says why. */
-  readonly outcome: Exclude<Outcome, 'failed'>;
+/** What converting gives: `ok`: `text` holds the converted profile; `refused` (exit 2): the last diagnostic says why. */
+export type ConvertResult = Refusable<{
   /**
    * In order: notes (info: CONVERT_FLAGS_IGNORED, SYSCALLS_PRUNED, SPO_DEFAULT_ERRNO_SPELLED_OUT), then on refusal
    * the converter's findings (errors, e.g. SPO_BASE_PROFILE) and the refusal itself (UNKNOWN_ARCH,
@@ -52,7 +50,7 @@ export interface ConvertResult {
   readonly diagnostics: readonly Diagnostic[];
   /** The converted profile's text (absent when refused). */
   readonly text?: string;
-}
+}, 'ok'>;
 
 const KERNEL = /^\d+\.\d+/;
 
@@ -64,7 +62,7 @@ const KERNEL = /^\d+\.\d+/;
 export function convertProfile(text: string, opts: ConvertOptions): ConvertResult {
   const file = opts.file ?? '-';
   const diagnostics: Diagnostic[] = [];
-  const refuse = (d: Omit<Diagnostic, 'severity'>): ConvertResult => ({ outcome: 'refused', diagnostics: [...diagnostics, { ...d, severity: 'error' }] });
+  const refuse = (d: Omit<Diagnostic, 'severity'>): ConvertResult => refusedWith([...diagnostics, { ...d, severity: 'error' }]);
   const r = parseProfile(text, { file });
   const expandFlags = opts.arch !== undefined || opts.caps !== undefined || opts.kernel !== undefined;
   if (expandFlags && r.dialect !== 'docker' && opts.runtimeDefault !== true) {

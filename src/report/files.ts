@@ -2,7 +2,7 @@
 // apply the command's rules and render. Refusals (an unknown --arch, standard input named more than once) come back
 // as diagnostics with an outcome; nothing is printed or written.
 import { resolve as resolvePath } from 'node:path';
-import { readInput, type Diagnostic, type Outcome } from '../common/index.js';
+import { readInput, refusal, type Diagnostic, type Refusable } from '../common/index.js';
 import { parseRuntimeDefaultRef, readProfileRef } from '../generate/index.js';
 import { ARCHES, resolveArch } from '../syscalls/index.js';
 import { createReport, type ReportFormat } from './render.js';
@@ -26,17 +26,13 @@ export interface ReportFilesOptions {
   stdin?: NodeJS.ReadableStream;
 }
 
-/** What reporting on a profile reference gives. */
-export interface ReportFilesResult {
-  /** `ok`, or `refused` (exit 2) with the refusal (UNKNOWN_ARCH or STDIN_USED_TWICE) in `diagnostics`. */
-  readonly outcome: Exclude<Outcome, 'failed'>;
+/** What reporting on a profile reference gives: `ok`, or `refused` (exit 2: UNKNOWN_ARCH or STDIN_USED_TWICE). */
+export type ReportFilesResult = Refusable<{
   readonly diagnostics: readonly Diagnostic[];
   /** The rendered report and its model (absent when refused). */
   readonly text?: string;
   readonly model?: ReportModel;
-}
-
-const refused = (d: Omit<Diagnostic, 'severity'>): ReportFilesResult => ({ outcome: 'refused', diagnostics: [{ ...d, severity: 'error' }] });
+}, 'ok'>;
 
 /**
  * `seccompctl report PROFILE` as one call: PROFILE is a file, `-` or runtime-default[:RUNTIME]. An unreadable profile
@@ -46,10 +42,10 @@ export async function reportFromFiles(ref: string, opts: ReportFilesOptions = {}
   let arch;
   if (opts.arch !== undefined) {
     arch = resolveArch(opts.arch)?.id;
-    if (!arch) return refused({ code: 'UNKNOWN_ARCH', message: `--arch: unknown architecture "${opts.arch}"; try one of: ${ARCHES.map((x) => x.id).join(', ')}` });
+    if (!arch) return refusal('UNKNOWN_ARCH', `--arch: unknown architecture "${opts.arch}"; try one of: ${ARCHES.map((x) => x.id).join(', ')}`);
   }
   if ([ref, opts.against, opts.recording].filter((x) => x === '-').length > 1) {
-    return refused({ code: 'STDIN_USED_TWICE', message: 'only one of PROFILE, --against and --recording can be standard input (-)' });
+    return refusal('STDIN_USED_TWICE', 'only one of PROFILE, --against and --recording can be standard input (-)');
   }
   const read = (f: string): Promise<string> => readInput(f === '-' ? '-' : resolvePath(opts.cwd ?? process.cwd(), f), opts.stdin);
   const { text: profileText } = await readProfileRef(ref, {

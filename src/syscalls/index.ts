@@ -1,5 +1,5 @@
 // Syscall tables and architecture identities: the facts every other stage looks up.
-import type { Diagnostic, Outcome } from '../common/index.js';
+import { refusal, type Diagnostic, type Refusable } from '../common/index.js';
 import { KERNEL_VERSION, TABLES } from './tables.generated.js';
 
 /** Our short architecture ids, one per seccomp ABI that runc accepts. */
@@ -199,11 +199,12 @@ export function resolveSyscall(arch: ArchId, query: string): Resolution {
   return { kind: 'unknown', arch, query: q, suggestions: suggestSyscalls(q) };
 }
 
-/** What `seccompctl resolve` gives for its queries: the names and numbers found, what is missing, the verdict. */
-export interface ResolveQueriesResult {
-  /** `ok` (exit 0); `failed` (exit 1): a query is unknown, or absent on a requested arch (with `allArches`: on every
-   * arch); `refused` (exit 2): an architecture token is unknown (UNKNOWN_ARCH). */
-  readonly outcome: Outcome;
+/**
+ * What `seccompctl resolve` gives for its queries: the names and numbers found, what is missing, the verdict —
+ * `ok` (exit 0); `failed` (exit 1): a query is unknown, or absent on a requested arch (with `allArches`: on every
+ * arch); `refused` (exit 2): an architecture token is unknown (UNKNOWN_ARCH, its message the summary).
+ */
+export type ResolveQueriesResult = Refusable<{
   /** Per query, in order: SYSCALL_NOT_ON_ARCH (absent there; names where it exists) and UNKNOWN_SYSCALL (with
    * suggestions), an error when it fails the verdict, a warning when `allArches` found it elsewhere; or the refusal. */
   readonly diagnostics: readonly Diagnostic[];
@@ -211,7 +212,7 @@ export interface ResolveQueriesResult {
   readonly arches: readonly ArchInfo[];
   /** Every hit, query by query, arch by arch. */
   readonly found: readonly Extract<Resolution, { kind: 'found' }>[];
-}
+}>;
 
 /**
  * `seccompctl resolve QUERY...` as one call: each name or number (decimal or 0x hex) on each architecture of `arches`
@@ -224,7 +225,7 @@ export function resolveQueries(queries: readonly string[], opts: { arches?: read
     for (const t of (opts.arches ?? []).flatMap((x) => x.split(','))) {
       const a = resolveArch(t);
       if (!a) {
-        return { outcome: 'refused', diagnostics: [{ code: 'UNKNOWN_ARCH', severity: 'error', message: `unknown architecture "${t}"; try one of: ${ARCHES.map((x) => x.id).join(', ')}` }], arches: [], found: [] };
+        return { ...refusal('UNKNOWN_ARCH', `unknown architecture "${t}"; try one of: ${ARCHES.map((x) => x.id).join(', ')}`), arches: [], found: [] };
       }
       arches.push(a);
     }

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { annotateWorkload, pullRecordings, runAgent, type RecordingData } from '../../src/agent/index.js';
-import type { Refusal } from '../../src/k8s/index.js';
+import type { Refusal } from '../../src/common/index.js';
 import { cli } from '../helpers/cli.js';
 import { webRecording, writeStateDir } from './state-fixtures.js';
 

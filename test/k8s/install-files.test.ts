@@ -4,7 +4,8 @@ import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { installFiles, renderInstallYaml, renderRecordInstallYaml, renderSpoYaml, spoFiles, type Refusal } from '../../src/k8s/index.js';
+import type { Refusal } from '../../src/common/index.js';
+import { installFiles, renderInstallYaml, renderRecordInstallYaml, renderSpoYaml, spoFiles } from '../../src/k8s/index.js';
 import { cli } from '../helpers/cli.js';
 
 const TIGHT = join(import.meta.dirname, '../fixtures/k8s/lint/profiles/seccompctl/tight.json');

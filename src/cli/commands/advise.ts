@@ -2,8 +2,8 @@
 // The route: typed flags → one library call (adviseFile: read, tell profile from recording, advise, outcome) → print
 // → exit code.
 import { Option, type Command as TypedCommand } from '@commander-js/extra-typings';
-import { UserError } from '../../common/index.js';
-import { adviseCommands, adviseFile, refusalError, type AdviseResult } from '../../advise/index.js';
+import { refusalError, UserError } from '../../common/index.js';
+import { adviseCommands, adviseFile, type AdviseResult } from '../../advise/index.js';
 import { RUNTIME_DEFAULTS, type RuntimeDefaultName } from '../../generate/index.js';
 import { ARCHES, resolveArch } from '../../syscalls/index.js';
 import { println } from '../io.js';
@@ -68,7 +68,7 @@ needs a capability, a Localhost profile or an argument check, 2 when the input c
       const rt = opts.runtime === 'crio' ? 'cri-o' : opts.runtime;
       const runtimes: readonly RuntimeDefaultName[] = rt === 'all' ? RUNTIME_DEFAULTS : [rt];
       const a = await adviseFile(file, { runtimes, cwd: io.cwd, stdin: io.stdin, ...(arch ? { arch } : {}), ...(opts.caps ? { caps: opts.caps } : {}) });
-      if (a.outcome === 'refused') throw refusalError(a.diagnostics);
+      if (a.outcome === 'refused') throw refusalError(a, { notes: true });
       const r = a.result!;
       if (opts.json) {
         println(io.stdout, JSON.stringify({ ...r, runtimes: r.runtimes.map((x) => ({ ...x, commands: adviseCommands(x, r.input, r.kind) })) }, null, 2));

@@ -4,9 +4,8 @@
 import { resolve } from 'node:path';
 import { Option, type Command as TypedCommand } from '@commander-js/extra-typings';
 import type { Command } from 'commander';
-import { UserError } from '../../common/index.js';
+import { refusalError, UserError } from '../../common/index.js';
 import { AGENT_MINIMUMS, annotateWorkload, DEFAULT_RUNTIME_PATHS, pullRecordings, runAgent } from '../../agent/index.js';
-import { refusalError } from '../../k8s/index.js';
 import { println } from '../io.js';
 import { forwardSignals } from '../signals.js';
 import type { Register } from './types.js';

@@ -1,12 +1,12 @@
 // `seccompctl check PROFILE 'SYSCALL(ARG, ...)'`: the verdict the kernel would give, and the rule that decides it. The
 // route: typed flags → one library call (checkProfileCalls: read, the refusals, the verdicts) → print → exit code.
 import { Option, type Command as TypedCommand } from '@commander-js/extra-typings';
+import { refusalError } from '../../common/index.js';
 import { checkProfileCalls, ERRNO_NAMES, formatRet, type CheckResult } from '../../bpf/index.js';
 import { archFromAudit, argSpec, formatArgValue, type ArchId } from '../../syscalls/index.js';
 import { println } from '../io.js';
 import { colours, type Colours } from '../terminal.js';
 import { capsOption, PROFILE_REF_HELP } from './profile-ref.js';
-import { throwRefusal } from './refusal.js';
 import type { Register } from './types.js';
 
 export const registercheck: Register = (program, io, setExit) => {
@@ -40,7 +40,7 @@ as an internal error.`)
         cwd: io.cwd, stdin: io.stdin, explain: opts.explain === true,
         ...(opts.arch !== undefined ? { arch: opts.arch } : {}), ...(opts.abi !== undefined ? { abi: opts.abi } : {}), ...(opts.caps !== undefined ? { caps: opts.caps } : {}),
       });
-      if (c.outcome === 'refused') throwRefusal(c.diagnostics);
+      if (c.outcome === 'refused') throw refusalError(c);
       const rs = c.results;
       if (!c.many) {
         const r = rs[0]!;

@@ -3,11 +3,11 @@
 // refusal) → print → exit code.
 import { resolve } from 'node:path';
 import { Option, type Command as TypedCommand } from '@commander-js/extra-typings';
-import { writeFileAtomic } from '../../common/index.js';
+import { refusalError, writeFileAtomic } from '../../common/index.js';
 import { compileProfileRef } from '../../bpf/index.js';
 import { println } from '../io.js';
 import { capsOption, PROFILE_REF_HELP } from './profile-ref.js';
-import { noteLine, throwRefusal } from './refusal.js';
+import { noteLine } from './notes.js';
 import type { Register } from './types.js';
 
 export const registercompile: Register = (program, io) => {
@@ -40,7 +40,7 @@ A profile the compiler cannot express exactly, or that does not fit in 4096 inst
         ...(opts.arch !== undefined ? { arch: opts.arch } : {}), ...(opts.caps !== undefined ? { caps: opts.caps } : {}),
       });
       for (const d of c.diagnostics) if (d.severity !== 'error') io.stderr.write(`${noteLine(d)}\n`);
-      if (c.outcome === 'refused') throwRefusal(c.diagnostics);
+      if (c.outcome === 'refused') throw refusalError(c);
       if (opts.output) {
         writeFileAtomic(resolve(io.cwd, opts.output), c.output);
         io.stderr.write(`${c.program.length} instructions written to ${opts.output}\n`);

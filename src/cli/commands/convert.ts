@@ -3,11 +3,11 @@
 // refusals) → print → exit code.
 import { resolve } from 'node:path';
 import { Option, type Command as TypedCommand } from '@commander-js/extra-typings';
-import { writeFileAtomic } from '../../common/index.js';
+import { refusalError, writeFileAtomic } from '../../common/index.js';
 import { convertProfile } from '../../profile/index.js';
 import { println } from '../io.js';
 import { readCommandProfile } from './profile-ref.js';
-import { noteLine, throwRefusal } from './refusal.js';
+import { noteLine } from './notes.js';
 import type { Register } from './types.js';
 
 export const registerconvert: Register = (program, io) => {
@@ -48,7 +48,7 @@ Write with -o: the file is replaced only when the conversion succeeds (a shell r
         ...(opts.namespace !== undefined ? { namespace: opts.namespace } : {}),
       });
       for (const d of c.diagnostics) if (d.severity === 'info') println(io.stderr, noteLine(d));
-      if (c.outcome === 'refused') throwRefusal(c.diagnostics);
+      if (c.outcome === 'refused') throw refusalError(c);
       if (opts.output) writeFileAtomic(resolve(io.cwd, opts.output), c.text!);
       else io.stdout.write(c.text!);
     });

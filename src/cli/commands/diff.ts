@@ -1,9 +1,9 @@
 // `seccompctl diff A B`: what changes from profile A to profile B, per architecture (exit 1 when they differ). The
 // route: typed flags → one library call (diffProfileRefs: read both sides, the refusals, the diff) → print → exit code.
 import { type Command as TypedCommand } from '@commander-js/extra-typings';
+import { refusalError } from '../../common/index.js';
 import { diffProfileRefs, type ProfileDiff } from '../../generate/index.js';
 import { println } from '../io.js';
-import { throwRefusal } from './refusal.js';
 import type { Register } from './types.js';
 
 const LIST_MAX = 40;
@@ -72,7 +72,7 @@ Examples:
 Exit 0 when equivalent, 1 when they differ, 2 when a profile cannot be read.`)
     .action(async (a, b, opts) => {
       const r = await diffProfileRefs(a, b, { cwd: io.cwd, stdin: io.stdin, ...(opts.arch !== undefined ? { arch: opts.arch } : {}) });
-      if (r.outcome === 'refused') throwRefusal(r.diagnostics);
+      if (r.outcome === 'refused') throw refusalError(r);
       const [pa, pb, d] = [r.a!, r.b!, r.diff!];
       if (opts.json) {
         println(io.stdout, JSON.stringify({ a: pa.label, b: pb.label, ...(pa.describes ? { aDescribes: pa.describes } : {}), ...(pb.describes ? { bDescribes: pb.describes } : {}), ...d }, null, 2));

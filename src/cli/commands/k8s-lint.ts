@@ -3,8 +3,8 @@
 // exit code.
 import { Option, type Command as TypedCommand } from '@commander-js/extra-typings';
 import type { Command } from 'commander';
-import { formatDiagnostic, type Severity } from '../../common/index.js';
-import { lintFiles, refusalError, toSarif, LINT_RULES } from '../../k8s/index.js';
+import { formatDiagnostic, refusalError, type Severity } from '../../common/index.js';
+import { lintFiles, toSarif, LINT_RULES } from '../../k8s/index.js';
 import { println, type CliIO, type ExitCode } from '../io.js';
 import { VERSION } from '../version.js';
 

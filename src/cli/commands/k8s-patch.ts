@@ -2,8 +2,8 @@
 // typed flags → one library call (patchFiles: read, plan, refusals, apply, write or diff) → print → exit code.
 import { Option, type Command as TypedCommand } from '@commander-js/extra-typings';
 import type { Command } from 'commander';
-import { formatDiagnostic, UserError, type Diagnostic } from '../../common/index.js';
-import { describeSetting, objectLabel, patchFiles, refusalError, type PatchMode, type PatchPlan, type SeccompSetting } from '../../k8s/index.js';
+import { formatDiagnostic, refusalError, UserError, type Diagnostic } from '../../common/index.js';
+import { describeSetting, objectLabel, patchFiles, type PatchMode, type PatchPlan, type SeccompSetting } from '../../k8s/index.js';
 import { println, type CliIO, type ExitCode } from '../io.js';
 import { collect } from './flags.js';
 

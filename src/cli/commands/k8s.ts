@@ -1,10 +1,10 @@
 // `seccompctl k8s patch|lint|install|spo`: put profiles on Kubernetes (also `kubectl seccomp …`). Each subcommand is a
 // route: typed flags → one library call (patchFiles, lintFiles, installFiles, spoFiles) → print → exit code.
 import { Option, type Command as TypedCommand } from '@commander-js/extra-typings';
-import { formatDiagnostic, UserError, type Diagnostic } from '../../common/index.js';
+import { formatDiagnostic, refusalError, UserError, type Diagnostic, type Refusal } from '../../common/index.js';
 import {
-  installFiles, refusalError, renderInstallYaml, renderRecordInstallYaml, renderSpoYaml, spoFiles, DEFAULT_IMAGE, DEFAULT_KUBELET_ROOT,
-  DEFAULT_NAMESPACE, DEFAULT_SUBDIR, type Refusal,
+  installFiles, renderInstallYaml, renderRecordInstallYaml, renderSpoYaml, spoFiles, DEFAULT_IMAGE, DEFAULT_KUBELET_ROOT,
+  DEFAULT_NAMESPACE, DEFAULT_SUBDIR,
 } from '../../k8s/index.js';
 import { printSpoProfile } from '../../profile/index.js';
 import { println } from '../io.js';

@@ -2,10 +2,9 @@
 // one library call (mergeProfileFiles: read, the stdin refusal, the union and its conflicts) → print → exit code.
 import { resolve } from 'node:path';
 import { type Command as TypedCommand } from '@commander-js/extra-typings';
-import { formatDiagnostic, UserError, writeFileAtomic } from '../../common/index.js';
+import { formatDiagnostic, refusalError, UserError, writeFileAtomic } from '../../common/index.js';
 import { mergeProfileFiles } from '../../generate/index.js';
 import { println } from '../io.js';
-import { throwRefusal } from './refusal.js';
 import type { Register } from './types.js';
 
 export const registermerge: Register = (program, io) => {
@@ -26,7 +25,7 @@ Examples:
 Exit 0 on success (warnings go to standard error), 2 when a profile cannot be read or parsed.`)
     .action(async (files, opts) => {
       const m = await mergeProfileFiles(files, { cwd: io.cwd, stdin: io.stdin });
-      if (m.outcome === 'refused') throwRefusal(m.diagnostics);
+      if (m.outcome === 'refused') throw refusalError(m);
       for (const d of m.diagnostics) println(io.stderr, formatDiagnostic(d));
       const text = m.text!;
       if (opts.output !== undefined) {

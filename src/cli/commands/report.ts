@@ -2,11 +2,10 @@
 // typed flags → one library call (reportFromFiles: read the inputs, the refusals, render) → print → exit code.
 import { resolve } from 'node:path';
 import { Option, type Command as TypedCommand } from '@commander-js/extra-typings';
-import { UserError, writeFileAtomic } from '../../common/index.js';
+import { refusalError, UserError, writeFileAtomic } from '../../common/index.js';
 import { reportFromFiles } from '../../report/index.js';
 import { VERSION } from '../version.js';
 import { PROFILE_REF_HELP } from './profile-ref.js';
-import { throwRefusal } from './refusal.js';
 import type { Register } from './types.js';
 
 export const registerreport: Register = (program, io) => {
@@ -38,7 +37,7 @@ Exit codes: 0 report written; 2 a profile or recording cannot be read (the file,
         ...(opts.against !== undefined ? { against: opts.against } : {}), ...(opts.recording !== undefined ? { recording: opts.recording } : {}),
         ...(opts.arch !== undefined ? { arch: opts.arch } : {}),
       });
-      if (r.outcome === 'refused') throwRefusal(r.diagnostics);
+      if (r.outcome === 'refused') throw refusalError(r);
       if (opts.output !== undefined) {
         const out = resolve(io.cwd, opts.output);
         try {

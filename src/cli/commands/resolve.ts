@@ -1,9 +1,9 @@
 // `seccompctl resolve SYSCALL...`: names ↔ numbers on one, several or every architecture. The route: typed flags →
 // one library call (resolveQueries: the arches, the lookups, what is missing, the verdict) → print → exit code.
 import { Option, type Command as TypedCommand } from '@commander-js/extra-typings';
+import { refusalError } from '../../common/index.js';
 import { ARCHES, resolveQueries } from '../../syscalls/index.js';
 import { println } from '../io.js';
-import { throwRefusal } from './refusal.js';
 import type { Register } from './types.js';
 import { collect } from './flags.js';
 
@@ -25,7 +25,7 @@ Examples:
 Exit 1 when a name is unknown or absent on a requested arch (with suggestions for typos).`)
     .action((queries, opts) => {
       const r = resolveQueries(queries, { allArches: opts.allArches === true, ...(opts.arch !== undefined ? { arches: opts.arch } : {}) });
-      if (r.outcome === 'refused') throwRefusal(r.diagnostics);
+      if (r.outcome === 'refused') throw refusalError(r);
       if (opts.json) {
         println(io.stdout, JSON.stringify(r.found.map((x) => ({ arch: scmpOf(x.arch), number: x.number, name: x.name }))));
       } else {

@@ -5,14 +5,20 @@
 // - bpftrace's argument map (record --args): argument rules would be built from part of the values: the curated
 //   syscalls stay name-only, with a warning.
 // The same workloads with the default map size report nothing.
-import { afterEach, describe, expect, it } from 'vitest';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { recordProfile, recordWorkload } from '../../src/record/index.js';
 import { resetLibbpfLoader } from '../../src/runtime/index.js';
 import { DEBIAN_PYTHON, haveRoot, haveSystem } from '../helpers/system.js';
 
 const live = haveSystem('runc', 'bpftrace', 'clang', 'bpftool', DEBIAN_PYTHON) && haveRoot();
+const dir = mkdtempSync(join(tmpdir(), 'seccompctl-map-loss-test-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 afterEach(() => {
   delete process.env.SECCOMPCTL_RECORD_MAP_KEYS;
+  delete process.env.SECCOMPCTL_RECORD_BPF;
   resetLibbpfLoader();
 });
 
@@ -106,5 +112,29 @@ describe.skipIf(!live)('full record maps other than the seen-set', () => {
     expect(ok.recording!.ingest.loss).toEqual([]);
     expect(ok.diagnostics.filter((d) => d.code === 'RECORDS_LOST')).toEqual([]);
     expect(ok.args!.args.nameOnly.find((x) => x.syscall === 'ioctl')?.reason).toMatch(/^more than 64 distinct argument values/);
+  }, 60_000);
+
+  it('libbpf: task storage the kernel could not allocate is a certain loss (the loader\'s report, as the real one prints it)', async () => {
+    // The kernel cannot be made to refuse task storage on demand: a stand-in loader prints what the real one prints
+    // at stop when the BPF program counted failed allocations (native/record-bpf/loader.c).
+    const fake = join(dir, 'storage-failing-loader');
+    writeFileSync(fake, [
+      '#!/bin/sh',
+      'while [ $# -gt 0 ]; do [ "$1" = --pid ] && pid=$2; shift; done',
+      'trap \'echo "@seen[$pid, 59, 0]: 1"; echo "@seen[$pid, 231, 0]: 1"; echo "@comm[$pid]: true"; echo "@started[$pid]: 1"; ' +
+        'echo "@storage_fail: 2"; echo "seccompctl-record-bpf: task storage could not be allocated 2 time(s)" >&2; exit 0\' INT TERM',
+      'echo SECCOMPCTL_READY',
+      'while :; do sleep 0.05; done',
+    ].join('\n') + '\n');
+    chmodSync(fake, 0o755);
+    process.env.SECCOMPCTL_RECORD_BPF = fake;
+    const p = await recordProfile({ argv: ['/bin/true'], backend: 'ebpf' });
+    expect(p.recording!.ebpfEngine).toBe('libbpf');
+    const l = p.recording!.ingest.loss;
+    expect(l).toHaveLength(1);
+    expect(l[0]).toMatchObject({ kind: 'probe-map-full', certain: true });
+    expect(l[0]!.message).toBe("the kernel could not allocate the libbpf record program's per-thread storage 2 time(s) (out of memory), so calls of those threads were not recorded; record again with more free memory");
+    expect(p.outcome).toBe('refused');
+    expect(p.diagnostics.find((d) => d.code === 'RECORDS_LOST')).toMatchObject({ severity: 'error', fix: 'record again as the message says, or allow the loss (--allow-loss) on purpose' });
   }, 60_000);
 });

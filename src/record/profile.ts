@@ -1,7 +1,7 @@
 // `record -- CMD` as one library call: check the output before any work, record the workload, apply the recording
 // policies (a failed or abandoned run, then generate's: nothing recorded, records lost), build the profile and write
-// it atomically. Nothing is printed; every refusal is a diagnostic with `outcome: 'refused'`.
-import { checkWritableFile, UserError, writeFileAtomic, type Diagnostic, type Outcome } from '../common/index.js';
+// it atomically. Nothing is printed; every refusal is a Refusal (`outcome: 'refused'`, its summary the error's message).
+import { checkWritableFile, refusedWith, UserError, writeFileAtomic, type Diagnostic, type Outcome, type Refusable } from '../common/index.js';
 import { generate, generateWithArgs, type GenerateArgsResult, type GenerateOptions, type GenerateResult } from '../generate/index.js';
 import { printProfile } from '../profile/index.js';
 import { recordWorkload, type RecordOptions, type RecordResult } from './record.js';
@@ -21,9 +21,8 @@ export interface RecordProfileOptions extends RecordOptions, Pick<GenerateOption
  */
 export type RecordOutcome = Exclude<Outcome, 'failed'>;
 
-/** What recordProfile did. */
-export interface RecordProfileResult {
-  readonly outcome: RecordOutcome;
+/** What recordProfile did (see RecordOutcome). */
+export type RecordProfileResult = Refusable<{
   /** The recording's refusals (errors) and generate's diagnostics (warnings and notes when the outcome is ok). */
   readonly diagnostics: readonly Diagnostic[];
   /** The recording; absent when the output check refused before anything ran. */
@@ -36,7 +35,7 @@ export interface RecordProfileResult {
   readonly profileText?: string;
   /** The file written, when the outcome is ok and `outputFile` was given. */
   readonly written?: string;
-}
+}, 'ok'>;
 
 /** A recording is refused when its command failed: a profile from a failed run would miss what a good run does. */
 function recordingRefusal(r: RecordResult, killSignal: AbortSignal | undefined): Diagnostic | undefined {
@@ -86,12 +85,12 @@ export async function recordProfile(opts: RecordProfileOptions): Promise<RecordP
       checkWritableFile(output);
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
-      return { outcome: 'refused', diagnostics: [{ code: 'OUTPUT_NOT_WRITABLE', severity: 'error', message: e.message, fix: 'give -o a file in a directory you can write' }] };
+      return refusedWith([{ code: 'OUTPUT_NOT_WRITABLE', severity: 'error', message: e.message, fix: 'give -o a file in a directory you can write' }]);
     }
   }
   const recording = await recordWorkload(ropts);
   const refusal = recordingRefusal(recording, opts.killSignal);
-  if (refusal) return { outcome: 'refused', diagnostics: [refusal], recording };
+  if (refusal) return { ...refusedWith([refusal]), recording };
   const gopts: GenerateOptions = {
     ...(runtime !== undefined ? { runtime } : {}), ...(defaultErrno !== undefined ? { defaultErrno } : {}),
     noNewPrivileges: opts.noNewPrivileges === true, allowLoss: allowLoss === true,
@@ -99,7 +98,7 @@ export async function recordProfile(opts: RecordProfileOptions): Promise<RecordP
   const args = recording.args ? generateWithArgs(recording.ingest, recording.args, gopts) : undefined;
   const generated = args ?? generate(recording.ingest, gopts);
   const base = { diagnostics: mapFullDiagnostics(generated.diagnostics, recording), recording, generated, ...(args ? { args } : {}) };
-  if (generated.outcome === 'refused') return { outcome: 'refused', ...base };
+  if (generated.outcome === 'refused') return { ...refusedWith(base.diagnostics), ...base };
   const profileText = printProfile(generated.profile);
   if (output !== undefined) writeFileAtomic(output, profileText);
   return { outcome: 'ok', ...base, profileText, ...(output !== undefined ? { written: output } : {}) };

@@ -13,6 +13,7 @@ import { formatDiagnostic, refusalDetails, type Refusal, type RefusalListing } f
 import { diffProfileRefs, mergeProfileFiles } from '../../src/generate/index.js';
 import { installFiles, lintFiles, patchFiles, spoFiles } from '../../src/k8s/index.js';
 import { convertProfile } from '../../src/profile/index.js';
+import { recordProfile } from '../../src/record/index.js';
 import { reportFromFiles } from '../../src/report/index.js';
 import { resolveQueries } from '../../src/syscalls/index.js';
 import { cli } from '../helpers/cli.js';
@@ -60,6 +61,9 @@ const ROWS: Record<string, Row> = {
   },
   'k8s install: invalid profiles': { call: () => installFiles([BAD, OK], at), args: ['k8s', 'install', BAD, OK] },
   'k8s spo: SPO_VALUE_RANGE under one summary': { call: () => spoFiles([BIG], at), args: ['k8s', 'spo', BIG] },
+  'record: OUTPUT_NOT_WRITABLE before the workload runs': {
+    call: () => recordProfile({ argv: ['true'], outputFile: join(dir, 'no/such/dir/p.json') }), args: ['record', '-o', 'no/such/dir/p.json', '--', 'true'],
+  },
   'record start: INVALID_WORKLOAD_REF': { call: () => annotateWorkload('web', { start: true }), args: ['record', 'start', 'web'] },
 };
 

@@ -3,7 +3,7 @@
 // the atomic write) → print → exit code.
 import { resolve as resolvePath } from 'node:path';
 import { Option, type Command as TypedCommand } from '@commander-js/extra-typings';
-import { formatDiagnostic, UserError } from '../../common/index.js';
+import { formatDiagnostic, refusalError, UserError } from '../../common/index.js';
 import { recordingJson, syscallNames } from '../../ingest/index.js';
 import { recordProfile, type RecordProgress } from '../../record/index.js';
 import { archInfo } from '../../syscalls/index.js';
@@ -96,9 +96,9 @@ command that does not exist, or a missing privilege/tool (named, with the fallba
         status.clear();
         sig.dispose();
       }
-      const r = p.recording;
       // Refused before anything ran: the output cannot be written.
-      if (!r) throw new UserError(p.diagnostics[0]!.message);
+      if (p.outcome === 'refused' && !p.recording) throw refusalError(p);
+      const r = p.recording!;
       if (r.fallback) io.stderr.write(`seccompctl: ${r.fallback}\n`);
       if (r.ebpfFallback) io.stderr.write(`seccompctl: ${r.ebpfFallback}\n`);
       if (p.outcome === 'refused') {

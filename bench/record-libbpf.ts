@@ -89,9 +89,28 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** nginx (one worker, a 1 KiB static page, no access log) under `mode`, driven by wrk on loopback: requests/s. */
-export async function nginxRun(mode: 'bare' | 'floor-bpftrace' | 'bpftrace' | 'floor-libbpf' | 'libbpf', wrkArgs: { seconds: number; connections: number },
-  bpftrace: (session: number, pid: number, exact: boolean) => Promise<{ stop: () => Promise<string> }>): Promise<{ rps: number; cpuUsPerReq: number; note: string }> {
+/** A process's CPU time so far (its threads' run time, ns, from /proc/PID/schedstat; 0 once it is gone). */
+function cpuNs(pid: number): number {
+  try {
+    return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]);
+  } catch {
+    return 0;
+  }
+}
+
+export type NginxMode = 'bare' | 'floor-bpftrace' | 'bpftrace' | 'floor-libbpf' | 'libbpf';
+/** A bpftrace program started for nginx's session and pid: its process id and how to stop it (giving a note). */
+export type NginxBpftrace = (session: number, pid: number, exact: boolean) => Promise<{ pid: number; stop: () => Promise<string> }>;
+
+/**
+ * nginx (one worker, a 1 KiB static page, no access log) under `mode`, driven by wrk on loopback: a fresh nginx (and
+ * program) per call, `warmup` seconds of wrk discarded, then `seconds` measured. CPU is read around the measured wrk
+ * run only, from schedstat (exact run time, not 10 ms ticks): nginx's master + worker (a sys_enter program runs in
+ * the syscalling thread, so its run time lands here), and the tracer's own process (bpftrace or the loader) apart.
+ * `pin` puts nginx (master and worker) and wrk on the given CPUs (taskset).
+ */
+export async function nginxRun(mode: NginxMode, opts: { seconds: number; warmup: number; connections: number; pin?: { nginx: string; wrk: string } },
+  bpftrace: NginxBpftrace): Promise<{ rps: number; cpuUsPerReq: number; tracerUsPerReq: number; note: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'seccompctl-bench-nginx-'));
   try {
     chmodSync(dir, 0o755); // nginx's worker runs as nobody
@@ -105,19 +124,26 @@ http { access_log off; server { listen 127.0.0.1:${port}; root ${dir}; location 
     const s = spawnInSession(argv, { stdio: ['ignore', 'pipe', 'pipe'] });
     const ses = await s.session;
     if (ses === undefined) { s.cancel(); throw new Error('no audit session (run as root)'); }
+    // The affinity survives the wrapper's exec and nginx's fork of its worker.
+    if (opts.pin) spawnSync('taskset', ['-pc', opts.pin.nginx, String(s.child.pid!)], { stdio: 'ignore' });
     let err = '';
     s.child.stderr!.on('data', (c: Buffer) => { err += c.toString(); });
     const done = new Promise((r) => s.child.on('close', r));
     let stopProgram: () => Promise<string> = async () => '';
+    let tracer: number | undefined;
     if (mode === 'floor-libbpf') {
       const e = await startEmpty();
+      tracer = e.pid;
       stopProgram = async () => { await e.stop(); return ''; };
     } else if (mode === 'libbpf') {
       const p = startLibbpfProbe(loaderPath(), ses, { kind: 'pid', pid: s.child.pid!, sessionExact: s.exact });
       await p.ready;
+      // RunningProbe does not expose the loader's pid: find it by its command line (this session, this pid).
+      tracer = Number(spawnSync('pgrep', ['-n', '-f', `seccompctl-record-bpf --session ${ses} --pid ${s.child.pid!} `], { encoding: 'utf8' }).stdout.trim()) || undefined;
       stopProgram = async () => { const r = await p.stop(); return `${new Set(r.entries.map((e) => e.nr)).size} syscalls`; };
     } else if (mode !== 'bare') {
       const b = await bpftrace(ses, s.child.pid!, s.exact);
+      tracer = b.pid;
       stopProgram = b.stop;
     }
     s.go();
@@ -126,24 +152,29 @@ http { access_log off; server { listen 127.0.0.1:${port}; root ${dir}; location 
       if (spawnSync('curl', ['-sf', '-o', '/dev/null', url]).status === 0) break;
       await new Promise((r) => setTimeout(r, 50));
     }
-    const w = spawnSync('wrk', ['-t1', `-c${wrkArgs.connections}`, `-d${wrkArgs.seconds}s`, url], { encoding: 'utf8' });
-    const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(w.stdout)?.[1] ?? Number.NaN);
-    const requests = Number(/(\d+) requests in/.exec(w.stdout)?.[1] ?? Number.NaN);
-    // nginx's own CPU (master + worker, utime + stime, clock ticks of 10 ms): steadier than throughput on a shared machine.
-    const ticks = [s.child.pid!, ...childrenOf(s.child.pid!)].reduce((t, p) => {
-      try {
-        const f = readFileSync(`/proc/${p}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
-        return t + Number(f[11]) + Number(f[12]);
-      } catch {
-        return t;
-      }
-    }, 0);
-    const cpuUsPerReq = (ticks * 10_000) / requests;
-    const errors = /Non-2xx or 3xx responses: (\d+)|Socket errors: (.*)/.exec(w.stdout)?.[0];
+    const wrk = (secs: number): string => {
+      const args = ['-t1', `-c${opts.connections}`, `-d${secs}s`, url];
+      const r = opts.pin ? spawnSync('taskset', ['-c', opts.pin.wrk, 'wrk', ...args], { encoding: 'utf8' }) : spawnSync('wrk', args, { encoding: 'utf8' });
+      return r.stdout ?? '';
+    };
+    if (opts.warmup > 0) wrk(opts.warmup);
+    const nginxPids = [s.child.pid!, ...childrenOf(s.child.pid!)];
+    const nginxCpu = (): number => nginxPids.reduce((t, p) => t + cpuNs(p), 0);
+    const n0 = nginxCpu();
+    const t0 = tracer !== undefined ? cpuNs(tracer) : 0;
+    const w = wrk(opts.seconds);
+    const n1 = nginxCpu();
+    const t1 = tracer !== undefined ? cpuNs(tracer) : 0;
+    const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(w)?.[1] ?? Number.NaN);
+    const requests = Number(/(\d+) requests in/.exec(w)?.[1] ?? Number.NaN);
+    const errors = /Non-2xx or 3xx responses: (\d+)|Socket errors: (.*)/.exec(w)?.[0];
     process.kill(s.child.pid!, 'SIGQUIT');
     await done;
     const seen = await stopProgram();
-    return { rps, cpuUsPerReq, note: [seen, errors, err.trim() ? `nginx: ${err.trim().split('\n')[0]}` : ''].filter(Boolean).join('; ') };
+    return {
+      rps, cpuUsPerReq: (n1 - n0) / 1000 / requests, tracerUsPerReq: (t1 - t0) / 1000 / requests,
+      note: [seen, errors, err.trim() ? `nginx: ${err.trim().split('\n')[0]}` : ''].filter(Boolean).join('; '),
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -18,7 +18,8 @@
 //   tracepoint, no perf record);
 // - libbpf: the libbpf record program (native/record-bpf), what `record --backend ebpf` runs when it loads.
 // Then `record` start-up per loader (recordWorkload on /bin/true) and nginx under wrk (loopback), bare and under
-// each program (BENCH_NGINX=0 skips it; BENCH_NGINX_SECONDS, BENCH_NGINX_REPS).
+// each program, side by side with bare runs (BENCH_NGINX=0 skips it; BENCH_NGINX_SECONDS, BENCH_NGINX_REPS,
+// BENCH_NGINX_WARMUP, BENCH_NGINX_PIN; see there).
 // BENCH_BPF_STATS=1 also turns kernel.bpf_stats_enabled on for the run (restored afterwards) and prints the
 // sys_enter program's own run time per call, read from bpftrace's prog fds.
 import { spawn, spawnSync } from 'node:child_process';
@@ -27,7 +28,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { probeProgram, recordWorkload, spawnInSession, type RecordBackend } from '../src/record/index.js';
-import { bareStartup, nginxRun, recordStartup, underLibbpf } from './record-libbpf.js';
+import { bareStartup, nginxRun, recordStartup, underLibbpf, type NginxBpftrace, type NginxMode } from './record-libbpf.js';
 
 const N = Number(process.env.BENCH_CALLS ?? 300_000);
 const REPS = Number(process.env.BENCH_REPS ?? 7);
@@ -257,10 +258,19 @@ if (SREPS > 0 && existsSync(distBin) && existsSync(join(import.meta.dirname, '..
 }
 
 if (process.env.BENCH_NGINX !== '0' && (ROWS === undefined || want('nginx'))) {
-  const secs = Number(process.env.BENCH_NGINX_SECONDS ?? 5);
-  const nreps = Number(process.env.BENCH_NGINX_REPS ?? 3);
+  // A fresh nginx (and program) per run, each with a discarded warm-up. The four program rows run in a chain with a
+  // bare run between every two (bare, P, bare, P, ..., bare), their order rotated every repetition (and reversed
+  // every other cycle of rotations), so each row sees each position and each neighbour; every program run is divided by
+  // the geometric mean of the two bare runs just before and after it: a ratio measured side by side, which the
+  // machine's load (other jobs on the 2 shared vCPUs move bare throughput ±50 % within minutes) mostly cancels from.
+  // The figures are the median and min–max of those per-run ratios. Defaults: 8 repetitions of 1 s runs after 1 s of
+  // warm-up, ≈ 2.5 min. BENCH_NGINX_PIN=1 pins nginx to CPU 1 and wrk to CPU 0 (worse here when other jobs run).
+  const secs = Number(process.env.BENCH_NGINX_SECONDS ?? 1);
+  const nreps = Number(process.env.BENCH_NGINX_REPS ?? 8);
+  const warmup = Number(process.env.BENCH_NGINX_WARMUP ?? 1);
+  const pin = process.env.BENCH_NGINX_PIN === '1' ? { nginx: '1', wrk: '0' } : undefined;
   const conns = 16;
-  const bt = (prog: (session: number, pid: number, exact: boolean) => string) => async (ses: number, pid: number, exact: boolean): Promise<{ stop: () => Promise<string> }> => {
+  const bt = (prog: (session: number, pid: number, exact: boolean) => string): NginxBpftrace => async (ses, pid, exact) => {
     const b = spawn('bpftrace', ['-e', prog(ses, pid, exact)], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, BPFTRACE_MAP_KEYS_MAX: '65536' } });
     let o = '';
     let e = '';
@@ -271,6 +281,7 @@ if (process.env.BENCH_NGINX !== '0' && (ROWS === undefined || want('nginx'))) {
       void closed.then(() => rej(new Error(`bpftrace: ${e.trim()}`)));
     });
     return {
+      pid: b.pid!,
       stop: async () => {
         for (let i = 0; i < 20; i++) {
           b.kill('SIGINT');
@@ -280,26 +291,58 @@ if (process.env.BENCH_NGINX !== '0' && (ROWS === undefined || want('nginx'))) {
       },
     };
   };
-  const modes = ['bare', 'floor-bpftrace', 'bpftrace', 'floor-libbpf', 'libbpf'] as const;
-  const nres: Record<string, { rps: number[]; cpu: number[]; note: string }> = {};
+  const programs = ['floor-bpftrace', 'bpftrace', 'floor-libbpf', 'libbpf'] as const;
+  type NRun = { mode: NginxMode; rps: number; cpu: number; tracer: number; note: string };
+  const chain: NRun[] = [];
+  const t0 = performance.now();
+  const runOne = async (m: NginxMode): Promise<void> => {
+    const r = await nginxRun(m, { seconds: secs, warmup, connections: conns, ...(pin ? { pin } : {}) }, m === 'floor-bpftrace' ? bt(FLOOR) : bt(OURS(false)));
+    chain.push({ mode: m, rps: r.rps, cpu: r.cpuUsPerReq, tracer: r.tracerUsPerReq, note: r.note });
+  };
   for (let i = 0; i < nreps; i++) {
-    for (const m of modes) {
-      const r = await nginxRun(m, { seconds: secs, connections: conns }, m === 'floor-bpftrace' ? bt(FLOOR) : bt(OURS(false)));
-      const e = (nres[m] ??= { rps: [], cpu: [], note: '' });
-      e.rps.push(r.rps);
-      e.cpu.push(r.cpuUsPerReq);
-      e.note = r.note;
+    const k = i % programs.length;
+    const order = [...programs.slice(k), ...programs.slice(0, k)];
+    if (Math.floor(i / programs.length) % 2 === 1) order.reverse();
+    for (const m of order) {
+      await runOne('bare');
+      await runOne(m);
     }
   }
-  const nb = median(nres.bare!.rps);
-  const nc = median(nres.bare!.cpu);
+  await runOne('bare');
+  const elapsed = (performance.now() - t0) / 1000;
+  // Per-run ratios: each program run against its two bare neighbours; each inner bare run against the bare runs two
+  // places away (what the method reads when nothing differs: its noise).
+  const gm = (a: number, b: number): number => Math.sqrt(a * b);
+  const ratios: Record<string, { rps: number[]; cpu: number[] }> = {};
+  chain.forEach((r, j) => {
+    const [p, n] = r.mode === 'bare' ? [chain[j - 2], chain[j + 2]] : [chain[j - 1], chain[j + 1]];
+    if (!p || !n) return;
+    const e = (ratios[r.mode] ??= { rps: [], cpu: [] });
+    e.rps.push(r.rps / gm(p.rps, n.rps));
+    e.cpu.push(r.cpu / gm(p.cpu, n.cpu));
+  });
+  // Median, interquartile range (nearest rank) and min–max.
+  const spread = (xs: number[]): string => {
+    const s = [...xs].sort((a, b) => a - b);
+    const q = (f: number): string => s[Math.min(s.length - 1, Math.max(0, Math.round(f * (s.length - 1))))]!.toFixed(2);
+    return `${median(s).toFixed(3)}x ${q(0.25)}–${q(0.75)} [${q(0)}–${q(1)}]`;
+  };
   out.push('');
-  out.push(`nginx (1 worker, 1 KiB static page) under wrk -t1 -c${conns} -d${secs}s on 127.0.0.1, ${nreps} alternating runs; medians, ratio to bare`);
-  out.push('(throughput: higher is better; nginx CPU per request, master + worker utime + stime: lower is better, steadier under load):');
-  for (const m of modes) {
-    const x = median(nres[m]!.rps);
-    const c = median(nres[m]!.cpu);
-    out.push(`  ${m.padEnd(15)} ${x.toFixed(0).padStart(8)} req/s ${(x / nb).toFixed(3)}x   ${c.toFixed(1).padStart(6)} µs CPU/req ${(c / nc).toFixed(3)}x   (req/s runs: ${nres[m]!.rps.map((r) => r.toFixed(0)).join(' ')})${nres[m]!.note ? `  ${nres[m]!.note}` : ''}`);
+  out.push(`nginx (1 worker, 1 KiB static page) under wrk -t1 -c${conns} on 127.0.0.1${pin ? `, nginx on CPU ${pin.nginx}, wrk on CPU ${pin.wrk}` : ''}: ${nreps} repetitions of the 4 program rows`);
+  out.push(`in rotated order with a bare run between every two (${chain.length} runs of ${warmup} s discarded warm-up + ${secs} s measured, fresh nginx each, ${elapsed.toFixed(0)} s).`);
+  out.push('Each run divided by the bare runs just before and after it (geometric mean): median, interquartile range [min–max] of those ratios.');
+  out.push('Throughput: higher is better. CPU per request (nginx master + worker run time, schedstat, measured window): lower is better.');
+  out.push(`  ${'row'.padEnd(15)} ${'req/s ratio'.padEnd(29)} ${'CPU/req ratio'.padEnd(29)} ${'req/s'.padStart(7)} ${'µs CPU/req'.padStart(10)} ${'tracer µs/req'.padStart(13)}  note`);
+  for (const m of ['bare', ...programs] as const) {
+    const runs = chain.filter((r) => r.mode === m);
+    const q = ratios[m];
+    const tr = median(runs.map((r) => r.tracer));
+    out.push(`  ${(m === 'bare' ? 'bare (vs bare)' : m).padEnd(15)} ${(q ? spread(q.rps) : '-').padEnd(29)} ${(q ? spread(q.cpu) : '-').padEnd(29)} ${median(runs.map((r) => r.rps)).toFixed(0).padStart(7)} ${median(runs.map((r) => r.cpu)).toFixed(2).padStart(10)} ${(m === 'bare' ? '-' : tr.toFixed(3)).padStart(13)}  ${runs.at(-1)?.note ?? ''}`);
+  }
+  const bares = chain.filter((r) => r.mode === 'bare').map((r) => r.rps);
+  out.push(`  bare req/s over the run: ${Math.min(...bares).toFixed(0)}–${Math.max(...bares).toFixed(0)} (median ${median(bares).toFixed(0)}; the side-by-side ratios do not depend on it)`);
+  if (process.env.BENCH_VERBOSE === '1') {
+    for (const m of programs) out.push(`  ${m}: req/s ratios ${ratios[m]?.rps.map((x) => x.toFixed(3)).join(' ') ?? '-'}`);
   }
 }
 process.stdout.write(`${out.join('\n')}\n`);

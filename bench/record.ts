@@ -268,7 +268,8 @@ if (process.env.BENCH_NGINX !== '0' && (ROWS === undefined || want('nginx'))) {
   const secs = Number(process.env.BENCH_NGINX_SECONDS ?? 1);
   const nreps = Number(process.env.BENCH_NGINX_REPS ?? 8);
   const warmup = Number(process.env.BENCH_NGINX_WARMUP ?? 1);
-  const pin = process.env.BENCH_NGINX_PIN === '1' ? { nginx: '1', wrk: '0' } : undefined;
+  const pinSpec = /^(\d+):(\d+)$/.exec(process.env.BENCH_NGINX_PIN ?? '');
+  const pin = pinSpec ? { nginx: pinSpec[1]!, wrk: pinSpec[2]! } : undefined;
   const conns = 16;
   const bt = (prog: (session: number, pid: number, exact: boolean) => string): NginxBpftrace => async (ses, pid, exact) => {
     const b = spawn('bpftrace', ['-e', prog(ses, pid, exact)], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, BPFTRACE_MAP_KEYS_MAX: '65536' } });

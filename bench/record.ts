@@ -322,11 +322,15 @@ if (process.env.BENCH_NGINX !== '0' && (ROWS === undefined || want('nginx'))) {
     e.rps.push(r.rps / gm(p.rps, n.rps));
     e.cpu.push(r.cpu / gm(p.cpu, n.cpu));
   });
-  // Median, interquartile range (nearest rank) and min–max.
+  // Median, interquartile range and min–max (quantiles interpolated between the sorted ratios).
   const spread = (xs: number[]): string => {
     const s = [...xs].sort((a, b) => a - b);
-    const q = (f: number): string => s[Math.min(s.length - 1, Math.max(0, Math.round(f * (s.length - 1))))]!.toFixed(2);
-    return `${median(s).toFixed(3)}x ${q(0.25)}–${q(0.75)} [${q(0)}–${q(1)}]`;
+    const q = (f: number): number => {
+      const x = f * (s.length - 1);
+      const lo = Math.floor(x);
+      return s[lo]! + (x - lo) * ((s[Math.min(lo + 1, s.length - 1)] ?? s[lo]!) - s[lo]!);
+    };
+    return `${q(0.5).toFixed(3)}x ${q(0.25).toFixed(2)}–${q(0.75).toFixed(2)} [${q(0).toFixed(2)}–${q(1).toFixed(2)}]`;
   };
   out.push('');
   out.push(`nginx (1 worker, 1 KiB static page) under wrk -t1 -c${conns} on 127.0.0.1${pin ? `, nginx on CPU ${pin.nginx}, wrk on CPU ${pin.wrk}` : ''}: ${nreps} repetitions of the 4 program rows`);

@@ -260,15 +260,27 @@ if (SREPS > 0 && existsSync(distBin) && existsSync(join(import.meta.dirname, '..
 if (process.env.BENCH_NGINX !== '0' && (ROWS === undefined || want('nginx'))) {
   // A fresh nginx (and program) per run, each with a discarded warm-up. The four program rows run in a chain with a
   // bare run between every two (bare, P, bare, P, ..., bare), their order rotated every repetition (and reversed
-  // every other cycle of rotations), so each row sees each position and each neighbour; every program run is divided by
-  // the geometric mean of the two bare runs just before and after it: a ratio measured side by side, which the
-  // machine's load (other jobs on the 2 shared vCPUs move bare throughput ±50 % within minutes) mostly cancels from.
-  // The figures are the median and min–max of those per-run ratios. Defaults: 8 repetitions of 1 s runs after 1 s of
-  // warm-up, ≈ 2.5 min. BENCH_NGINX_PIN=1 pins nginx to CPU 1 and wrk to CPU 0 (worse here when other jobs run).
+  // every other cycle of rotations), so each row sees each position; every program run is divided by the geometric
+  // mean of the two bare runs just before and after it: a ratio measured side by side, which the machine's load (other
+  // jobs on the 2 shared vCPUs move bare throughput ±50 % within minutes) mostly cancels from. The figures are the
+  // median, interquartile range and min–max of those per-run ratios. Defaults: 8 repetitions of 1 s runs after 1 s of
+  // warm-up, ≈ 2.5 min. BENCH_NGINX_PIN=N:W pins nginx to CPU N and wrk to CPU W (off: 1:0 was worse here with other
+  // jobs running; 1:1 is steadier only when the machine is quiet; docs/runtime.md).
   const secs = Number(process.env.BENCH_NGINX_SECONDS ?? 1);
   const nreps = Number(process.env.BENCH_NGINX_REPS ?? 8);
   const warmup = Number(process.env.BENCH_NGINX_WARMUP ?? 1);
   const pinSpec = /^(\d+):(\d+)$/.exec(process.env.BENCH_NGINX_PIN ?? '');
+  // wrk takes whole seconds.
+  const bad = [
+    !(Number.isInteger(secs) && secs >= 1) && `BENCH_NGINX_SECONDS=${process.env.BENCH_NGINX_SECONDS}: expected whole seconds ≥ 1`,
+    !(Number.isInteger(nreps) && nreps >= 1) && `BENCH_NGINX_REPS=${process.env.BENCH_NGINX_REPS}: expected a whole number ≥ 1`,
+    !(Number.isInteger(warmup) && warmup >= 0) && `BENCH_NGINX_WARMUP=${process.env.BENCH_NGINX_WARMUP}: expected whole seconds ≥ 0`,
+    process.env.BENCH_NGINX_PIN && !pinSpec && `BENCH_NGINX_PIN=${process.env.BENCH_NGINX_PIN}: expected NGINX_CPU:WRK_CPU, e.g. 1:0 or 1:1`,
+  ].filter(Boolean);
+  if (bad.length) {
+    process.stderr.write(`${bad.join('\n')}\n`);
+    process.exit(2);
+  }
   const pin = pinSpec ? { nginx: pinSpec[1]!, wrk: pinSpec[2]! } : undefined;
   const conns = 16;
   const bt = (prog: (session: number, pid: number, exact: boolean) => string): NginxBpftrace => async (ses, pid, exact) => {

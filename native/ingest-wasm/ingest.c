@@ -30,7 +30,7 @@ static uint8_t buf[BUF_BYTES + 64] __attribute__((aligned(16)));
 static uint8_t arena[ARENA_BYTES + 64] __attribute__((aligned(16)));
 // Results and run's in/out state: see the R_* indexes (mirrored in wasm-agg.ts).
 static int32_t io[64];
-static double serial_io[1];
+static double serial_io[3]; // [0] the serial state (prev); with R_PENDING: [1] where the first pending gap settles, [2] the largest gap end
 
 EXPORT(buf_ptr) uint8_t *buf_ptr(void) { return buf; }
 EXPORT(arena_ptr) uint8_t *arena_ptr(void) { return arena; }
@@ -45,6 +45,9 @@ enum {
   // a record's fields (NEED_REG)
   R_ARCH = 16, R_X32 = 17, R_NR = 18, R_ACTION = 19, R_PID = 20, R_COMM = 21, R_EXE = 22, R_REND = 23,
   R_NEWCELLS = 24,
+  // set by JS: serial gaps are pending (AuditParser.pendingGaps): a serial below serial_io[2] (it may fill one) or at
+  // serial_io[1] or past it (one settles) goes to JS
+  R_PENDING = 25,
 };
 enum { ST_END = 0, ST_ODD = 1, ST_NEED_REG = 2, ST_FLUSH = 3 };
 // Renderings (0: none yet; 5: any other).
@@ -861,6 +864,8 @@ HOT static uint32_t cell_find(uint32_t key, int *found) {
 EXPORT(run) int32_t run(int32_t pos, int32_t len) {
   int32_t lines = 0, skipped = 0, matched = 0, filtered = 0, records = 0, overflow = 0, exec = 0;
   int64_t prev = (int64_t)serial_io[0];
+  const int32_t pending = io[R_PENDING];
+  const int64_t settle_at = (int64_t)serial_io[1], late_below = (int64_t)serial_io[2];
   int32_t prev_rend = io[R_PREV_REND];
   int32_t status = ST_END;
   for (;;) {
@@ -879,7 +884,7 @@ EXPORT(run) int32_t run(int32_t pos, int32_t len) {
     if (hx >= 0 && (le = hex_to_eol(hx, len)) >= 0) {
       // settled as fastOther settles a plain other line: its serial taken (else the general steps below decide)
       int64_t sn = serial_of(h + 6, pt_close);
-      if (sn >= 0) {
+      if (sn >= 0 && !(pending && (sn < late_below || sn >= settle_at))) {
         if (sn > prev) prev = sn;
         lines++;
         skipped++;
@@ -946,6 +951,7 @@ EXPORT(run) int32_t run(int32_t pos, int32_t len) {
       if (sh_serial >= 0) {
         if (prev_rend == 0) goto stop;
         if (prev >= 0 && sh_serial > prev + 1 && prev_rend == rend) goto stop;
+        if (pending && (sh_serial < late_below || sh_serial >= settle_at)) goto stop; // may fill or settle a pending gap
         if (sh_serial >= prev || prev_rend != rend) prev = sh_serial;
         else if (prev - sh_serial > 1000) prev = sh_serial;
         prev_rend = rend;
@@ -992,6 +998,7 @@ EXPORT(run) int32_t run(int32_t pos, int32_t len) {
         if (j < le && buf[j] == ':') {
           int64_t s = serial_of(k + 6, close);
           if (s < 0) goto stop;
+          if (pending && (s < late_below || s >= settle_at)) goto stop; // may fill or settle a pending gap
           if (s > prev) prev = s;
           break;
         }

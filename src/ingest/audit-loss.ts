@@ -5,14 +5,15 @@ const SUPPRESSED = /\b(?:kauditd_printk_skb|audit_printk_skb): (\d+) callbacks s
 export const AUDIT_LOST = /\baudit_lost=(\d+)/;
 
 /** A gap in the audit serials between two records of one rendering. */
-export function serialGapLoss(prev: number, serial: number, rendering: Rendering, file: string, line: number): LossSignal {
-  const n = serial - prev - 1;
+export function serialGapLoss(prev: number, serial: number, rendering: Rendering, file: string, line: number, arrivedLate = 0): LossSignal {
+  const n = serial - prev - 1 - arrivedLate;
   // In renderings that hold every audit record the gap is loss; in commonly filtered ones (ausearch -m,
   // journal greps) other record types explain gaps, so it is only a hint.
   const certain = rendering === 'dmesg' || rendering === 'kmsg' || rendering === 'auditd';
   return {
     kind: 'serial-gap', certain, count: n, file, line,
     message: `audit serial jumped from ${prev} to ${serial}: ${n} audit record(s) missing` +
+      (arrivedLate > 0 ? ` (${arrivedLate} more arrived later, out of order)` : '') +
       (certain ? '' : ' (or filtered out of this log by record type)'),
   };
 }

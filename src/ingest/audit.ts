@@ -64,6 +64,21 @@ export interface TailPart {
   boundary: Boundary;
 }
 
+/** A serial gap that may still be filled by records arriving out of order (AuditParser.pendingGaps). */
+export interface PendingGap {
+  readonly from: number;
+  readonly to: number;
+  readonly rendering: Rendering;
+  readonly line: number;
+  /** The missing serials that came later. */
+  readonly late: Set<number>;
+}
+
+/** How far past a gap (in serials) its missing records may still arrive; then the gap is loss. */
+export const REORDER_WINDOW = 512;
+/** Gaps waiting at once; a further one settles the oldest first. */
+const MAX_PENDING_GAPS = 64;
+
 /** Stateful parser for one input file of audit renderings. Feed lines in order with `line()`. */
 export class AuditParser {
   private readonly agg: Aggregator;
@@ -71,6 +86,13 @@ export class AuditParser {
   private readonly native: ArchId;
   /** The serial state (checkSerial); also read and written by the WebAssembly record loop (wasm-agg.ts). */
   prevSerial = -1;
+  /**
+   * Serial gaps not yet known to be loss, oldest first. The kernel takes a record's serial before it queues the
+   * record, so two threads on two CPUs can reach the log in swapped order (seen: 1419233, 1419235, 1419234 from
+   * redis-server's threads under load): a gap is loss only if its serials have not come by the time a serial
+   * REORDER_WINDOW past it does, or by the end of the file (settleGaps).
+   */
+  readonly pendingGaps: PendingGap[] = [];
   prevSerialRendering: Rendering | undefined;
   private prevKmsgSeq = -1;
   private prevAuditLost = -1;
@@ -182,7 +204,7 @@ export class AuditParser {
       if (j < le && buf[j] === 58 /* : */) {
         const s = serialOfBytes(buf, k + 6, close);
         if (s === null) return false; // serialOf decides on the general path
-        if (s > this.prevSerial) this.prevSerial = s;
+        this.otherSerial(s);
         break;
       }
       k++;
@@ -266,7 +288,7 @@ export class AuditParser {
     // auditd's own DAEMON_* records carry the daemon's serials, not the kernel's.
     if (st && !body.includes('type=DAEMON_')) {
       const s = serialOf(st[1]!);
-      if (s !== undefined) this.prevSerial = Math.max(this.prevSerial, s);
+      if (s !== undefined) this.otherSerial(s);
     }
   }
 
@@ -324,7 +346,7 @@ export class AuditParser {
       this.record(msg, st.index + st[0].length, 'journald-json', lineNo, serialOf(st[1]!));
       return;
     }
-    if (auditId !== undefined && Number.isFinite(auditId)) this.prevSerial = Math.max(this.prevSerial, auditId);
+    if (auditId !== undefined && Number.isFinite(auditId)) this.otherSerial(auditId);
     this.agg.counters.skipped++;
   }
 
@@ -409,8 +431,10 @@ export class AuditParser {
     if (this.prevSerialRendering === undefined) {
       this.boundary.serial ??= { serial, rendering, line: lineNo, lossIndex: this.agg.lossCount, prev: this.prevSerial };
     }
+    this.lateOrSettle(serial);
     if (this.prevSerial >= 0 && serial > this.prevSerial + 1 && this.prevSerialRendering === rendering) {
-      this.agg.addLoss(serialGapLoss(this.prevSerial, serial, rendering, this.file, lineNo));
+      if (this.pendingGaps.length >= MAX_PENDING_GAPS) this.settleGaps(1);
+      this.pendingGaps.push({ from: this.prevSerial, to: serial, rendering, line: lineNo, late: new Set() });
     }
     if (serial >= this.prevSerial || this.prevSerialRendering !== rendering) {
       this.prevSerial = serial;
@@ -418,6 +442,44 @@ export class AuditParser {
       this.prevSerial = serial; // a new boot or another log file: start over
     }
     this.prevSerialRendering = rendering;
+  }
+
+  /** An other record's serial (it only raises the serial state, and may fill or settle a pending gap). */
+  private otherSerial(s: number): void {
+    if (this.pendingGaps.length > 0) this.lateOrSettle(s);
+    if (s > this.prevSerial) this.prevSerial = s;
+  }
+
+  /** A serial that fills a pending gap is noted; the gaps it is REORDER_WINDOW past are settled. */
+  private lateOrSettle(serial: number): void {
+    const gaps = this.pendingGaps;
+    for (let i = 0; i < gaps.length; i++) {
+      const g = gaps[i]!;
+      if (serial > g.from && serial < g.to) {
+        g.late.add(serial);
+        if (g.late.size === g.to - g.from - 1) gaps.splice(i--, 1); // all came: no loss
+      }
+    }
+    let n = 0;
+    while (n < gaps.length && serial >= gaps[n]!.to + REORDER_WINDOW) n++;
+    if (n > 0) this.settleGaps(n);
+  }
+
+  /** The first `n` pending gaps (default all) become loss signals, in the order they were seen. */
+  settleGaps(n = this.pendingGaps.length): void {
+    for (const g of this.pendingGaps.splice(0, n)) this.agg.addLoss(serialGapLoss(g.from, g.to, g.rendering, this.file, g.line, g.late.size));
+  }
+
+  /** Serials below this may fill a pending gap (the largest gap end; -1 without gaps): the WebAssembly loop stops at them. */
+  get lateBelow(): number {
+    let m = -1;
+    for (const g of this.pendingGaps) if (g.to > m) m = g.to;
+    return m;
+  }
+
+  /** The serial past which the next pending gap settles (the WebAssembly loop stops there), or -1. */
+  get settleAt(): number {
+    return this.pendingGaps.length > 0 ? this.pendingGaps[0]!.to + REORDER_WINDOW : -1;
   }
 
   /**
@@ -430,14 +492,15 @@ export class AuditParser {
     // After /dev/kmsg lines a single pass reads every line (sequence numbers), where the part was prefiltered until
     // its own first kmsg line. Without them here, the part's first sequence number starts the check in both.
     if (this.sawKmsg) return false;
+    // A gap still pending here could be filled by the part's first records, which its fresh parser took as new.
+    if (this.pendingGaps.length > 0) return false;
     const b = part.boundary;
     const edits: LossEdits = { inserts: [], replace: undefined };
     if (b.serial) {
-      const { serial, rendering, line } = b.serial;
+      const { serial, rendering } = b.serial;
       const prev = Math.max(this.prevSerial, b.serial.prev);
-      if (prev >= 0 && serial > prev + 1 && this.prevSerialRendering === rendering) {
-        edits.inserts.push({ at: b.serial.lossIndex, signal: serialGapLoss(prev, serial, rendering, this.file, line + lineOffset) });
-      }
+      // A gap at the boundary would be pending in one pass, and the part's next records might fill it: one pass decides.
+      if (prev >= 0 && serial > prev + 1 && this.prevSerialRendering === rendering) return false;
       // The fresh parser's state is now (serial, rendering); a single pass's is the same unless it kept `prev`.
       if (!(serial >= prev || this.prevSerialRendering !== rendering || prev - serial > 1000)) return false;
     }
@@ -453,6 +516,7 @@ export class AuditParser {
 
   /** Called at end of input: reports a recording that shows no process start. */
   end(lineNo: number): void {
+    this.settleGaps();
     if (this.records > 0 && !this.sawExec) {
       this.agg.addLoss({
         kind: 'mid-workload', certain: false, file: this.file, line: lineNo,

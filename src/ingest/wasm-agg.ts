@@ -17,7 +17,7 @@ import type { ProcessStat, Rendering, SeenAction, SyscallStat } from './types.js
 /** ingest.c's io[] indexes (R_*), statuses (ST_*), action indexes (action_of) and rendering codes (REND_*). */
 const R_LINES = 4, R_SKIPPED = 5, R_MATCHED = 6, R_FILTERED = 7, R_RECORDS = 8, R_OVERFLOW = 9, R_EXEC = 10;
 const R_PREV_REND = 11, R_STATUS = 12, R_LS = 13, R_LE = 14, R_HIT = 15;
-const R_ARCH = 16, R_X32 = 17, R_NR = 18, R_PID = 20, R_COMM = 21, R_EXE = 22, R_REND = 23, R_NEWCELLS = 24;
+const R_ARCH = 16, R_X32 = 17, R_NR = 18, R_PID = 20, R_COMM = 21, R_EXE = 22, R_REND = 23, R_NEWCELLS = 24, R_PENDING = 25;
 export const ST_END = 0, ST_ODD = 1, ST_NEED_REG = 2, ST_FLUSH = 3;
 const ACTIONS: readonly SeenAction[] = ['kill_process', 'kill_thread', 'trap', 'errno', 'notify', 'trace', 'log', 'allow', 'unknown'];
 const RENDERINGS: readonly (Rendering | undefined)[] = [undefined, 'dmesg', 'syslog', 'journald', 'auditd'];
@@ -87,7 +87,7 @@ export class WasmAgg {
     const i32 = (name: string, n: number) => new Int32Array(c.mem, c.ptr(name), n);
     const u32 = (name: string, n: number) => new Uint32Array(c.mem, c.ptr(name), n);
     this.io = i32('io_ptr', 64);
-    this.serial = new Float64Array(c.mem, c.ptr('serial_ptr'), 1);
+    this.serial = new Float64Array(c.mem, c.ptr('serial_ptr'), 3);
     this.names = i32('names_ptr', MAX_ARCH * MAX_NR);
     this.statCount = u32('stat_count_ptr', MAX_STAT);
     this.statAction = u32('stat_action_ptr', MAX_STAT * ACTIONS.length);
@@ -116,6 +116,10 @@ export class WasmAgg {
     const rendIn = renderingCode(p.prevSerialRendering);
     io[R_PREV_REND] = rendIn;
     this.serial[0] = p.prevSerial;
+    // Pending serial gaps (AuditParser.pendingGaps): the module hands JS every serial that may fill or settle one.
+    io[R_PENDING] = p.pendingGaps.length > 0 ? 1 : 0;
+    this.serial[1] = p.settleAt;
+    this.serial[2] = p.lateBelow;
     io.fill(0, R_LINES, R_EXEC + 1);
     const at = this.sc.core.fn.run(pos, len);
     const c = this.agg.counters;

@@ -4,6 +4,7 @@
 import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { EnvironmentError } from '../common/index.js';
+import { SerialGaps } from '../ingest/index.js';
 import { lossIn, parseSeccompRecord, type SeccompRecord } from '../runtime/index.js';
 
 const WORKER = String.raw`
@@ -111,12 +112,25 @@ export class LiveKmsg {
  * new file from its beginning. Loss: a jump in the audit serial (`msg=audit(T:SERIAL)`: records the kernel numbered
  * but auditd never logged) and a rise of the kernel's `lost` counter (`auditctl -s`, read every 5 s).
  */
+/** How long a serial jump may wait for its swapped records before it is loss (real swaps close within milliseconds). */
+const GAP_WAIT_MS = 2000;
+
 export class LiveAuditLog {
   private fd: number | undefined;
   private ino = 0;
   private offset = 0;
   private partial = '';
   private lastSerial: number | undefined;
+  /**
+   * Serial jumps not yet known to be loss: auditd logs records in the kernel's queue order, which can swap serials of
+   * two threads (ingest's serial-gaps.ts); a jump is loss once a serial REORDER_WINDOW past it arrives, or
+   * GAP_WAIT_MS after it was seen (an idle node sends nothing more).
+   */
+  private readonly gaps = new SerialGaps<number>((g) => this.onLoss?.({
+    message: `audit serials ${g.from + 1}-${g.to - 1} are missing from ${this.file} (records auditd never logged${g.late.size ? `; ${g.late.size} of them arrived later, out of order` : ''})`,
+    count: g.missing,
+  }));
+  private onLoss: ((l: LiveLoss) => void) | undefined;
   private lost: number | undefined;
   private lostCheckedAt = 0;
   readonly file: string;
@@ -165,6 +179,9 @@ export class LiveAuditLog {
       for (const line of lines) this.line(line, onRecord, onLoss);
       if (n < buf.length) break;
     }
+    this.onLoss = onLoss;
+    const now0 = Date.now();
+    this.gaps.settleUnless((seenAt) => now0 - seenAt.tag < GAP_WAIT_MS);
     if (Date.now() - this.lostCheckedAt > 5000) {
       this.lostCheckedAt = Date.now();
       const now = this.lostCount();
@@ -179,9 +196,9 @@ export class LiveAuditLog {
     const m = /msg=audit\(\d+(?:\.\d+)?:(\d+)\)/.exec(line);
     if (m) {
       const serial = Number(m[1]);
-      if (this.lastSerial !== undefined && serial > this.lastSerial + 1) {
-        onLoss({ message: `audit serials ${this.lastSerial + 1}-${serial - 1} are missing from ${this.file} (records auditd never logged)`, count: serial - this.lastSerial - 1 });
-      }
+      this.onLoss = onLoss;
+      this.gaps.seen(serial);
+      if (this.lastSerial !== undefined && serial > this.lastSerial + 1) this.gaps.open(this.lastSerial, serial, Date.now());
       if (this.lastSerial === undefined || serial > this.lastSerial) this.lastSerial = serial;
     }
     if (!/^type=SECCOMP\b/.test(line)) return;

@@ -10,6 +10,7 @@ import { decodeRawBytes, FIELDS } from './audit-fast.js';
 import { bytesAt, hasAusearchSeparator, hasKernelMarker, lineShape, serialOfBytes, SHAPE } from './audit-bytes.js';
 import { serialOf } from './audit-fields.js';
 import { AUDIT_LOST, auditLostLoss, kernelLossMessage, serialGapLoss } from './audit-loss.js';
+import { SerialGaps } from './serial-gaps.js';
 import { decodePayload } from './audit-record.js';
 import type { WasmScanner } from './scan.js';
 import type { IngestResult, Observation, Rendering } from './types.js';
@@ -64,21 +65,6 @@ export interface TailPart {
   boundary: Boundary;
 }
 
-/** A serial gap that may still be filled by records arriving out of order (AuditParser.pendingGaps). */
-export interface PendingGap {
-  readonly from: number;
-  readonly to: number;
-  readonly rendering: Rendering;
-  readonly line: number;
-  /** The missing serials that came later. */
-  readonly late: Set<number>;
-}
-
-/** How far past a gap (in serials) its missing records may still arrive; then the gap is loss. */
-export const REORDER_WINDOW = 512;
-/** Gaps waiting at once; a further one settles the oldest first. */
-const MAX_PENDING_GAPS = 64;
-
 /** Stateful parser for one input file of audit renderings. Feed lines in order with `line()`. */
 export class AuditParser {
   private readonly agg: Aggregator;
@@ -86,13 +72,9 @@ export class AuditParser {
   private readonly native: ArchId;
   /** The serial state (checkSerial); also read and written by the WebAssembly record loop (wasm-agg.ts). */
   prevSerial = -1;
-  /**
-   * Serial gaps not yet known to be loss, oldest first. The kernel takes a record's serial before it queues the
-   * record, so two threads on two CPUs can reach the log in swapped order (seen: 1419233, 1419235, 1419234 from
-   * redis-server's threads under load): a gap is loss only if its serials have not come by the time a serial
-   * REORDER_WINDOW past it does, or by the end of the file (settleGaps).
-   */
-  readonly pendingGaps: PendingGap[] = [];
+  /** Serial gaps not yet known to be loss (serials can arrive out of order: serial-gaps.ts). */
+  readonly pendingGaps = new SerialGaps<{ rendering: Rendering; line: number }>((g) =>
+    this.agg.addLoss(serialGapLoss(g.from, g.to, g.tag.rendering, this.file, g.tag.line, g.late.size)));
   prevSerialRendering: Rendering | undefined;
   private prevKmsgSeq = -1;
   private prevAuditLost = -1;
@@ -431,10 +413,9 @@ export class AuditParser {
     if (this.prevSerialRendering === undefined) {
       this.boundary.serial ??= { serial, rendering, line: lineNo, lossIndex: this.agg.lossCount, prev: this.prevSerial };
     }
-    this.lateOrSettle(serial);
+    this.pendingGaps.seen(serial);
     if (this.prevSerial >= 0 && serial > this.prevSerial + 1 && this.prevSerialRendering === rendering) {
-      if (this.pendingGaps.length >= MAX_PENDING_GAPS) this.settleGaps(1);
-      this.pendingGaps.push({ from: this.prevSerial, to: serial, rendering, line: lineNo, late: new Set() });
+      this.pendingGaps.open(this.prevSerial, serial, { rendering, line: lineNo });
     }
     if (serial >= this.prevSerial || this.prevSerialRendering !== rendering) {
       this.prevSerial = serial;
@@ -446,40 +427,8 @@ export class AuditParser {
 
   /** An other record's serial (it only raises the serial state, and may fill or settle a pending gap). */
   private otherSerial(s: number): void {
-    if (this.pendingGaps.length > 0) this.lateOrSettle(s);
+    this.pendingGaps.seen(s);
     if (s > this.prevSerial) this.prevSerial = s;
-  }
-
-  /** A serial that fills a pending gap is noted; the gaps it is REORDER_WINDOW past are settled. */
-  private lateOrSettle(serial: number): void {
-    const gaps = this.pendingGaps;
-    for (let i = 0; i < gaps.length; i++) {
-      const g = gaps[i]!;
-      if (serial > g.from && serial < g.to) {
-        g.late.add(serial);
-        if (g.late.size === g.to - g.from - 1) gaps.splice(i--, 1); // all came: no loss
-      }
-    }
-    let n = 0;
-    while (n < gaps.length && serial >= gaps[n]!.to + REORDER_WINDOW) n++;
-    if (n > 0) this.settleGaps(n);
-  }
-
-  /** The first `n` pending gaps (default all) become loss signals, in the order they were seen. */
-  settleGaps(n = this.pendingGaps.length): void {
-    for (const g of this.pendingGaps.splice(0, n)) this.agg.addLoss(serialGapLoss(g.from, g.to, g.rendering, this.file, g.line, g.late.size));
-  }
-
-  /** Serials below this may fill a pending gap (the largest gap end; -1 without gaps): the WebAssembly loop stops at them. */
-  get lateBelow(): number {
-    let m = -1;
-    for (const g of this.pendingGaps) if (g.to > m) m = g.to;
-    return m;
-  }
-
-  /** The serial past which the next pending gap settles (the WebAssembly loop stops there), or -1. */
-  get settleAt(): number {
-    return this.pendingGaps.length > 0 ? this.pendingGaps[0]!.to + REORDER_WINDOW : -1;
   }
 
   /**
@@ -493,7 +442,7 @@ export class AuditParser {
     // its own first kmsg line. Without them here, the part's first sequence number starts the check in both.
     if (this.sawKmsg) return false;
     // A gap still pending here could be filled by the part's first records, which its fresh parser took as new.
-    if (this.pendingGaps.length > 0) return false;
+    if (this.pendingGaps.size > 0) return false;
     const b = part.boundary;
     const edits: LossEdits = { inserts: [], replace: undefined };
     if (b.serial) {
@@ -516,7 +465,7 @@ export class AuditParser {
 
   /** Called at end of input: reports a recording that shows no process start. */
   end(lineNo: number): void {
-    this.settleGaps();
+    this.pendingGaps.settle();
     if (this.records > 0 && !this.sawExec) {
       this.agg.addLoss({
         kind: 'mid-workload', certain: false, file: this.file, line: lineNo,

@@ -16,6 +16,7 @@ export { StraceParser, splitArgs } from './strace.js';
 export { Ingester, detectFormat, MAX_LINE_BYTES } from './ingester.js';
 export { ingestText, ingestStream, ingestFiles, pushStream } from './files.js';
 export { TWO_THREAD_MIN_BYTES } from './twothreads.js';
+export { REORDER_WINDOW, SerialGaps, type SerialGap, type SettledGap } from './serial-gaps.js';
 export type { RecordingJson, ArchSyscallsJson, ProcessJson } from './summary.js';
 export { recordingJson } from './summary.js';
 

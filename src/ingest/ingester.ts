@@ -323,7 +323,7 @@ export class Ingester {
     }
     this.open = false;
     const p = this.parser as AuditParser;
-    p.settleGaps(); // as end() would: nothing after the part can fill them
+    p.pendingGaps.settle(); // as end() would: nothing after the part can fill them
     const result = this.agg.result();
     return {
       part: { result, lines: result.counters.lines, records: p.records, sawExec: p.sawExec, boundary: p.boundary },

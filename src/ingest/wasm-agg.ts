@@ -117,9 +117,9 @@ export class WasmAgg {
     io[R_PREV_REND] = rendIn;
     this.serial[0] = p.prevSerial;
     // Pending serial gaps (AuditParser.pendingGaps): the module hands JS every serial that may fill or settle one.
-    io[R_PENDING] = p.pendingGaps.length > 0 ? 1 : 0;
-    this.serial[1] = p.settleAt;
-    this.serial[2] = p.lateBelow;
+    io[R_PENDING] = p.pendingGaps.size > 0 ? 1 : 0;
+    this.serial[1] = p.pendingGaps.settleAt;
+    this.serial[2] = p.pendingGaps.lateBelow;
     io.fill(0, R_LINES, R_EXEC + 1);
     const at = this.sc.core.fn.run(pos, len);
     const c = this.agg.counters;

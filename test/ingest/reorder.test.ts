@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Ingester, ingestText, type IngestOptions, type IngestResult } from '../../src/ingest/index.js';
-import { REORDER_WINDOW } from '../../src/ingest/serial-gaps.js';
+import { REORDER_WINDOW } from '../../src/ingest/index.js';
 import { fullResult } from './full-result.js';
 
 const TMP = mkdtempSync(join(tmpdir(), 'seccompctl-reorder-'));
